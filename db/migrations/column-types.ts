@@ -1,0 +1,17 @@
+import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
+
+/**
+ * The few column types that differ between SQLite and PostgreSQL, so one migration set serves
+ * both: identity columns, timestamps, booleans and JSON.
+ */
+export function columnTypes(db: Kysely<unknown>) {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  return {
+    id: 'integer' as const,
+    identity: (c: ColumnDefinitionBuilder) =>
+      postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+    timestamp: postgres ? ('timestamptz' as const) : ('text' as const),
+    boolean: postgres ? ('boolean' as const) : ('integer' as const),
+    json: postgres ? sql`jsonb` : ('text' as const),
+  };
+}

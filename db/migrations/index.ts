@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './0001-initial.js';
+
+/**
+ * Every migration, in order. Listed statically (not read from the folder) so they run the
+ * same under tsx, vitest and any bundler.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};

@@ -1,0 +1,140 @@
+import type { Selectable } from 'kysely';
+import type { Delivery, DeliveryKind, DeliveryStatus } from '../../src/domain/delivery.js';
+import type { Cadence } from '../../src/domain/subscription.js';
+import type { Db } from '../connection.js';
+import { fromJson, toDate, toDateOrNull, toIso } from '../mappers.js';
+import type { DeliveriesTable } from '../schema.js';
+
+function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
+  return {
+    id: row.id,
+    kind: row.kind,
+    digestId: row.digest_id,
+    subscriberId: row.subscriber_id,
+    recipient: row.recipient,
+    cadence: row.cadence,
+    storyIds: fromJson<string[]>(row.story_ids),
+    messageId: row.message_id,
+    status: row.status,
+    attempts: row.attempts,
+    error: row.error,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    sentAt: toDateOrNull(row.sent_at),
+  };
+}
+
+export interface NewDelivery {
+  kind: DeliveryKind;
+  digestId: number | null;
+  subscriberId: number | null;
+  recipient: string;
+  cadence: Cadence | null;
+  storyIds: string[];
+}
+
+/** Queues a delivery; a digest has at most one (a rebuilt digest finds the first). */
+export async function insertOrFindDelivery(db: Db, delivery: NewDelivery, now: Date): Promise<Delivery> {
+  const inserted = await db
+    .insertInto('deliveries')
+    .values({
+      kind: delivery.kind,
+      digest_id: delivery.digestId,
+      subscriber_id: delivery.subscriberId,
+      recipient: delivery.recipient,
+      cadence: delivery.cadence,
+      story_ids: JSON.stringify(delivery.storyIds),
+      status: 'queued',
+      created_at: toIso(now),
+      updated_at: toIso(now),
+    })
+    .onConflict((oc) => oc.column('digest_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return toDelivery(inserted);
+  const existing = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('digest_id', '=', delivery.digestId)
+    .executeTakeFirstOrThrow();
+  return toDelivery(existing);
+}
+
+export async function findDeliveryById(db: Db, id: number): Promise<Delivery | undefined> {
+  const row = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toDelivery(row);
+}
+
+/**
+ * Moves a delivery from `queued` to `sending` and counts the attempt. Only one process can win
+ * this; the loser sees `false` and leaves the delivery alone.
+ */
+export async function claimDeliveryForSending(db: Db, id: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('deliveries')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: toIso(now) }))
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Ends or re-queues a delivery that is `sending`, with the reply that decided it. */
+export async function finishDelivery(
+  db: Db,
+  id: number,
+  outcome: { status: Exclude<DeliveryStatus, 'sending'>; error?: string | null; messageId?: string | null },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({
+      status: outcome.status,
+      error: outcome.error ?? null,
+      ...(outcome.messageId !== undefined ? { message_id: outcome.messageId } : {}),
+      ...(outcome.status === 'sent' ? { sent_at: toIso(now) } : {}),
+      updated_at: toIso(now),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', ['sending', 'queued'])
+    .execute();
+}
+
+/** Records the Message-ID before the message leaves, so a crash leaves a trace to check. */
+export async function setDeliveryMessageId(db: Db, id: number, messageId: string): Promise<void> {
+  await db.updateTable('deliveries').set({ message_id: messageId }).where('id', '=', id).execute();
+}
+
+/** Deliveries still `queued` since before `olderThan`: their send job may have been lost. */
+export async function findStaleQueuedDeliveries(db: Db, olderThan: Date, limit = 1000): Promise<number[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where('updated_at', '<=', toIso(olderThan))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function findQueuedDeliveries(db: Db, limit = 10_000): Promise<number[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'queued')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function listDeliveries(
+  db: Db,
+  filter: { recipient?: string; since?: Date; limit?: number } = {},
+): Promise<Delivery[]> {
+  let query = db.selectFrom('deliveries').selectAll().orderBy('id', 'desc').limit(filter.limit ?? 1000);
+  if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
+  if (filter.since) query = query.where('created_at', '>=', toIso(filter.since));
+  return (await query.execute()).map(toDelivery);
+}

@@ -1,0 +1,115 @@
+import type { Cadence } from '../../src/domain/subscription.js';
+import type { Db } from '../connection.js';
+import { fromJson, toDate, toIso } from '../mappers.js';
+
+export interface NewMatch {
+  subscriberId: number;
+  storyId: number;
+  revision: number;
+  cadence: Cadence;
+  subscriptionIds: number[];
+}
+
+/**
+ * Records matches; a reader already matched to this story revision keeps the first record (the
+ * unique key makes a repeated match job harmless). Returns the matches that are new.
+ */
+export async function insertMatches(db: Db, matches: NewMatch[], now: Date): Promise<NewMatch[]> {
+  const created: NewMatch[] = [];
+  // Chunked to stay under SQLite's bound-parameter limit.
+  for (let i = 0; i < matches.length; i += 500) {
+    const chunk = matches.slice(i, i + 500);
+    const rows = await db
+      .insertInto('matches')
+      .values(
+        chunk.map((m) => ({
+          subscriber_id: m.subscriberId,
+          story_id: m.storyId,
+          revision: m.revision,
+          cadence: m.cadence,
+          subscription_ids: JSON.stringify(m.subscriptionIds),
+          digest_id: null,
+          created_at: toIso(now),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['subscriber_id', 'story_id', 'revision']).doNothing())
+      .returning(['subscriber_id', 'story_id'])
+      .execute();
+    const fresh = new Set(rows.map((r) => `${r.subscriber_id}:${r.story_id}`));
+    created.push(...chunk.filter((m) => fresh.has(`${m.subscriberId}:${m.storyId}`)));
+  }
+  return created;
+}
+
+/**
+ * Gives a digest every pending match of the reader for the cadence, up to `until`. A match
+ * claimed by one digest is never claimed by another: the update only takes unclaimed rows.
+ */
+export async function claimPendingMatches(
+  db: Db,
+  claim: { subscriberId: number; cadence: Cadence; digestId: number; until: Date },
+): Promise<number> {
+  const result = await db
+    .updateTable('matches')
+    .set({ digest_id: claim.digestId })
+    .where('subscriber_id', '=', claim.subscriberId)
+    .where('cadence', '=', claim.cadence)
+    .where('digest_id', 'is', null)
+    .where('created_at', '<=', toIso(claim.until))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface PendingMatch {
+  storyId: number;
+  cadence: Cadence;
+  subscriptionIds: number[];
+  createdAt: Date;
+}
+
+/** Matches not yet in any digest, for previews. */
+export async function findPendingMatches(
+  db: Db,
+  subscriberId: number,
+  cadence?: Cadence,
+): Promise<PendingMatch[]> {
+  let query = db
+    .selectFrom('matches')
+    .select(['story_id', 'cadence', 'subscription_ids', 'created_at'])
+    .where('subscriber_id', '=', subscriberId)
+    .where('digest_id', 'is', null);
+  if (cadence) query = query.where('cadence', '=', cadence);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    storyId: r.story_id,
+    cadence: r.cadence,
+    subscriptionIds: fromJson<number[]>(r.subscription_ids),
+    createdAt: toDate(r.created_at),
+  }));
+}
+
+/** The matches a digest holds, with the subscriptions that matched each story. */
+export async function findDigestMatches(
+  db: Db,
+  digestId: number,
+): Promise<{ storyId: number; subscriptionIds: number[] }[]> {
+  const rows = await db
+    .selectFrom('matches')
+    .select(['story_id', 'subscription_ids'])
+    .where('digest_id', '=', digestId)
+    .execute();
+  return rows.map((r) => ({ storyId: r.story_id, subscriptionIds: fromJson<number[]>(r.subscription_ids) }));
+}
+
+/** Readers with instant matches waiting, for the alert sweep. */
+export async function findReadersWithPendingAlerts(db: Db, before: Date): Promise<number[]> {
+  const rows = await db
+    .selectFrom('matches')
+    .select('subscriber_id')
+    .distinct()
+    .where('cadence', '=', 'instant')
+    .where('digest_id', 'is', null)
+    .where('created_at', '<=', toIso(before))
+    .execute();
+  return rows.map((r) => r.subscriber_id);
+}

@@ -1,0 +1,128 @@
+import type { Selectable } from 'kysely';
+import type { StoryAccess, StoryInput } from '../../src/domain/story.js';
+import type { Db } from '../connection.js';
+import { fromJson, toDate, toIso } from '../mappers.js';
+import type { StoriesTable } from '../schema.js';
+
+/** A story as stored: the publisher's fields plus our bookkeeping. */
+export interface StoredStory {
+  id: number;
+  externalId: string;
+  url: string;
+  headline: string;
+  summary: string;
+  body: string;
+  section: string | null;
+  tags: string[];
+  publishedAt: Date;
+  access: StoryAccess;
+  revision: number;
+  matchedRevision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toStoredStory(row: Selectable<StoriesTable>): StoredStory {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    url: row.url,
+    headline: row.headline,
+    summary: row.summary,
+    body: row.body,
+    section: row.section,
+    tags: fromJson<string[]>(row.tags),
+    publishedAt: toDate(row.published_at),
+    access: row.access,
+    revision: row.revision,
+    matchedRevision: row.matched_revision,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export type UpsertOutcome = 'created' | 'updated' | 'realert';
+
+/**
+ * Inserts a story or updates it by the publisher's id. An update changes the text but is not
+ * matched (so not sent) again unless it says `realert`, which opens a new revision.
+ */
+export async function upsertStory(
+  db: Db,
+  input: StoryInput,
+  now: Date,
+): Promise<{ story: StoredStory; outcome: UpsertOutcome }> {
+  const fields = {
+    url: input.url,
+    headline: input.headline,
+    summary: input.summary,
+    body: input.body,
+    section: input.section,
+    tags: JSON.stringify(input.tags),
+    published_at: toIso(new Date(input.publishedAt)),
+    access: input.access,
+    updated_at: toIso(now),
+  };
+  const inserted = await db
+    .insertInto('stories')
+    .values({ ...fields, external_id: input.id, created_at: toIso(now) })
+    .onConflict((oc) => oc.column('external_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { story: toStoredStory(inserted), outcome: 'created' };
+
+  const updated = await db
+    .updateTable('stories')
+    .set((eb) => ({
+      ...fields,
+      revision: input.realert ? eb('revision', '+', 1) : eb.ref('revision'),
+    }))
+    .where('external_id', '=', input.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { story: toStoredStory(updated), outcome: input.realert ? 'realert' : 'updated' };
+}
+
+export async function findStoryById(db: Db, id: number): Promise<StoredStory | undefined> {
+  const row = await db.selectFrom('stories').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toStoredStory(row);
+}
+
+export async function findStoriesByIds(db: Db, ids: readonly number[]): Promise<StoredStory[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('stories').selectAll().where('id', 'in', ids).execute();
+  return rows.map(toStoredStory);
+}
+
+/** Newest first; `since` bounds publishedAt from below. */
+export async function listStories(
+  db: Db,
+  options: { since?: Date; limit?: number } = {},
+): Promise<StoredStory[]> {
+  let query = db.selectFrom('stories').selectAll().orderBy('published_at', 'desc').orderBy('id', 'desc');
+  if (options.since) query = query.where('published_at', '>=', toIso(options.since));
+  if (options.limit) query = query.limit(options.limit);
+  return (await query.execute()).map(toStoredStory);
+}
+
+/** Stories whose current revision has not been matched yet (a lost or pending match job). */
+export async function findStoriesOwingMatch(db: Db, limit = 500): Promise<StoredStory[]> {
+  const rows = await db
+    .selectFrom('stories')
+    .selectAll()
+    .whereRef('matched_revision', '<', 'revision')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toStoredStory);
+}
+
+/** Records that a revision was matched; never moves backwards. */
+export async function markStoryMatched(db: Db, id: number, revision: number): Promise<void> {
+  await db
+    .updateTable('stories')
+    .set({ matched_revision: revision })
+    .where('id', '=', id)
+    .where('matched_revision', '<', revision)
+    .execute();
+}

@@ -1,0 +1,91 @@
+import type { Selectable } from 'kysely';
+import type { Plan, Reader } from '../../src/domain/reader.js';
+import type { Db } from '../connection.js';
+import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
+import type { SubscribersTable } from '../schema.js';
+
+export function toReader(row: Selectable<SubscribersTable>): Reader {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    plan: row.plan,
+    trialEndsAt: toDateOrNull(row.trial_ends_at),
+    tz: row.tz,
+    status: row.status,
+    marketingConsent: toBoolean(row.marketing_consent),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export interface NewReader {
+  email: string;
+  name: string | null;
+  plan: Plan;
+  trialEndsAt: Date | null;
+  tz: string;
+  marketingConsent: boolean;
+}
+
+/** Inserts a reader, or updates the given fields of an existing one (same email). */
+export async function upsertReader(
+  db: Db,
+  reader: NewReader,
+  now: Date,
+): Promise<{ reader: Reader; created: boolean }> {
+  const fields = {
+    name: reader.name,
+    plan: reader.plan,
+    trial_ends_at: reader.trialEndsAt && toIso(reader.trialEndsAt),
+    tz: reader.tz,
+    marketing_consent: toBit(reader.marketingConsent),
+    updated_at: toIso(now),
+  };
+  const inserted = await db
+    .insertInto('subscribers')
+    .values({ ...fields, email: reader.email, status: 'active', created_at: toIso(now) })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { reader: toReader(inserted), created: true };
+  const updated = await db
+    .updateTable('subscribers')
+    .set(fields)
+    .where('email', '=', reader.email)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { reader: toReader(updated), created: false };
+}
+
+export async function findReaderByEmail(db: Db, email: string): Promise<Reader | undefined> {
+  const row = await db.selectFrom('subscribers').selectAll().where('email', '=', email).executeTakeFirst();
+  return row && toReader(row);
+}
+
+export async function findReaderById(db: Db, id: number): Promise<Reader | undefined> {
+  const row = await db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toReader(row);
+}
+
+export async function listReaders(db: Db): Promise<Reader[]> {
+  return (await db.selectFrom('subscribers').selectAll().orderBy('email').execute()).map(toReader);
+}
+
+export async function setReaderStatus(
+  db: Db,
+  email: string,
+  status: Reader['status'],
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('subscribers')
+    .set({ status, updated_at: toIso(now) })
+    .where('email', '=', email)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function deleteReader(db: Db, email: string): Promise<boolean> {
+  const result = await db.deleteFrom('subscribers').where('email', '=', email).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -1,0 +1,152 @@
+import type { Selectable } from 'kysely';
+import type { Cadence, Subscription } from '../../src/domain/subscription.js';
+import type { Db } from '../connection.js';
+import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
+import type { SubscriptionsTable } from '../schema.js';
+
+export function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
+  return {
+    id: row.id,
+    subscriberId: row.subscriber_id,
+    topicId: row.topic_id,
+    query: row.query,
+    cadence: row.cadence,
+    sendAt: row.send_at,
+    weekday: row.weekday,
+    paused: toBoolean(row.paused),
+    nextDueAt: toDateOrNull(row.next_due_at),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export interface NewSubscription {
+  subscriberId: number;
+  topicId: number | null;
+  query: string | null;
+  cadence: Cadence;
+  sendAt: string;
+  weekday: number | null;
+  nextDueAt: Date | null;
+}
+
+export async function insertSubscription(
+  db: Db,
+  subscription: NewSubscription,
+  now: Date,
+): Promise<Subscription> {
+  const row = await db
+    .insertInto('subscriptions')
+    .values({
+      subscriber_id: subscription.subscriberId,
+      topic_id: subscription.topicId,
+      query: subscription.query,
+      cadence: subscription.cadence,
+      send_at: subscription.sendAt,
+      weekday: subscription.weekday,
+      paused: 0,
+      next_due_at: subscription.nextDueAt && toIso(subscription.nextDueAt),
+      created_at: toIso(now),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toSubscription(row);
+}
+
+/** A subscription with the reader's email and the topic's slug, for listings. */
+export interface SubscriptionListing extends Subscription {
+  email: string;
+  topicSlug: string | null;
+  topicQuery: string | null;
+}
+
+export async function listSubscriptions(db: Db, email?: string): Promise<SubscriptionListing[]> {
+  let query = db
+    .selectFrom('subscriptions')
+    .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+    .leftJoin('topics', 'topics.id', 'subscriptions.topic_id')
+    .selectAll('subscriptions')
+    .select(['subscribers.email', 'topics.slug as topic_slug', 'topics.query as topic_query'])
+    .orderBy('subscribers.email')
+    .orderBy('subscriptions.id');
+  if (email) query = query.where('subscribers.email', '=', email);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    ...toSubscription(row),
+    email: row.email,
+    topicSlug: row.topic_slug,
+    topicQuery: row.topic_query,
+  }));
+}
+
+/** Custom-query subscriptions (their rules live in the rule index beside the topics'). */
+export async function listCustomQuerySubscriptions(db: Db): Promise<{ id: number; query: string }[]> {
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select(['id', 'query'])
+    .where('query', 'is not', null)
+    .execute();
+  return rows.map((row) => ({ id: row.id, query: row.query as string }));
+}
+
+/**
+ * The live subscriptions behind a set of matched rules: those following one of the topics or
+ * being one of the custom queries, not paused, of readers who have not unsubscribed.
+ */
+export async function findLiveSubscriptionsForRules(
+  db: Db,
+  rules: { topicIds: number[]; subscriptionIds: number[] },
+): Promise<Subscription[]> {
+  if (rules.topicIds.length === 0 && rules.subscriptionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('subscriptions')
+    .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+    .selectAll('subscriptions')
+    .where('subscriptions.paused', '=', 0)
+    .where('subscribers.status', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        ...(rules.topicIds.length > 0 ? [eb('subscriptions.topic_id', 'in', rules.topicIds)] : []),
+        ...(rules.subscriptionIds.length > 0
+          ? [eb('subscriptions.id', 'in', rules.subscriptionIds)]
+          : []),
+      ]),
+    )
+    .execute();
+  return rows.map(toSubscription);
+}
+
+/** Daily and weekly subscriptions whose digest is due at `now`. */
+export async function findDueSubscriptions(
+  db: Db,
+  now: Date,
+  options: { cadence?: Cadence; limit?: number } = {},
+): Promise<Subscription[]> {
+  let query = db
+    .selectFrom('subscriptions')
+    .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+    .selectAll('subscriptions')
+    .where('subscriptions.paused', '=', 0)
+    .where('subscribers.status', '=', 'active')
+    .where('subscriptions.next_due_at', '<=', toIso(now))
+    .orderBy('subscriptions.next_due_at')
+    .limit(options.limit ?? 5000);
+  if (options.cadence) query = query.where('subscriptions.cadence', '=', options.cadence);
+  return (await query.execute()).map(toSubscription);
+}
+
+export async function setNextDueAt(db: Db, id: number, nextDueAt: Date): Promise<void> {
+  await db
+    .updateTable('subscriptions')
+    .set({ next_due_at: toIso(nextDueAt) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setSubscriptionPaused(db: Db, id: number, paused: boolean): Promise<void> {
+  await db.updateTable('subscriptions').set({ paused: toBit(paused) }).where('id', '=', id).execute();
+}
+
+export async function deleteSubscription(db: Db, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -1,0 +1,40 @@
+import type { Db } from '../connection.js';
+import { toDate, toIso } from '../mappers.js';
+import type { SuppressionsTable } from '../schema.js';
+
+export type SuppressionReason = SuppressionsTable['reason'];
+
+export interface Suppression {
+  email: string;
+  reason: SuppressionReason;
+  createdAt: Date;
+}
+
+/** Adds a suppression; an address already suppressed keeps its first reason. */
+export async function addSuppression(
+  db: Db,
+  email: string,
+  reason: SuppressionReason,
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('suppressions')
+    .values({ email, reason, created_at: toIso(now) })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute();
+}
+
+export async function removeSuppression(db: Db, email: string): Promise<boolean> {
+  const result = await db.deleteFrom('suppressions').where('email', '=', email).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function findSuppression(db: Db, email: string): Promise<Suppression | undefined> {
+  const row = await db.selectFrom('suppressions').selectAll().where('email', '=', email).executeTakeFirst();
+  return row && { email: row.email, reason: row.reason, createdAt: toDate(row.created_at) };
+}
+
+export async function listSuppressions(db: Db): Promise<Suppression[]> {
+  const rows = await db.selectFrom('suppressions').selectAll().orderBy('email').execute();
+  return rows.map((row) => ({ email: row.email, reason: row.reason, createdAt: toDate(row.created_at) }));
+}

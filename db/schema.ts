@@ -1,0 +1,145 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/*
+ * Kysely table types. SQLite and PostgreSQL read some values differently (booleans as 1/true,
+ * timestamps as ISO text/Date, JSON as text/object); the column types admit both and the
+ * mappers in `db/mappers.ts` turn rows into domain values in one place. Writes always use
+ * ISO strings, 0/1 and JSON text, which both dialects accept.
+ */
+export type Timestamp = ColumnType<Date | string, string, string>;
+export type NullableTimestamp = ColumnType<Date | string | null, string | null, string | null>;
+export type Bool = ColumnType<number | boolean, number, number>;
+export type Json<T> = ColumnType<string | T, string, string>;
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface StoriesTable {
+  id: Generated<number>;
+  external_id: string;
+  url: string;
+  headline: string;
+  summary: string;
+  body: string;
+  section: string | null;
+  tags: Json<string[]>;
+  published_at: Timestamp;
+  access: 'subscriber' | 'free';
+  /** Bumped by an update that asks to be sent again (`realert`). */
+  revision: ColumnType<number, number | undefined, number>;
+  /** The last revision the match step finished; below `revision` means matching is owed. */
+  matched_revision: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TopicsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  query: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscribersTable {
+  id: Generated<number>;
+  email: string;
+  name: string | null;
+  plan: 'subscriber' | 'trial' | 'free' | 'prospect';
+  trial_ends_at: NullableTimestamp;
+  tz: string;
+  status: 'active' | 'unsubscribed';
+  marketing_consent: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  topic_id: number | null;
+  query: string | null;
+  cadence: 'instant' | 'daily' | 'weekly';
+  /** Local send time `HH:MM` in the reader's time zone (daily and weekly). */
+  send_at: string;
+  /** ISO weekday 1 (Monday) .. 7 (Sunday), weekly only. */
+  weekday: number | null;
+  paused: Bool;
+  /** When the next daily/weekly digest of this subscription is due (UTC). */
+  next_due_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface MatchesTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  story_id: number;
+  revision: number;
+  /** The fastest cadence among the reader's matching subscriptions: where the story goes. */
+  cadence: 'instant' | 'daily' | 'weekly';
+  /** Every subscription of the reader that matched, for "why you got this". */
+  subscription_ids: Json<number[]>;
+  digest_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface DigestsTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  cadence: 'instant' | 'daily' | 'weekly';
+  /** `2026-11-28` (daily), `2026-W48` (weekly), the due instant (alerts). */
+  period_key: string;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  story_count: number;
+  created_at: Timestamp;
+}
+
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  kind: 'digest' | 'alert' | 'campaign';
+  digest_id: number | null;
+  subscriber_id: number | null;
+  recipient: string;
+  cadence: 'instant' | 'daily' | 'weekly' | null;
+  /** Publisher ids of the stories in the email. */
+  story_ids: Json<string[]>;
+  message_id: string | null;
+  status: DeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** The last SMTP reply or failure. */
+  error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface SuppressionsTable {
+  email: string;
+  reason: 'unsubscribed' | 'hard-bounce' | 'complaint' | 'manual';
+  created_at: Timestamp;
+}
+
+export interface SiteLicensesTable {
+  domain: string;
+  until: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  counters: CountersTable;
+  stories: StoriesTable;
+  topics: TopicsTable;
+  subscribers: SubscribersTable;
+  subscriptions: SubscriptionsTable;
+  matches: MatchesTable;
+  digests: DigestsTable;
+  deliveries: DeliveriesTable;
+  suppressions: SuppressionsTable;
+  site_licenses: SiteLicensesTable;
+}

@@ -1,0 +1,217 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/** Settings parsed once at start from the environment (DESIGN.md, "Running it"). */
+export interface Settings {
+  varDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  redis: { url: string; explicit: boolean };
+  queuePrefix: string;
+  smtpUrl: string | null;
+  publicBaseUrl: string;
+  trialUrl: string;
+  /** Null means: use (or generate) `$VAR_DIR/secret.key`. */
+  secretKey: string | null;
+  mailFrom: { email: string; name: string };
+  postalAddress: string;
+  /** Placeholders still in use (MAIL_FROM, POSTAL_ADDRESS): warned about at start. */
+  placeholders: string[];
+  dkim: { domain: string; selector: string; privateKey: string } | null;
+  port: number;
+  apiToken: string | null;
+  adminPassword: string | null;
+  alertWindowMs: number;
+  sendRate: number;
+  /** How many times a send is tried on temporary failures (4xx, dropped connection). */
+  sendAttempts: number;
+  logLevel: string;
+}
+
+/** A setting that cannot be used; the message names the variable and what is wrong. */
+export class SettingsError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Bad setting ${variable}: ${problem}`);
+    this.name = 'SettingsError';
+  }
+}
+
+const PLACEHOLDER_FROM = 'Bulletin <alerts@bulletin.example>';
+const PLACEHOLDER_POSTAL = 'Bulletin, 1 Placeholder Street, Nowhere (set POSTAL_ADDRESS)';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates every setting. Throws {@link SettingsError} on the first bad one.
+ * `cwd` anchors the relative default `./var`.
+ */
+export function loadSettings(env: Env = process.env, cwd: string = process.cwd()): Settings {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const varDir = path.resolve(cwd, read('VAR_DIR') ?? 'var');
+  const publicBaseUrl = parseUrl(
+    'PUBLIC_BASE_URL',
+    read('PUBLIC_BASE_URL') ?? 'http://localhost:3000',
+    ['http:', 'https:'],
+  ).replace(/\/+$/, '');
+  const placeholders: string[] = [];
+  const fromText = read('MAIL_FROM') ?? (placeholders.push('MAIL_FROM'), PLACEHOLDER_FROM);
+  const postalAddress =
+    read('POSTAL_ADDRESS') ?? (placeholders.push('POSTAL_ADDRESS'), PLACEHOLDER_POSTAL);
+  const redisUrl = read('REDIS_URL');
+  return {
+    varDir,
+    database: parseDatabaseUrl(read('DATABASE_URL'), varDir),
+    redis: {
+      url: redisUrl
+        ? parseUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:'])
+        : 'redis://127.0.0.1:6379',
+      explicit: redisUrl !== undefined,
+    },
+    queuePrefix: parseWith(
+      'QUEUE_PREFIX',
+      read('QUEUE_PREFIX') ?? 'bulletin',
+      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only'),
+    ),
+    smtpUrl: read('SMTP_URL')
+      ? parseUrl('SMTP_URL', read('SMTP_URL') as string, ['smtp:', 'smtps:'])
+      : null,
+    publicBaseUrl,
+    trialUrl: parseUrl('TRIAL_URL', read('TRIAL_URL') ?? `${publicBaseUrl}/trial`, [
+      'http:',
+      'https:',
+    ]),
+    secretKey: read('SECRET_KEY')
+      ? parseWith(
+          'SECRET_KEY',
+          read('SECRET_KEY'),
+          z.string().min(32, 'must be at least 32 characters'),
+        )
+      : null,
+    mailFrom: parseMailbox('MAIL_FROM', fromText),
+    postalAddress: parseWith(
+      'POSTAL_ADDRESS',
+      postalAddress,
+      z.string().max(300, 'is longer than 300 characters'),
+    ),
+    placeholders,
+    dkim: parseDkim(read),
+    port: parseWith(
+      'PORT',
+      read('PORT') ?? '3000',
+      z.coerce
+        .number()
+        .int('must be a whole number')
+        .min(0)
+        .max(65535, 'must be a port number (0-65535)'),
+    ),
+    apiToken: read('API_TOKEN')
+      ? parseWith(
+          'API_TOKEN',
+          read('API_TOKEN'),
+          z.string().min(16, 'must be at least 16 characters'),
+        )
+      : null,
+    adminPassword: read('ADMIN_PASSWORD') ?? null,
+    alertWindowMs: parseDurationSetting('ALERT_WINDOW', read('ALERT_WINDOW') ?? '2m'),
+    sendRate: parseWith(
+      'SEND_RATE',
+      read('SEND_RATE') ?? '10',
+      z.coerce.number().positive('must be a positive number of messages per second').max(10_000),
+    ),
+    sendAttempts: parseWith(
+      'SEND_ATTEMPTS',
+      read('SEND_ATTEMPTS') ?? '5',
+      z.coerce.number().int().min(1, 'must be at least 1').max(50),
+    ),
+    logLevel: parseWith(
+      'LOG_LEVEL',
+      read('LOG_LEVEL') ?? 'info',
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    ),
+  };
+}
+
+function parseWith<T>(variable: string, value: unknown, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SettingsError(
+    variable,
+    `${result.error.issues[0]?.message ?? 'invalid'} (got "${String(value)}")`,
+  );
+}
+
+function parseUrl(variable: string, text: string, protocols: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SettingsError(variable, `not a URL (got "${text}")`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new SettingsError(
+      variable,
+      `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${url.protocol}//…")`,
+    );
+  }
+  return text;
+}
+
+function parseDurationSetting(variable: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null)
+    throw new SettingsError(variable, `not a duration like 90s, 2m or 1h (got "${text}")`);
+  return ms;
+}
+
+function parseDatabaseUrl(text: string | undefined, varDir: string): Settings['database'] {
+  if (text === undefined) return { kind: 'sqlite', file: path.join(varDir, 'bulletin.db') };
+  if (/^postgres(ql)?:\/\//.test(text))
+    return { kind: 'postgres', url: parseUrl('DATABASE_URL', text, ['postgres:', 'postgresql:']) };
+  const sqlite = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(text);
+  if (sqlite)
+    return {
+      kind: 'sqlite',
+      file: sqlite[1] === ':memory:' ? ':memory:' : path.resolve(sqlite[1] as string),
+    };
+  throw new SettingsError('DATABASE_URL', `must be postgres://… or sqlite:FILE (got "${text}")`);
+}
+
+function parseMailbox(variable: string, text: string): { email: string; name: string } {
+  const match = /^\s*(?:"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+))\s*$/.exec(text);
+  const email = match?.[2] ?? match?.[3];
+  if (!email || !z.email().safeParse(email).success) {
+    throw new SettingsError(
+      variable,
+      `must be an address like "Name <alerts@example.com>" (got "${text}")`,
+    );
+  }
+  return { email, name: match?.[1]?.trim() || 'Bulletin' };
+}
+
+function parseDkim(read: (name: string) => string | undefined): Settings['dkim'] {
+  const names = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
+  const values = names.map(read);
+  if (values.every((v) => v === undefined)) return null;
+  const missing = names.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) {
+    throw new SettingsError(
+      missing[0] as string,
+      `DKIM signing needs ${names.join(', ')} together; this one is missing`,
+    );
+  }
+  const [domain, selector, privateKey] = values as [string, string, string];
+  // The key is the PEM itself; a path to a PEM file is read by the caller that loads secrets.
+  if (!privateKey.includes('PRIVATE KEY') && !privateKey.endsWith('.pem')) {
+    throw new SettingsError(
+      'DKIM_PRIVATE_KEY',
+      'must be a PEM private key or the path of a .pem file',
+    );
+  }
+  return { domain, selector, privateKey };
+}

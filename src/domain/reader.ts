@@ -1,0 +1,27 @@
+/** What a reader pays for; decides access to paywalled stories (with trials and site licenses). */
+export type Plan = 'subscriber' | 'trial' | 'free' | 'prospect';
+export const PLANS: readonly Plan[] = ['subscriber', 'trial', 'free', 'prospect'];
+
+/** A reader (subscriber in the database): anyone we may email. */
+export interface Reader {
+  id: number;
+  email: string;
+  name: string | null;
+  plan: Plan;
+  trialEndsAt: Date | null;
+  /** IANA time zone, for local send times. */
+  tz: string;
+  status: 'active' | 'unsubscribed';
+  marketingConsent: boolean;
+  createdAt: Date;
+}
+
+/** Addresses are compared and stored in lower case. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The domain part of an address, for site licenses. */
+export function emailDomain(email: string): string {
+  return normalizeEmail(email).split('@').pop() ?? '';
+}
