@@ -131,6 +131,15 @@ export interface SiteLicensesTable {
   created_at: Timestamp;
 }
 
+export interface TrialClicksTable {
+  id: Generated<number>;
+  email: string;
+  story_external_id: string;
+  digest_id: number | null;
+  campaign_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   counters: CountersTable;
   stories: StoriesTable;
@@ -142,4 +151,5 @@ export interface Database {
   deliveries: DeliveriesTable;
   suppressions: SuppressionsTable;
   site_licenses: SiteLicensesTable;
+  trial_clicks: TrialClicksTable;
 }

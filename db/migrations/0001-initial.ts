@@ -10,7 +10,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('value', 'integer', (c) => c.notNull())
     .execute();
-  await db.insertInto('counters' as never).values({ name: 'rules', value: 0 } as never).execute();
+  await db
+    .insertInto('counters' as never)
+    .values({ name: 'rules', value: 0 } as never)
+    .execute();
 
   await db.schema
     .createTable('stories')
@@ -29,7 +32,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('stories_published_at').on('stories').column('published_at').execute();
+  await db.schema
+    .createIndex('stories_published_at')
+    .on('stories')
+    .column('published_at')
+    .execute();
 
   await db.schema
     .createTable('topics')
@@ -71,9 +78,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addCheckConstraint('subscription_has_one_rule', sql`(topic_id is null) <> (query is null)`)
     .execute();
-  await db.schema.createIndex('subscriptions_subscriber').on('subscriptions').column('subscriber_id').execute();
-  await db.schema.createIndex('subscriptions_topic').on('subscriptions').column('topic_id').execute();
-  await db.schema.createIndex('subscriptions_due').on('subscriptions').columns(['paused', 'next_due_at']).execute();
+  await db.schema
+    .createIndex('subscriptions_subscriber')
+    .on('subscriptions')
+    .column('subscriber_id')
+    .execute();
+  await db.schema
+    .createIndex('subscriptions_topic')
+    .on('subscriptions')
+    .column('topic_id')
+    .execute();
+  await db.schema
+    .createIndex('subscriptions_due')
+    .on('subscriptions')
+    .columns(['paused', 'next_due_at'])
+    .execute();
 
   await db.schema
     .createTable('digests')
@@ -96,7 +115,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('subscriber_id', 'integer', (c) =>
       c.notNull().references('subscribers.id').onDelete('cascade'),
     )
-    .addColumn('story_id', 'integer', (c) => c.notNull().references('stories.id').onDelete('cascade'))
+    .addColumn('story_id', 'integer', (c) =>
+      c.notNull().references('stories.id').onDelete('cascade'),
+    )
     .addColumn('revision', 'integer', (c) => c.notNull())
     .addColumn('cadence', 'text', (c) => c.notNull())
     .addColumn('subscription_ids', t.json, (c) => c.notNull())
@@ -104,14 +125,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addUniqueConstraint('matches_once_per_reader', ['subscriber_id', 'story_id', 'revision'])
     .execute();
-  await db.schema.createIndex('matches_pending').on('matches').columns(['subscriber_id', 'digest_id']).execute();
+  await db.schema
+    .createIndex('matches_pending')
+    .on('matches')
+    .columns(['subscriber_id', 'digest_id'])
+    .execute();
 
   await db.schema
     .createTable('deliveries')
     .addColumn('id', t.id, t.identity)
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('digest_id', 'integer', (c) => c.unique().references('digests.id'))
-    .addColumn('subscriber_id', 'integer', (c) => c.references('subscribers.id').onDelete('set null'))
+    .addColumn('subscriber_id', 'integer', (c) =>
+      c.references('subscribers.id').onDelete('set null'),
+    )
     .addColumn('recipient', 'text', (c) => c.notNull())
     .addColumn('cadence', 'text')
     .addColumn('story_ids', t.json, (c) => c.notNull())
@@ -123,13 +150,31 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .addColumn('sent_at', t.timestamp)
     .execute();
-  await db.schema.createIndex('deliveries_status').on('deliveries').columns(['status', 'updated_at']).execute();
-  await db.schema.createIndex('deliveries_recipient').on('deliveries').column('recipient').execute();
+  await db.schema
+    .createIndex('deliveries_status')
+    .on('deliveries')
+    .columns(['status', 'updated_at'])
+    .execute();
+  await db.schema
+    .createIndex('deliveries_recipient')
+    .on('deliveries')
+    .column('recipient')
+    .execute();
 
   await db.schema
     .createTable('suppressions')
     .addColumn('email', 'text', (c) => c.primaryKey())
     .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('trial_clicks')
+    .addColumn('id', t.id, t.identity)
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('story_external_id', 'text', (c) => c.notNull())
+    .addColumn('digest_id', 'integer')
+    .addColumn('campaign_id', 'integer')
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
 
@@ -144,6 +189,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
     'site_licenses',
+    'trial_clicks',
     'suppressions',
     'deliveries',
     'matches',

@@ -34,7 +34,11 @@ export interface NewDelivery {
 }
 
 /** Queues a delivery; a digest has at most one (a rebuilt digest finds the first). */
-export async function insertOrFindDelivery(db: Db, delivery: NewDelivery, now: Date): Promise<Delivery> {
+export async function insertOrFindDelivery(
+  db: Db,
+  delivery: NewDelivery,
+  now: Date,
+): Promise<Delivery> {
   const inserted = await db
     .insertInto('deliveries')
     .values({
@@ -83,7 +87,11 @@ export async function claimDeliveryForSending(db: Db, id: number, now: Date): Pr
 export async function finishDelivery(
   db: Db,
   id: number,
-  outcome: { status: Exclude<DeliveryStatus, 'sending'>; error?: string | null; messageId?: string | null },
+  outcome: {
+    status: Exclude<DeliveryStatus, 'sending'>;
+    error?: string | null;
+    messageId?: string | null;
+  },
   now: Date,
 ): Promise<void> {
   await db
@@ -106,7 +114,11 @@ export async function setDeliveryMessageId(db: Db, id: number, messageId: string
 }
 
 /** Deliveries still `queued` since before `olderThan`: their send job may have been lost. */
-export async function findStaleQueuedDeliveries(db: Db, olderThan: Date, limit = 1000): Promise<number[]> {
+export async function findStaleQueuedDeliveries(
+  db: Db,
+  olderThan: Date,
+  limit = 1000,
+): Promise<number[]> {
   const rows = await db
     .selectFrom('deliveries')
     .select('id')
@@ -133,8 +145,30 @@ export async function listDeliveries(
   db: Db,
   filter: { recipient?: string; since?: Date; limit?: number } = {},
 ): Promise<Delivery[]> {
-  let query = db.selectFrom('deliveries').selectAll().orderBy('id', 'desc').limit(filter.limit ?? 1000);
+  let query = db
+    .selectFrom('deliveries')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 1000);
   if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
   if (filter.since) query = query.where('created_at', '>=', toIso(filter.since));
   return (await query.execute()).map(toDelivery);
+}
+
+/**
+ * Deliveries left `sending` by a process that stopped mid-send. The server may have accepted
+ * the message, so they are marked failed for a person to look at, never re-sent blindly.
+ */
+export async function failAbandonedSends(db: Db, olderThan: Date, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({
+      status: 'failed',
+      error: 'outcome unknown: the sender stopped while sending; not retried to avoid a duplicate',
+      updated_at: toIso(now),
+    })
+    .where('status', '=', 'sending')
+    .where('updated_at', '<=', toIso(olderThan))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -34,7 +34,13 @@ function toDigest(row: Selectable<DigestsTable>): Digest {
  */
 export async function insertOrFindDigest(
   db: Db,
-  digest: { subscriberId: number; cadence: Cadence; periodKey: string; periodStart: Date; periodEnd: Date },
+  digest: {
+    subscriberId: number;
+    cadence: Cadence;
+    periodKey: string;
+    periodStart: Date;
+    periodEnd: Date;
+  },
   now: Date,
 ): Promise<{ digest: Digest; created: boolean }> {
   const inserted = await db

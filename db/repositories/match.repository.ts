@@ -98,7 +98,10 @@ export async function findDigestMatches(
     .select(['story_id', 'subscription_ids'])
     .where('digest_id', '=', digestId)
     .execute();
-  return rows.map((r) => ({ storyId: r.story_id, subscriptionIds: fromJson<number[]>(r.subscription_ids) }));
+  return rows.map((r) => ({
+    storyId: r.story_id,
+    subscriptionIds: fromJson<number[]>(r.subscription_ids),
+  }));
 }
 
 /** Readers with instant matches waiting, for the alert sweep. */

@@ -8,7 +8,12 @@ export interface SiteLicense {
 }
 
 /** Adds a site license or changes its end date. */
-export async function upsertSiteLicense(db: Db, domain: string, until: Date | null, now: Date): Promise<void> {
+export async function upsertSiteLicense(
+  db: Db,
+  domain: string,
+  until: Date | null,
+  now: Date,
+): Promise<void> {
   await db
     .insertInto('site_licenses')
     .values({ domain, until: until && toIso(until), created_at: toIso(now) })
@@ -17,11 +22,18 @@ export async function upsertSiteLicense(db: Db, domain: string, until: Date | nu
 }
 
 export async function removeSiteLicense(db: Db, domain: string): Promise<boolean> {
-  const result = await db.deleteFrom('site_licenses').where('domain', '=', domain).executeTakeFirst();
+  const result = await db
+    .deleteFrom('site_licenses')
+    .where('domain', '=', domain)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 export async function listSiteLicenses(db: Db): Promise<SiteLicense[]> {
   const rows = await db.selectFrom('site_licenses').selectAll().orderBy('domain').execute();
-  return rows.map((row) => ({ domain: row.domain, until: toDateOrNull(row.until), createdAt: toDate(row.created_at) }));
+  return rows.map((row) => ({
+    domain: row.domain,
+    until: toDateOrNull(row.until),
+    createdAt: toDate(row.created_at),
+  }));
 }

@@ -99,7 +99,11 @@ export async function listStories(
   db: Db,
   options: { since?: Date; limit?: number } = {},
 ): Promise<StoredStory[]> {
-  let query = db.selectFrom('stories').selectAll().orderBy('published_at', 'desc').orderBy('id', 'desc');
+  let query = db
+    .selectFrom('stories')
+    .selectAll()
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc');
   if (options.since) query = query.where('published_at', '>=', toIso(options.since));
   if (options.limit) query = query.limit(options.limit);
   return (await query.execute()).map(toStoredStory);

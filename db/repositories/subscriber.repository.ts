@@ -58,12 +58,20 @@ export async function upsertReader(
 }
 
 export async function findReaderByEmail(db: Db, email: string): Promise<Reader | undefined> {
-  const row = await db.selectFrom('subscribers').selectAll().where('email', '=', email).executeTakeFirst();
+  const row = await db
+    .selectFrom('subscribers')
+    .selectAll()
+    .where('email', '=', email)
+    .executeTakeFirst();
   return row && toReader(row);
 }
 
 export async function findReaderById(db: Db, id: number): Promise<Reader | undefined> {
-  const row = await db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('subscribers')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && toReader(row);
 }
 

@@ -79,7 +79,9 @@ export async function listSubscriptions(db: Db, email?: string): Promise<Subscri
 }
 
 /** Custom-query subscriptions (their rules live in the rule index beside the topics'). */
-export async function listCustomQuerySubscriptions(db: Db): Promise<{ id: number; query: string }[]> {
+export async function listCustomQuerySubscriptions(
+  db: Db,
+): Promise<{ id: number; query: string }[]> {
   const rows = await db
     .selectFrom('subscriptions')
     .select(['id', 'query'])
@@ -143,7 +145,11 @@ export async function setNextDueAt(db: Db, id: number, nextDueAt: Date): Promise
 }
 
 export async function setSubscriptionPaused(db: Db, id: number, paused: boolean): Promise<void> {
-  await db.updateTable('subscriptions').set({ paused: toBit(paused) }).where('id', '=', id).execute();
+  await db
+    .updateTable('subscriptions')
+    .set({ paused: toBit(paused) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteSubscription(db: Db, id: number): Promise<boolean> {

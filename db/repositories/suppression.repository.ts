@@ -30,11 +30,19 @@ export async function removeSuppression(db: Db, email: string): Promise<boolean>
 }
 
 export async function findSuppression(db: Db, email: string): Promise<Suppression | undefined> {
-  const row = await db.selectFrom('suppressions').selectAll().where('email', '=', email).executeTakeFirst();
+  const row = await db
+    .selectFrom('suppressions')
+    .selectAll()
+    .where('email', '=', email)
+    .executeTakeFirst();
   return row && { email: row.email, reason: row.reason, createdAt: toDate(row.created_at) };
 }
 
 export async function listSuppressions(db: Db): Promise<Suppression[]> {
   const rows = await db.selectFrom('suppressions').selectAll().orderBy('email').execute();
-  return rows.map((row) => ({ email: row.email, reason: row.reason, createdAt: toDate(row.created_at) }));
+  return rows.map((row) => ({
+    email: row.email,
+    reason: row.reason,
+    createdAt: toDate(row.created_at),
+  }));
 }

@@ -25,6 +25,8 @@ export interface Settings {
   sendRate: number;
   /** How many times a send is tried on temporary failures (4xx, dropped connection). */
   sendAttempts: number;
+  /** First retry delay after a temporary send failure; doubles each time. */
+  sendRetryDelayMs: number;
   logLevel: string;
 }
 
@@ -129,6 +131,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       read('SEND_ATTEMPTS') ?? '5',
       z.coerce.number().int().min(1, 'must be at least 1').max(50),
     ),
+    sendRetryDelayMs: parseDurationSetting('SEND_RETRY_DELAY', read('SEND_RETRY_DELAY') ?? '30s'),
     logLevel: parseWith(
       'LOG_LEVEL',
       read('LOG_LEVEL') ?? 'info',

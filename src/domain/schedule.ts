@@ -42,7 +42,9 @@ export function nextSendTime(schedule: SendSchedule, after: Date): Date {
     const candidate = atLocalTime(day, hour, minute);
     if (candidate.toMillis() > after.getTime()) return candidate.toJSDate();
   }
-  throw new Error(`no send time found after ${after.toISOString()} for ${JSON.stringify(schedule)}`);
+  throw new Error(
+    `no send time found after ${after.toISOString()} for ${JSON.stringify(schedule)}`,
+  );
 }
 
 /**
@@ -52,7 +54,8 @@ export function nextSendTime(schedule: SendSchedule, after: Date): Date {
 export function digestPeriod(schedule: SendSchedule, dueAt: Date): DigestPeriod {
   const local = DateTime.fromJSDate(dueAt, { zone: schedule.tz });
   const previous = local.minus(schedule.cadence === 'daily' ? { days: 1 } : { weeks: 1 });
-  const key = schedule.cadence === 'daily' ? local.toFormat('yyyy-MM-dd') : local.toFormat("kkkk-'W'WW");
+  const key =
+    schedule.cadence === 'daily' ? local.toFormat('yyyy-MM-dd') : local.toFormat("kkkk-'W'WW");
   return { key, start: previous.toJSDate(), end: dueAt };
 }
 

@@ -39,16 +39,22 @@ const storyInputSchema = z.object({
   headline: nonEmpty('headline').max(1000),
   summary: z.string().max(10_000).default(''),
   body: z.string().max(2_000_000).default(''),
-  section: z.string().trim().max(200).nullish().transform((s) => (s ? s : null)),
+  section: z
+    .string()
+    .trim()
+    .max(200)
+    .nullish()
+    .transform((s) => (s ? s : null)),
   tags: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
-  publishedAt: z.iso.datetime({ offset: true, error: 'publishedAt must be ISO 8601 with an offset' }),
+  publishedAt: z.iso.datetime({
+    offset: true,
+    error: 'publishedAt must be ISO 8601 with an offset',
+  }),
   access: z.enum(['subscriber', 'free']).default('subscriber'),
   realert: z.boolean().default(false),
 });
 
-export type StoryParseResult =
-  | { ok: true; story: StoryInput }
-  | { ok: false; error: string };
+export type StoryParseResult = { ok: true; story: StoryInput } | { ok: false; error: string };
 
 /** Validates one story object; the error names the field and what is wrong with it. */
 export function parseStory(value: unknown): StoryParseResult {

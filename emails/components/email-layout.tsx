@@ -1,0 +1,33 @@
+import { Body, Container, Head, Html, Preview } from '@react-email/components';
+import type { ReactNode } from 'react';
+import { styles } from '../theme.js';
+
+export interface EmailLayoutProps {
+  /** The line clients show after the subject; the same for every reader of this content. */
+  previewText: string;
+  children: ReactNode;
+}
+
+/** The page every email sits on: a centered column at most 600px wide. */
+export function EmailLayout({ previewText, children }: EmailLayoutProps) {
+  return (
+    <Html lang="en" dir="ltr">
+      <Head>
+        <meta name="color-scheme" content="light" />
+        <meta name="supported-color-schemes" content="light" />
+      </Head>
+      <Preview>{previewText}</Preview>
+      <Body style={styles.body}>
+        <Container style={styles.container}>{children}</Container>
+      </Body>
+    </Html>
+  );
+}
+
+/**
+ * `email export` and a bare `email dev` render a template with no props at all; they then get
+ * the preview. A template called with real props never mixes in preview values.
+ */
+export function pickPreviewProps<P extends object>(props: P, previewProps: P): P {
+  return Object.keys(props).length === 0 ? previewProps : props;
+}

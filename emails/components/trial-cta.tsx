@@ -1,0 +1,53 @@
+import { Button, Heading, Section, Text } from '@react-email/components';
+import { colors, fonts, sizes, styles } from '../theme.js';
+
+export interface TrialCtaProps {
+  publicationName: string;
+  /** The reader's signed trial link. */
+  href: string;
+}
+
+/** The words of the call to action, shared by the HTML and text parts. */
+export const trialCtaCopy = {
+  heading: 'Read every story in full',
+  body: (publicationName: string) =>
+    `Start a free trial of ${publicationName} for full access to every story in this email and the archive.`,
+  button: 'Start your free trial',
+} as const;
+
+/** The one trial call to action of an email. */
+export function TrialCta({ publicationName, href }: TrialCtaProps) {
+  return (
+    <Section style={boxStyle}>
+      <Heading as="h2" style={headingStyle}>
+        {trialCtaCopy.heading}
+      </Heading>
+      <Text style={styles.text}>{trialCtaCopy.body(publicationName)}</Text>
+      <Button href={href} style={buttonStyle}>
+        {trialCtaCopy.button}
+      </Button>
+    </Section>
+  );
+}
+
+const boxStyle = {
+  backgroundColor: colors.ctaBackground,
+  border: `1px solid ${colors.ctaBorder}`,
+  padding: `16px ${sizes.gutter}`,
+  margin: '20px 0',
+};
+const headingStyle = {
+  fontFamily: fonts.headline,
+  fontSize: sizes.headline,
+  margin: '0 0 8px',
+  color: colors.ink,
+};
+const buttonStyle = {
+  backgroundColor: colors.accent,
+  color: colors.accentInk,
+  fontSize: sizes.body,
+  fontWeight: 'bold',
+  padding: '12px 20px',
+  borderRadius: '4px',
+  textDecoration: 'none',
+};

@@ -1,0 +1,70 @@
+import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import type { WorkQueue } from '../src/services/work-queue.js';
+import { bullPrefix, JOB, jobId, QUEUE, type QueueName } from './queue-names.js';
+
+/**
+ * Finished jobs are removed: the database rows carry the outcome and guard against doing the
+ * work twice; a job id only keeps a second hand-on of the same work out while the first waits.
+ * Failed jobs stay a day for `queues status` and `queues retry`.
+ */
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: { age: 24 * 3600, count: 5000 },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+};
+
+export interface BullQueues {
+  queues: Record<QueueName, Queue>;
+  workQueue: WorkQueue;
+  close(): Promise<void>;
+}
+
+/** Opens the installation's queues and the {@link WorkQueue} the services hand work to. */
+export function openBullQueues(
+  connection: ConnectionOptions,
+  options: { queuePrefix: string; sendAttempts: number; sendRetryDelayMs: number },
+): BullQueues {
+  const prefix = bullPrefix(options.queuePrefix);
+  const open = (name: QueueName) =>
+    new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const queues = {
+    ingest: open(QUEUE.ingest),
+    digest: open(QUEUE.digest),
+    send: open(QUEUE.send),
+    schedule: open(QUEUE.schedule),
+  };
+  const workQueue: WorkQueue = {
+    async matchStory(work) {
+      await queues.ingest.add(JOB.matchStory, work, {
+        jobId: jobId.matchStory(work.storyId, work.revision),
+      });
+    },
+    async buildDigest(work) {
+      await queues.digest.add(JOB.buildDigest, work, {
+        jobId: jobId.buildDigest(work.subscriberId, work.cadence, work.periodKey),
+      });
+    },
+    async buildAlert(work, delayMs) {
+      await queues.digest.add(JOB.buildAlert, work, {
+        jobId: jobId.buildAlert(work.subscriberId, work.dueAt),
+        delay: delayMs,
+      });
+    },
+    async sendDelivery(work) {
+      await queues.send.add(JOB.sendDelivery, work, {
+        jobId: jobId.sendDelivery(work.deliveryId),
+        // The delivery row counts attempts and decides when to give up; BullMQ only paces them.
+        attempts: options.sendAttempts,
+        backoff: { type: 'exponential', delay: options.sendRetryDelayMs },
+      });
+    },
+  };
+  return {
+    queues,
+    workQueue,
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+import { buildAlert, buildDigest } from '../src/services/build-digest.service.js';
+import type { FlowContext } from '../src/services/context.js';
+import { matchStory } from '../src/services/match-story.service.js';
+import type { RuleCatalog } from '../src/services/rule-catalog.js';
+import { runScheduleTick } from '../src/services/schedule-tick.service.js';
+import { type SendContext, sendDelivery } from '../src/services/send-delivery.service.js';
+import type {
+  BuildAlertWork,
+  BuildDigestWork,
+  MatchStoryWork,
+  SendDeliveryWork,
+} from '../src/services/work-queue.js';
+import { JOB } from './queue-names.js';
+
+/*
+ * One processor per queue. Each reads ids from the payload and calls the service, which
+ * re-reads the rows and moves them with a status check: a job that runs twice, or is retried
+ * after being killed half-way, does no harm.
+ */
+
+export function createIngestProcessor(ctx: FlowContext, catalog: RuleCatalog) {
+  return async (job: Job<MatchStoryWork>) => matchStory(ctx, catalog, job.data);
+}
+
+export function createDigestProcessor(ctx: FlowContext) {
+  return async (job: Job<BuildDigestWork | BuildAlertWork>) => {
+    if (job.name === JOB.buildAlert) return buildAlert(ctx, job.data as BuildAlertWork);
+    if (job.name === JOB.buildDigest) return buildDigest(ctx, job.data as BuildDigestWork);
+    throw new UnrecoverableError(`unknown job ${job.name}`);
+  };
+}
+
+/** A temporary failure throws so BullMQ retries with backoff; the row already says `queued`. */
+export function createSendProcessor(ctx: SendContext) {
+  return async (job: Job<SendDeliveryWork>) => {
+    const outcome = await sendDelivery(ctx, job.data.deliveryId);
+    if (outcome.status === 'retry') throw new Error(`temporary send failure: ${outcome.error}`);
+    return outcome;
+  };
+}
+
+export function createScheduleProcessor(ctx: FlowContext) {
+  return async () => runScheduleTick(ctx);
+}

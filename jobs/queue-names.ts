@@ -1,0 +1,41 @@
+/** Queue names and job names: one place, so producers and workers never disagree. */
+export const QUEUE = {
+  /** Match a stored story against every rule. */
+  ingest: 'ingest',
+  /** Build digests and alerts. */
+  digest: 'digest',
+  /** Send one delivery through the mail transport (rate-limited). */
+  send: 'send',
+  /** The scheduler's minute tick. */
+  schedule: 'schedule',
+} as const;
+
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+export const JOB = {
+  matchStory: 'match-story',
+  buildDigest: 'build-digest',
+  buildAlert: 'build-alert',
+  sendDelivery: 'send-delivery',
+  tick: 'tick',
+} as const;
+
+/** The one job scheduler: any number of processes may upsert it, Redis keeps one. */
+export const TICK_SCHEDULER_ID = 'minute-tick';
+
+/**
+ * BullMQ key prefix. The braces are a Redis Cluster hash tag: every key of every queue of this
+ * installation lands in one slot, as BullMQ requires for its multi-key scripts.
+ */
+export function bullPrefix(queuePrefix: string): string {
+  return `{${queuePrefix}}`;
+}
+
+/** Deterministic job ids (BullMQ forbids `:` in them): a second hand-on of the same work is dropped. */
+export const jobId = {
+  matchStory: (storyId: number, revision: number) => `match.${storyId}.${revision}`,
+  buildDigest: (subscriberId: number, cadence: string, periodKey: string) =>
+    `digest.${subscriberId}.${cadence}.${periodKey}`,
+  buildAlert: (subscriberId: number, dueAt: string) => `alert.${subscriberId}.${Date.parse(dueAt)}`,
+  sendDelivery: (deliveryId: number) => `send.${deliveryId}`,
+};

@@ -1,0 +1,62 @@
+import { type ConnectionOptions, Worker } from 'bullmq';
+import type { Logger } from '../src/adapters/logger.js';
+import type { FlowContext } from '../src/services/context.js';
+import type { RuleCatalog } from '../src/services/rule-catalog.js';
+import type { SendContext } from '../src/services/send-delivery.service.js';
+import {
+  createDigestProcessor,
+  createIngestProcessor,
+  createScheduleProcessor,
+  createSendProcessor,
+} from './processors.js';
+import { bullPrefix, QUEUE } from './queue-names.js';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a worker for every queue. Sends are rate-limited to SEND_RATE per second across all
+ * processes (BullMQ's limiter lives in Redis).
+ */
+export function startWorkers(
+  connection: ConnectionOptions,
+  ctx: FlowContext & SendContext,
+  catalog: RuleCatalog,
+  log: Logger,
+): RunningWorkers {
+  const prefix = bullPrefix(ctx.settings.queuePrefix);
+  const base = { connection, prefix, autorun: true };
+  const workers = [
+    new Worker(QUEUE.ingest, createIngestProcessor(ctx, catalog), { ...base, concurrency: 4 }),
+    new Worker(QUEUE.digest, createDigestProcessor(ctx), { ...base, concurrency: 8 }),
+    new Worker(QUEUE.send, createSendProcessor(ctx), {
+      ...base,
+      concurrency: 8,
+      limiter: { max: Math.max(1, Math.round(ctx.settings.sendRate)), duration: 1000 },
+    }),
+    new Worker(QUEUE.schedule, createScheduleProcessor(ctx), { ...base, concurrency: 1 }),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, error) =>
+      log.warn({
+        event: 'job.failed',
+        queue: worker.name,
+        job: job?.id,
+        attempts: job?.attemptsMade,
+        error: error.message,
+      }),
+    );
+    worker.on('error', (error) =>
+      log.error({ event: 'worker.error', queue: worker.name, error: error.message }),
+    );
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { createPrivateKey } from 'node:crypto';
+import type { DKIMOptions, SendMailOptions } from 'nodemailer';
+import type { DkimSettings, OutgoingEmail } from './mail-transport.js';
+import { SendFailure } from './smtp-failure.js';
+
+/**
+ * Headers the DKIM signature covers. Set explicitly: a receiver honours one-click
+ * unsubscribe only when List-Unsubscribe and List-Unsubscribe-Post are both signed.
+ */
+export const DKIM_SIGNED_HEADERS = [
+  'From',
+  'To',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'MIME-Version',
+  'Content-Type',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+  'List-Id',
+  'Feedback-ID',
+] as const;
+
+const MESSAGE_ID = /^<([^<>@\s]+)@([^<>@\s]+)>$/;
+
+/** The domain of the From address, which Message-IDs and List-Ids are made on. */
+export function messageIdDomain(fromEmail: string): string {
+  const at = fromEmail.lastIndexOf('@');
+  const domain = fromEmail
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
+  if (at < 1 || !/^[a-z0-9.-]+$/.test(domain)) {
+    throw new Error(
+      `MAIL_FROM is not an email address with a domain: ${JSON.stringify(fromEmail)}`,
+    );
+  }
+  return domain;
+}
+
+/**
+ * A Message-ID on the From domain from a caller-chosen key such as `delivery-42`, so the same
+ * delivery always gets the same id (and, in the outbox, the same file).
+ */
+export function createMessageId(key: string, fromEmail: string): string {
+  const local = key.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+/g, '-');
+  return `<${local}@${messageIdDomain(fromEmail)}>`;
+}
+
+/**
+ * The nodemailer message for one outgoing email: multipart/alternative (text first), one
+ * List-Unsubscribe header (https URL, then the mailto if any), List-Unsubscribe-Post,
+ * List-Id and Feedback-ID. Throws a permanent {@link SendFailure} when the Message-ID is not
+ * `<local@from-domain>`.
+ */
+export function buildMessage(
+  email: OutgoingEmail,
+  from: { email: string; name: string },
+): SendMailOptions {
+  const domain = messageIdDomain(from.email);
+  const id = MESSAGE_ID.exec(email.messageId.trim());
+  if (!id || id[2]?.toLowerCase() !== domain) {
+    const reason = `Message-ID must be <local@${domain}>, got ${JSON.stringify(email.messageId)}`;
+    throw new SendFailure(reason, { kind: 'permanent' });
+  }
+  // A nested array makes ONE List-Unsubscribe header; a flat array would make two, and
+  // a signature then covers only the last of them.
+  const unsubscribe = email.unsubscribeMailto
+    ? [[email.unsubscribeUrl, email.unsubscribeMailto]]
+    : email.unsubscribeUrl;
+  return {
+    from: { name: oneLine(from.name), address: from.email },
+    to: email.to.name ? { name: oneLine(email.to.name), address: email.to.email } : email.to.email,
+    subject: oneLine(email.subject),
+    text: toCrlf(email.text),
+    html: toCrlf(email.html),
+    messageId: email.messageId.trim(),
+    date: email.date ?? new Date(),
+    list: { unsubscribe, id: `${listLabel(email.listId)}.${domain}` },
+    headers: {
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Feedback-ID': oneLine(email.feedbackId),
+    },
+    // Rendered HTML never needs to pull local files or URLs into the message.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+/**
+ * nodemailer's `dkim` option for the settings. Checks the key up front so a bad
+ * DKIM_PRIVATE_KEY stops start-up instead of silently sending unsigned mail.
+ */
+export function buildDkimOptions(dkim: DkimSettings): DKIMOptions {
+  try {
+    createPrivateKey(dkim.privateKey);
+  } catch {
+    throw new Error('DKIM_PRIVATE_KEY is not a readable PEM private key');
+  }
+  return {
+    domainName: dkim.domain,
+    keySelector: dkim.selector,
+    privateKey: dkim.privateKey,
+    headerFieldNames: DKIM_SIGNED_HEADERS.join(':'),
+  };
+}
+
+/**
+ * Bodies go out with CRLF line ends, as SMTP carries them: otherwise a 7bit part keeps bare
+ * LFs, the outbox file differs from the bytes on the wire, and some DKIM verifiers disagree.
+ */
+function toCrlf(value: string): string {
+  return value.replace(/\r\n|\r|\n/g, '\r\n');
+}
+
+/** Header text cannot span lines; nodemailer would turn them into spaces too, but quietly. */
+function oneLine(value: string): string {
+  return value.replace(/[\r\n\t]+/g, ' ').trim();
+}
+
+/** A List-Id label is a dot-atom: keep letters, digits and dashes. */
+function listLabel(listId: string): string {
+  const label = listId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return label || 'bulletin';
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { buildDkimOptions, buildMessage } from './build-message.js';
+import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
+import { classifySmtpError } from './smtp-failure.js';
+
+/**
+ * A transport that writes each message as `<outboxDir>/<message-id>.eml`: the raw RFC 5322
+ * bytes (CRLF line ends, DKIM signature when configured) that SMTP would carry. Used when no
+ * SMTP server is configured, and by the email checker.
+ */
+export function createOutboxTransport(
+  settings: Pick<MailSettings, 'outboxDir' | 'from' | 'dkim'>,
+): MailTransport {
+  const composer = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    ...(settings.dkim ? { dkim: buildDkimOptions(settings.dkim) } : {}),
+  });
+  let ready: Promise<unknown> | null = null;
+
+  return {
+    async send(email: OutgoingEmail): Promise<SendResult> {
+      try {
+        const info = await composer.sendMail(buildMessage(email, settings.from));
+        if (!Buffer.isBuffer(info.message)) throw new Error('the composer returned no buffer');
+        ready ??= mkdir(settings.outboxDir, { recursive: true });
+        await ready;
+        const name = outboxFileName(info.messageId);
+        await writeFileAtomically(join(settings.outboxDir, name), info.message);
+        return { messageId: info.messageId, response: `250 written to outbox as ${name}` };
+      } catch (error) {
+        ready = null;
+        throw classifySmtpError(error);
+      }
+    },
+    async close(): Promise<void> {
+      composer.close();
+    },
+    describe(): string {
+      return `outbox ${settings.outboxDir}`;
+    },
+  };
+}
+
+/**
+ * The file name for a Message-ID: safe characters only, and the same for the same id, so a
+ * retried send replaces its file instead of adding a second one.
+ */
+export function outboxFileName(messageId: string): string {
+  const safe = messageId
+    .replace(/^\s*<|>\s*$/g, '')
+    .replace(/[^A-Za-z0-9._@+=-]+/g, '_')
+    .replace(/^\.+/, '_');
+  return `${safe || 'message'}.eml`;
+}
+
+/**
+ * Writes to a temporary file in the same directory (so rename stays on one file system),
+ * flushes it, then renames over the target: a reader sees the old file or the whole new one.
+ * The temporary name starts with a dot and ends in `.tmp`, so `*.eml` never matches it.
+ */
+async function writeFileAtomically(path: string, data: Buffer): Promise<void> {
+  const dir = join(path, '..');
+  const temp = join(dir, `.${randomUUID()}.tmp`);
+  const file = await open(temp, 'wx');
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import nodemailer, { type SMTPPoolOptions } from 'nodemailer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import { buildDkimOptions, buildMessage } from './build-message.js';
+import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
+import { classifySmtpError } from './smtp-failure.js';
+
+/** Defaults a URL query may override; a stalled server must not hold a worker for minutes. */
+const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 };
+
+/**
+ * A (by default pooled) SMTP transport for `settings.smtpUrl`. Each failure is thrown as a
+ * `SendFailure`. The pool never re-sends a message whose connection dropped: whether the
+ * server took it is then unknown, and retries are the send job's decision.
+ */
+export function createSmtpTransport(settings: MailSettings & { smtpUrl: string }): MailTransport {
+  const url = readSmtpUrl(settings.smtpUrl);
+  const options: SMTPPoolOptions = {
+    ...TIMEOUTS,
+    ...parseConnectionUrl(settings.smtpUrl),
+    maxRequeues: 0,
+    ...(settings.sendRate ? { rateLimit: settings.sendRate, rateDelta: 1000 } : {}),
+    ...(settings.dkim ? { dkim: buildDkimOptions(settings.dkim) } : {}),
+  };
+  const transporter =
+    settings.pool === false
+      ? nodemailer.createTransport({ ...options, pool: false })
+      : nodemailer.createTransport({ ...options, pool: true });
+
+  return {
+    async send(email: OutgoingEmail): Promise<SendResult> {
+      try {
+        const info = await transporter.sendMail(buildMessage(email, settings.from));
+        return { messageId: info.messageId, response: info.response };
+      } catch (error) {
+        throw classifySmtpError(error);
+      }
+    },
+    async close(): Promise<void> {
+      transporter.close();
+    },
+    describe(): string {
+      return `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)}`;
+    },
+  };
+}
+
+/** Rejects anything but smtp:// and smtps:// with a message naming the setting. */
+function readSmtpUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('SMTP_URL is not a URL (expected smtp://user:pass@host:587)');
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {
+    throw new Error('SMTP_URL must be smtp://host:port or smtps://host:port');
+  }
+  return url;
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { type Db, migrateDatabase, openDatabase } from '../db/connection.js';
+import { type BullQueues, openBullQueues } from '../jobs/bull-work-queue.js';
+import { createLogger, type Logger } from './adapters/logger.js';
+import { createMailTransport, type MailTransport } from './adapters/mail/mail-transport.js';
+import { connectRedis, type RedisHandle } from './adapters/redis.js';
+import { loadSecretKey } from './adapters/secret-key.js';
+import type { Settings } from './config/settings.js';
+import type { ServiceContext } from './services/context.js';
+
+/**
+ * The composition root: opens what a command needs (database always; Redis and queues, the
+ * mail transport when asked) and closes it again in the right order.
+ */
+export interface App extends ServiceContext {
+  secretKey: Buffer;
+  redis: RedisHandle | null;
+  bull: BullQueues | null;
+  transport: MailTransport | null;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  redis?: boolean;
+  mail?: boolean;
+  migrate?: boolean;
+  now?: () => Date;
+  log?: Logger;
+}
+
+export async function openApp(settings: Settings, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(settings.logLevel);
+  const db: Db = openDatabase(settings.database);
+  const closers: (() => Promise<void>)[] = [() => db.destroy()];
+  try {
+    if (options.migrate) await migrateDatabase(db);
+    const secretKey = loadSecretKey(settings.secretKey, settings.varDir);
+    let redis: RedisHandle | null = null;
+    let bull: BullQueues | null = null;
+    if (options.redis) {
+      redis = await connectRedis({ ...settings.redis, varDir: settings.varDir });
+      const handle = redis;
+      closers.unshift(() => handle.release());
+      bull = openBullQueues(redis.bullConnection, settings);
+      const queues = bull;
+      closers.unshift(() => queues.close());
+    }
+    let transport: MailTransport | null = null;
+    if (options.mail) {
+      transport = createMailTransport({
+        smtpUrl: settings.smtpUrl,
+        outboxDir: path.join(settings.varDir, 'outbox'),
+        from: settings.mailFrom,
+        dkim: settings.dkim,
+        sendRate: settings.sendRate,
+      });
+      const mail = transport;
+      closers.unshift(() => mail.close());
+    }
+    return {
+      db,
+      settings,
+      log,
+      now: options.now ?? (() => new Date()),
+      secretKey,
+      redis,
+      bull,
+      transport,
+      async close() {
+        for (const close of closers)
+          await close().catch((error) =>
+            log.error({ event: 'close.failed', error: String(error) }),
+          );
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { InputError } from '../services/input-error.js';

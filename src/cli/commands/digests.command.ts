@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { CADENCES, type Cadence } from '../../domain/subscription.js';
+import { DirectWorkQueue } from '../../services/direct-work-queue.js';
+import { previewNextDigest } from '../../services/preview-digest.service.js';
+import { RuleCatalog } from '../../services/rule-catalog.js';
+import { runScheduleTick } from '../../services/schedule-tick.service.js';
+import { withApp } from '../cli-context.js';
+import { printLine } from '../output.js';
+import { emailSchema, parseOption } from '../parse.js';
+
+const cadenceSchema = z.enum(CADENCES as [Cadence, ...Cadence[]]);
+const isoSchema = z.iso
+  .datetime({ offset: true, error: 'must be ISO 8601 with an offset' })
+  .transform((s) => new Date(s));
+
+export function registerDigestCommands(program: Command): void {
+  const digests = program.command('digests').description('digests and alerts');
+
+  digests
+    .command('run')
+    .description('match pending stories, build and send what is due, then exit')
+    .option('--now <iso>', 'act as if it were this instant')
+    .option('--cadence <cadence>', CADENCES.join('|'))
+    .action(async (opts: { now?: string; cadence?: string }) => {
+      const now = opts.now ? parseOption('--now', opts.now, isoSchema) : undefined;
+      const cadence = opts.cadence
+        ? parseOption('--cadence', opts.cadence, cadenceSchema)
+        : undefined;
+      await withApp({ mail: true, ...(now ? { now: () => now } : {}) }, async (app) => {
+        const queue = new DirectWorkQueue();
+        const ctx = { ...app, queue, transport: app.transport! };
+        const tick = await runScheduleTick(ctx, { ...(cadence ? { cadence } : {}), pendingAlertsBefore: app.now() });
+        const report = await queue.drain(ctx, new RuleCatalog(app.db, app.log));
+        const counts = new Map<string, number>();
+        for (const s of report.sends) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+        printLine(
+          `due digests ${tick.digestsQueued}, new matches ${report.matched}, emails built ${report.digests}, ` +
+            `sent ${counts.get('sent') ?? 0}, failed ${counts.get('failed') ?? 0}, to retry ${counts.get('retry') ?? 0}, ` +
+            `suppressed ${counts.get('suppressed') ?? 0}, alerts still in their window ${report.alertsNotDue}`,
+        );
+        printLine(`mail went to ${app.transport!.describe()}`);
+      });
+    });
+
+  digests
+    .command('preview <email>')
+    .description("render a reader's next digest from the matches waiting now")
+    .option('--cadence <cadence>', CADENCES.join('|'), 'daily')
+    .option('--out <file>', 'write the HTML here instead of printing the text part')
+    .action(async (email: string, opts: { cadence: string; out?: string }) => {
+      const cadence = parseOption('--cadence', opts.cadence, cadenceSchema);
+      await withApp({}, async (app) => {
+        const preview = await previewNextDigest(
+          app,
+          parseOption('EMAIL', email, emailSchema),
+          cadence,
+        );
+        if (!preview) return printLine(`nothing waiting for ${email} (${cadence})`);
+        if (opts.out) {
+          fs.writeFileSync(opts.out, preview.html);
+          printLine(`${preview.subject}\nwrote ${opts.out}`);
+        } else {
+          printLine(`Subject: ${preview.subject}\n\n${preview.text}`);
+        }
+      });
+    });
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { type CommandOutput, checkRules, matchFiles } from '../../services/rule-tools.service.js';
+import { InputError } from '../cli-error.js';
+import { readInput } from '../parse.js';
+
+/** Writes a command's output; a non-zero status becomes the process exit status. */
+function emit(output: CommandOutput): void {
+  if (output.stdout) process.stdout.write(output.stdout);
+  if (output.stderr) process.stderr.write(output.stderr);
+  if (output.exitCode !== 0) process.exitCode = output.exitCode;
+}
+
+export function registerRuleCommands(program: Command): void {
+  program
+    .command('rules')
+    .description('the rule language')
+    .command('check [query]')
+    .description('parse a rule and explain it, or show the error')
+    .option('--file <rules.jsonl>', 'check every rule of a JSON Lines file ({"id","query"})')
+    .option('--json', 'one JSON line per rule')
+    .action((query: string | undefined, opts: { file?: string; json?: boolean }) => {
+      if ((query === undefined) === (opts.file === undefined))
+        throw new InputError('give a query Q or --file RULES.jsonl');
+      const input =
+        opts.file !== undefined ? { jsonl: readInput(opts.file) } : { query: query as string };
+      emit(checkRules(input, Boolean(opts.json)));
+    });
+
+  program
+    .command('match')
+    .description('match stories against rules, without a database: one JSON line per story')
+    .requiredOption('--rules <rules.jsonl>', 'JSON Lines {"id","query"}')
+    .requiredOption('--stories <stories.jsonl>', 'stories in the story format')
+    .option('--stats', 'throughput and index figures on stderr')
+    .action((opts: { rules: string; stories: string; stats?: boolean }) => {
+      emit(matchFiles(readInput(opts.rules), readInput(opts.stories), Boolean(opts.stats)));
+    });
+}

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { listStories } from '../../../db/repositories/story.repository.js';
+import { parseStoriesText } from '../../domain/story.js';
+import { publishStories } from '../../services/publish-story.service.js';
+import { flowOf, withApp } from '../cli-context.js';
+import { InputError } from '../cli-error.js';
+import { printLine, printListing } from '../output.js';
+import { parseSince, readInput } from '../parse.js';
+
+export function registerStoryCommands(program: Command): void {
+  const stories = program.command('stories').description('stories');
+
+  stories
+    .command('publish <file>')
+    .description('store stories (a JSON object, array or JSON Lines; - for stdin) and match them')
+    .action(async (file: string) => {
+      const records = parseStoriesText(readInput(file));
+      if (records.length === 0) throw new InputError(`${file}: no story in it`);
+      await withApp({ redis: true }, async (app) => {
+        const report = await publishStories(flowOf(app), records);
+        printLine(
+          `published ${report.created} new, ${report.updated} updated, ${report.realerted} re-alerted, ${report.rejected.length} rejected`,
+        );
+        for (const r of report.rejected)
+          process.stderr.write(`${file}: ${r.position}: ${r.error}\n`);
+        if (report.rejected.length > 0) {
+          throw new InputError(
+            `${report.rejected.length} record(s) rejected; the others were published`,
+          );
+        }
+      });
+    });
+
+  stories
+    .command('list')
+    .option('--since <when>', 'a duration back (30d) or an ISO date')
+    .option('--limit <n>', 'at most this many', '100')
+    .option('--json', 'one JSON array')
+    .action(async (opts: { since?: string; limit: string; json?: boolean }) => {
+      await withApp({}, async (app) => {
+        const since = parseSince('--since', opts.since, app.now());
+        const rows = (
+          await listStories(app.db, {
+            ...(since ? { since } : {}),
+            limit: Number(opts.limit) || 100,
+          })
+        ).map((s) => ({
+          id: s.externalId,
+          url: s.url,
+          headline: s.headline,
+          publishedAt: s.publishedAt.toISOString(),
+          access: s.access,
+          section: s.section,
+          tags: s.tags,
+          revision: s.revision,
+        }));
+        printListing(rows, Boolean(opts.json), [
+          { header: 'ID', value: (r) => r.id },
+          { header: 'PUBLISHED', value: (r) => r.publishedAt },
+          { header: 'ACCESS', value: (r) => r.access },
+          { header: 'HEADLINE', value: (r) => r.headline },
+        ]);
+      });
+    });
+}

@@ -1,0 +1,60 @@
+import { Command, CommanderError } from 'commander';
+import { RedisUnavailableError } from '../adapters/redis.js';
+import { SettingsError } from '../config/settings.js';
+import { InputError } from './cli-error.js';
+import { registerAdminCommands } from './commands/admin.command.js';
+import { registerDeliveryCommands } from './commands/deliveries.command.js';
+import { registerDigestCommands } from './commands/digests.command.js';
+import { registerRuleCommands } from './commands/rules.command.js';
+import { registerRunCommands } from './commands/run.command.js';
+import { registerStoryCommands } from './commands/stories.command.js';
+import { registerSubscriberCommands } from './commands/subscribers.command.js';
+import { registerSubscriptionCommands } from './commands/subscriptions.command.js';
+import { registerTopicCommands } from './commands/topics.command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('bulletin')
+    .description('Bulletin: email alerts and digests for a news publisher')
+    .exitOverride()
+    .showHelpAfterError();
+  registerRunCommands(program);
+  registerAdminCommands(program);
+  registerStoryCommands(program);
+  registerTopicCommands(program);
+  registerSubscriberCommands(program);
+  registerSubscriptionCommands(program);
+  registerRuleCommands(program);
+  registerDigestCommands(program);
+  registerDeliveryCommands(program);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit status: 0 on success, 2 for bad input (usage, options,
+ * settings, invalid queries, bad records), 1 otherwise. The one place errors become statuses.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and exit 0; anything else is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof InputError || error instanceof SettingsError) {
+      process.stderr.write(`bulletin: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof RedisUnavailableError) {
+      process.stderr.write(`bulletin: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`bulletin: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+    return 1;
+  }
+}

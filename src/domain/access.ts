@@ -1,0 +1,69 @@
+/** A reader's plan, as stored on the subscriber. */
+export type ReaderPlan = 'subscriber' | 'trial' | 'free' | 'prospect';
+
+/** What access needs to know about a reader. */
+export interface AccessReader {
+  email: string;
+  plan: ReaderPlan;
+  /** End of the trial; only read when `plan` is `trial`. */
+  trialEndsAt: Date | null;
+}
+
+/** A site license: everyone at `domain` reads in full until `until` (`null`: no end). */
+export interface SiteLicense {
+  domain: string;
+  until: Date | null;
+}
+
+/** Why a reader may, or may not, read paywalled stories. */
+export type AccessReason = 'subscriber' | 'trial' | 'site-license' | 'none';
+
+export interface AccessDecision {
+  full: boolean;
+  reason: AccessReason;
+}
+
+/**
+ * Decides whether a reader gets full stories or teasers with trial links.
+ *
+ * Full access: plan `subscriber`; plan `trial` with `trialEndsAt` after `now`; or a site
+ * license, not expired at `now`, whose domain is the reader's email domain or a parent of it
+ * (a license for `acme.com` covers `ann@acme.com` and `ann@eu.acme.com`, never
+ * `ann@notacme.com`). Domains compare case-insensitively. A license whose `until` is `now` or
+ * earlier has expired, as has a trial whose end is `now` or earlier.
+ */
+export function decideAccess(
+  reader: AccessReader,
+  licenses: readonly SiteLicense[],
+  now: Date,
+): AccessDecision {
+  if (reader.plan === 'subscriber') return { full: true, reason: 'subscriber' };
+  if (reader.plan === 'trial' && reader.trialEndsAt && reader.trialEndsAt > now) {
+    return { full: true, reason: 'trial' };
+  }
+  const domain = emailDomainOf(reader.email);
+  if (domain && licenses.some((license) => coversDomain(license, domain, now))) {
+    return { full: true, reason: 'site-license' };
+  }
+  return { full: false, reason: 'none' };
+}
+
+/** The lower-cased domain of an address, or `null` when the address has none. */
+function emailDomainOf(email: string): string | null {
+  const at = email.lastIndexOf('@');
+  if (at < 0) return null;
+  const domain = normalizeDomain(email.slice(at + 1));
+  return domain === '' ? null : domain;
+}
+
+function coversDomain(license: SiteLicense, domain: string, now: Date): boolean {
+  if (license.until !== null && license.until <= now) return false;
+  const licensed = normalizeDomain(license.domain);
+  if (licensed === '') return false;
+  return domain === licensed || domain.endsWith(`.${licensed}`);
+}
+
+/** `@Acme.COM.` and `acme.com` name the same domain. */
+function normalizeDomain(domain: string): string {
+  return domain.trim().toLowerCase().replace(/^@/, '').replace(/\.$/, '');
+}

@@ -1,0 +1,136 @@
+import {
+  type LeafSpec,
+  type LeafTable,
+  NEAR,
+  PHRASE,
+  PREFIX,
+  SECTION,
+  SECTION_PREFIX,
+  TAG,
+  TAG_PREFIX,
+  WORD,
+} from './leaf-table.js';
+import type { RuleNode, TextLeaf, TextScope } from './rule-ast.js';
+import { ANY_TEXT_MASK, BODY_BIT, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
+
+/**
+ * A compiled rule is a flat program of small integers, in negation normal form (NOT only
+ * on leaves), prefix order. Each word is `argument * 4 + op`:
+ * - LEAF: the argument is a leaf id (`LeafTable`);
+ * - AND / OR: the argument is the node's length in words, children follow;
+ * - NOT: the argument is 2, one LEAF follows.
+ */
+export type RuleCode = number[];
+
+export const OP_LEAF = 0;
+export const OP_AND = 1;
+export const OP_OR = 2;
+export const OP_NOT = 3;
+
+const SCOPE_MASKS: Record<TextScope, number> = {
+  any: ANY_TEXT_MASK,
+  headline: HEADLINE_BIT,
+  summary: SUMMARY_BIT,
+  body: BODY_BIT,
+};
+
+/** Compiles a rule's tree, acquiring its leaves from the table. */
+export function compileRule(root: RuleNode, leaves: LeafTable): RuleCode {
+  const code: RuleCode = [];
+  emit(root, false, leaves, code);
+  return code;
+}
+
+/** Gives back the leaves a compiled rule acquired. */
+export function releaseRule(code: RuleCode, leaves: LeafTable): void {
+  for (const word of code) {
+    if ((word & 3) === OP_LEAF) leaves.release(leaves.leafById(word >> 2));
+  }
+}
+
+function emit(node: RuleNode, negated: boolean, leaves: LeafTable, code: RuleCode): void {
+  switch (node.kind) {
+    case 'not':
+      emit(node.child, !negated, leaves, code);
+      return;
+    case 'and':
+    case 'or': {
+      // De Morgan: a negated AND is an OR of negations, and the other way round.
+      const op = (node.kind === 'and') !== negated ? OP_AND : OP_OR;
+      const start = code.length;
+      code.push(op);
+      for (const child of node.children) emitFlattened(child, negated, op, leaves, code);
+      code[start] = (code.length - start) * 4 + op;
+      return;
+    }
+    default: {
+      if (negated) code.push(2 * 4 + OP_NOT);
+      code.push(leaves.acquire(specOf(node)).id * 4 + OP_LEAF);
+    }
+  }
+}
+
+/** Emits a child, merging it into its parent when it is the same operator. */
+function emitFlattened(
+  node: RuleNode,
+  negated: boolean,
+  parentOp: number,
+  leaves: LeafTable,
+  code: RuleCode,
+): void {
+  let current = node;
+  let currentNegated = negated;
+  while (current.kind === 'not') {
+    current = current.child;
+    currentNegated = !currentNegated;
+  }
+  if (current.kind === 'and' || current.kind === 'or') {
+    const op = (current.kind === 'and') !== currentNegated ? OP_AND : OP_OR;
+    if (op === parentOp) {
+      for (const child of current.children) {
+        emitFlattened(child, currentNegated, parentOp, leaves, code);
+      }
+      return;
+    }
+  }
+  emit(current, currentNegated, leaves, code);
+}
+
+function specOf(node: Exclude<RuleNode, { kind: 'and' | 'or' | 'not' }>): LeafSpec {
+  switch (node.kind) {
+    case 'near':
+      return {
+        kind: NEAR,
+        mask: SCOPE_MASKS[node.left.scope] & SCOPE_MASKS[node.right.scope],
+        term: '',
+        tokens: [],
+        left: textSpecOf(node.left),
+        right: textSpecOf(node.right),
+        distance: node.distance,
+      };
+    case 'tag':
+      return { kind: node.isPrefix ? TAG_PREFIX : TAG, mask: 0, term: node.value, tokens: [] };
+    case 'section':
+      return {
+        kind: node.isPrefix ? SECTION_PREFIX : SECTION,
+        mask: 0,
+        term: node.value,
+        tokens: [],
+      };
+    default:
+      return textSpecOf(node);
+  }
+}
+
+function textSpecOf(leaf: TextLeaf): LeafSpec {
+  const mask = SCOPE_MASKS[leaf.scope];
+  if (leaf.kind === 'word') return { kind: WORD, mask, term: leaf.stem, tokens: leaf.tokens };
+  if (leaf.kind === 'prefix') return { kind: PREFIX, mask, term: leaf.stem, tokens: leaf.tokens };
+  return { kind: PHRASE, mask, term: leaf.tokens.join(' '), tokens: leaf.tokens };
+}
+
+/** The number of words of the node starting at `pc`. */
+export function nodeLength(code: RuleCode, pc: number): number {
+  const word = code[pc]!;
+  return (word & 3) === OP_LEAF ? 1 : word >> 2;
+}

@@ -1,0 +1,143 @@
+import { nodeLength, OP_AND, OP_LEAF, OP_OR, type RuleCode } from './compile-rule.js';
+import {
+  type Leaf,
+  type LeafTable,
+  NEAR,
+  PHRASE,
+  PREFIX,
+  SECTION,
+  SECTION_PREFIX,
+  TAG,
+  TAG_PREFIX,
+  WORD,
+} from './leaf-table.js';
+import { BODY_BIT, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
+
+export const ANCHOR_STEM = 0;
+export const ANCHOR_TOKEN = 1;
+export const ANCHOR_PREFIX = 2;
+export const ANCHOR_TAG = 3;
+export const ANCHOR_TAG_PREFIX = 4;
+export const ANCHOR_SECTION = 5;
+export const ANCHOR_SECTION_PREFIX = 6;
+
+/**
+ * A key a story must contain for the rule to match: a stem, an exact token or a prefix of
+ * a token (in any text field, or in one scope), a tag or section value or its prefix.
+ */
+export interface Anchor {
+  readonly kind: number;
+  readonly term: string;
+  /** 0 any text field, 1 headline, 2 summary, 3 body. */
+  readonly scope: number;
+}
+
+/** How common a term is in stories: lower means rarer, a better anchor. */
+export type TermCost = (term: string) => number;
+
+interface AnchorChoice {
+  anchors: Anchor[];
+  cost: number;
+}
+
+// A field-qualified key fires on fewer stories than the same key anywhere.
+const SCOPE_FACTORS = [1, 0.2, 0.5, 0.9];
+// Without statistics, tags are assumed rare and sections coarse.
+const TAG_COST = 0.01;
+const TAG_PREFIX_COST = 0.03;
+const SECTION_COST = 0.3;
+const SECTION_PREFIX_COST = 0.4;
+
+/** The scope index (see `Anchor.scope`) of a text leaf's field mask. */
+export function scopeOfMask(mask: number): number {
+  if (mask === HEADLINE_BIT) return 1;
+  if (mask === SUMMARY_BIT) return 2;
+  if (mask === BODY_BIT) return 3;
+  return 0;
+}
+
+/**
+ * Anchors such that every story the rule matches contains at least one of them
+ * (Lucene Monitor's presearcher): one child of an AND, every child of an OR, never a
+ * negated leaf. Null when the rule has none. Deterministic, so removal finds the same keys.
+ */
+export function chooseAnchors(code: RuleCode, leaves: LeafTable, cost: TermCost): Anchor[] | null {
+  return chooseAt(code, 0, leaves, cost)?.anchors ?? null;
+}
+
+function chooseAt(
+  code: RuleCode,
+  pc: number,
+  leaves: LeafTable,
+  cost: TermCost,
+): AnchorChoice | null {
+  const word = code[pc]!;
+  const op = word & 3;
+  if (op === OP_LEAF) return chooseForLeaf(leaves.leafById(word >> 2), -1, cost);
+  if (op !== OP_AND && op !== OP_OR) return null;
+  const end = pc + (word >> 2);
+  let best: AnchorChoice | null = null;
+  for (let child = pc + 1; child < end; child += nodeLength(code, child)) {
+    const choice = chooseAt(code, child, leaves, cost);
+    if (op === OP_OR) {
+      if (choice === null) return null;
+      if (best === null) best = { anchors: [], cost: 0 };
+      best.anchors.push(...choice.anchors);
+      best.cost += choice.cost;
+    } else if (choice !== null && (best === null || choice.cost < best.cost)) {
+      best = choice;
+    }
+  }
+  return best;
+}
+
+/** `scopeOverride` narrows a NEAR operand to the fields both operands share. */
+function chooseForLeaf(leaf: Leaf, scopeOverride: number, cost: TermCost): AnchorChoice {
+  const scope = scopeOverride >= 0 ? scopeOverride : scopeOfMask(leaf.mask);
+  const factor = SCOPE_FACTORS[scope]!;
+  switch (leaf.kind) {
+    case WORD:
+      return single(ANCHOR_STEM, leaf.term, scope, cost(leaf.term) * factor);
+    case PHRASE: {
+      let rarest = leaf.tokens[0]!;
+      let rarestCost = cost(rarest);
+      for (const token of leaf.tokens) {
+        const tokenCost = cost(token);
+        if (tokenCost < rarestCost) {
+          rarest = token;
+          rarestCost = tokenCost;
+        }
+      }
+      // The other tokens must follow too: a phrase is rarer than its rarest token.
+      return single(ANCHOR_TOKEN, rarest, scope, rarestCost * factor * 0.5);
+    }
+    case PREFIX:
+      // A prefix stands for many words: count it as more common than the word itself.
+      return single(
+        ANCHOR_PREFIX,
+        leaf.term,
+        scope,
+        Math.min(1, cost(leaf.term) * 4 + 0.01) * factor,
+      );
+    case TAG:
+      return single(ANCHOR_TAG, leaf.term, 0, TAG_COST);
+    case TAG_PREFIX:
+      return single(ANCHOR_TAG_PREFIX, leaf.term, 0, TAG_PREFIX_COST);
+    case SECTION:
+      return single(ANCHOR_SECTION, leaf.term, 0, SECTION_COST);
+    case SECTION_PREFIX:
+      return single(ANCHOR_SECTION_PREFIX, leaf.term, 0, SECTION_PREFIX_COST);
+    case NEAR: {
+      const nearScope = scopeOfMask(leaf.mask);
+      const left = chooseForLeaf(leaf.left!, nearScope, cost);
+      const right = chooseForLeaf(leaf.right!, nearScope, cost);
+      return right.cost < left.cost ? right : left;
+    }
+    default:
+      throw new Error(`unknown leaf kind ${leaf.kind}`);
+  }
+}
+
+function single(kind: number, term: string, scope: number, cost: number): AnchorChoice {
+  return { anchors: [{ kind, term, scope }], cost };
+}

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
+import { recordTrialClick } from '../../db/repositories/trial-click.repository.js';
+import { verifyToken } from '../domain/signed-token.js';
+import { unsubscribe } from '../services/unsubscribe.service.js';
+import { escapeHtml, sendPage } from './respond.js';
+import type { HttpContext } from './server.js';
+
+const EXPIRED = 'This link has expired or is not valid. Use the link in a newer email.';
+
+/**
+ * GET shows a confirmation button (mail scanners follow GET links; they must not unsubscribe
+ * anyone); POST unsubscribes, which is also RFC 8058's one-click request from the mail client.
+ */
+export async function handleUnsubscribe(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string,
+): Promise<void> {
+  const verified = verifyToken(ctx.secretKey, token, ctx.now());
+  if (!verified.ok || verified.payload.kind !== 'unsubscribe') {
+    sendPage(res, 400, 'Link not valid', `<p>${EXPIRED}</p>`);
+    return;
+  }
+  const email = verified.payload.reader;
+  if (req.method === 'POST') {
+    await unsubscribe(ctx, email);
+    sendPage(
+      res,
+      200,
+      'You are unsubscribed',
+      `<p>${escapeHtml(email)} will get no more emails from us.</p>`,
+    );
+    return;
+  }
+  sendPage(
+    res,
+    200,
+    'Unsubscribe',
+    `<p>Stop all emails to ${escapeHtml(email)}?</p><form method="post"><button type="submit">Unsubscribe</button></form>`,
+  );
+}
+
+/** What the reader follows; changes are made by the admin CLI for now. */
+export async function handlePreferences(
+  ctx: HttpContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  token: string,
+): Promise<void> {
+  const verified = verifyToken(ctx.secretKey, token, ctx.now());
+  if (!verified.ok || verified.payload.kind !== 'preferences') {
+    sendPage(res, 400, 'Link not valid', `<p>${EXPIRED}</p>`);
+    return;
+  }
+  const subs = await listSubscriptions(ctx.db, verified.payload.reader);
+  const items = subs
+    .map(
+      (s) =>
+        `<li>${escapeHtml(s.topicSlug ?? s.query ?? '')} — ${s.cadence}${s.cadence === 'instant' ? '' : ` at ${s.sendAt}`}${s.paused ? ' (paused)' : ''}</li>`,
+    )
+    .join('');
+  sendPage(
+    res,
+    200,
+    'Your email preferences',
+    `<p>${escapeHtml(verified.payload.reader)} follows:</p><ul>${items || '<li>nothing</li>'}</ul>`,
+  );
+}
+
+/** Records the click on a trial link and sends the reader on to the trial sign-up page. */
+export async function handleTrialLink(
+  ctx: HttpContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  token: string,
+): Promise<void> {
+  const verified = verifyToken(ctx.secretKey, token, ctx.now());
+  if (!verified.ok || verified.payload.kind !== 'trial') {
+    sendPage(res, 400, 'Link not valid', `<p>${EXPIRED}</p>`);
+    return;
+  }
+  const { reader, story, source } = verified.payload;
+  await recordTrialClick(
+    ctx.db,
+    {
+      email: reader,
+      storyId: story,
+      digestId: 'digest' in source ? source.digest : null,
+      campaignId: 'campaign' in source ? source.campaign : null,
+    },
+    ctx.now(),
+  );
+  const target = new URL(ctx.settings.trialUrl);
+  target.searchParams.set('email', reader);
+  target.searchParams.set('story', story);
+  res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' });
+  res.end();
+}
+
+export async function handleTrialPlaceholder(
+  _ctx: HttpContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  sendPage(
+    res,
+    200,
+    'Start your free trial',
+    '<p>This is a placeholder: set TRIAL_URL to the publisher’s trial sign-up page.</p>',
+  );
+}

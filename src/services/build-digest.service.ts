@@ -1,0 +1,105 @@
+import { insertOrFindDelivery } from '../../db/repositories/delivery.repository.js';
+import {
+  insertOrFindDigest,
+  setDigestStoryCount,
+} from '../../db/repositories/digest.repository.js';
+import { claimPendingMatches, findDigestMatches } from '../../db/repositories/match.repository.js';
+import { findStoriesByIds } from '../../db/repositories/story.repository.js';
+import { findReaderById } from '../../db/repositories/subscriber.repository.js';
+import type { Cadence } from '../domain/subscription.js';
+import type { FlowContext } from './context.js';
+import type { BuildAlertWork, BuildDigestWork } from './work-queue.js';
+
+export type BuildOutcome =
+  | { status: 'queued'; deliveryId: number; stories: number }
+  | { status: 'empty' | 'reader-gone' };
+
+/** Builds a daily or weekly digest: the reader's pending matches of that cadence, one email. */
+export async function buildDigest(ctx: FlowContext, work: BuildDigestWork): Promise<BuildOutcome> {
+  return buildPeriod(ctx, {
+    subscriberId: work.subscriberId,
+    cadence: work.cadence,
+    periodKey: work.periodKey,
+    periodStart: new Date(work.periodStart),
+    periodEnd: new Date(work.periodEnd),
+  });
+}
+
+/** Builds an instant alert: the reader's waiting instant matches, gathered since the last one. */
+export async function buildAlert(ctx: FlowContext, work: BuildAlertWork): Promise<BuildOutcome> {
+  const dueAt = new Date(work.dueAt);
+  return buildPeriod(ctx, {
+    subscriberId: work.subscriberId,
+    cadence: 'instant',
+    periodKey: dueAt.toISOString(),
+    periodStart: new Date(dueAt.getTime() - ctx.settings.alertWindowMs),
+    periodEnd: dueAt,
+  });
+}
+
+/**
+ * The digest row is unique per reader, cadence and period, the matches are claimed only while
+ * unclaimed, and the delivery is unique per digest: a build that runs twice, or is killed
+ * half-way and retried, queues exactly one email with every story once.
+ */
+async function buildPeriod(
+  ctx: FlowContext,
+  period: {
+    subscriberId: number;
+    cadence: Cadence;
+    periodKey: string;
+    periodStart: Date;
+    periodEnd: Date;
+  },
+): Promise<BuildOutcome> {
+  const reader = await findReaderById(ctx.db, period.subscriberId);
+  if (!reader || reader.status !== 'active') return { status: 'reader-gone' };
+  const now = ctx.now();
+  const { digest } = await insertOrFindDigest(ctx.db, period, now);
+  // Claim up to the build time, not the period end: a match that arrived while this job waited
+  // goes out now rather than a period later.
+  await claimPendingMatches(ctx.db, {
+    subscriberId: reader.id,
+    cadence: period.cadence,
+    digestId: digest.id,
+    until: now,
+  });
+  const matches = await findDigestMatches(ctx.db, digest.id);
+  await setDigestStoryCount(ctx.db, digest.id, matches.length);
+  if (matches.length === 0) {
+    ctx.log.debug({
+      event: 'digest.empty',
+      reader: reader.id,
+      cadence: period.cadence,
+      period: period.periodKey,
+    });
+    return { status: 'empty' };
+  }
+  const stories = await findStoriesByIds(
+    ctx.db,
+    matches.map((m) => m.storyId),
+  );
+  stories.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime());
+  const delivery = await insertOrFindDelivery(
+    ctx.db,
+    {
+      kind: period.cadence === 'instant' ? 'alert' : 'digest',
+      digestId: digest.id,
+      subscriberId: reader.id,
+      recipient: reader.email,
+      cadence: period.cadence,
+      storyIds: stories.map((s) => s.externalId),
+    },
+    now,
+  );
+  if (delivery.status === 'queued') await ctx.queue.sendDelivery({ deliveryId: delivery.id });
+  ctx.log.info({
+    event: 'digest.built',
+    digest: digest.id,
+    delivery: delivery.id,
+    cadence: period.cadence,
+    period: period.periodKey,
+    stories: stories.length,
+  });
+  return { status: 'queued', deliveryId: delivery.id, stories: stories.length };
+}

@@ -1,0 +1,51 @@
+import type { EmailReader, LinkSettings } from '../domain/email-content.js';
+import { signToken, type TrialSource } from '../domain/signed-token.js';
+
+const DAY_MS = 86_400_000;
+const DEFAULT_TTL_DAYS = 90;
+/** An unsubscribe link in an old email must keep working: it lives at least a year. */
+const MIN_UNSUBSCRIBE_TTL_DAYS = 365;
+
+/** A reader's personal links for one email. */
+export interface ReaderLinks {
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+  trialUrl(storyId: string): string;
+}
+
+/**
+ * Signs a reader's links: `/u/<token>`, `/p/<token>` and `/t/<token>` under the public base
+ * URL. Trial links are signed on first use per story and remembered, so a story listed twice
+ * gets one link.
+ */
+export function createReaderLinks(
+  reader: EmailReader,
+  source: TrialSource,
+  links: LinkSettings,
+  now: Date,
+): ReaderLinks {
+  const base = links.publicBaseUrl.replace(/\/+$/, '');
+  const ttlDays = links.tokenTtlDays ?? DEFAULT_TTL_DAYS;
+  const expiresAt = new Date(now.getTime() + ttlDays * DAY_MS);
+  const unsubscribeExpiresAt = new Date(
+    now.getTime() + Math.max(ttlDays, MIN_UNSUBSCRIBE_TTL_DAYS) * DAY_MS,
+  );
+  const trialUrls = new Map<string, string>();
+  return {
+    unsubscribeUrl: `${base}/u/${signToken(links.secretKey, { kind: 'unsubscribe', reader: reader.email }, unsubscribeExpiresAt)}`,
+    preferencesUrl: `${base}/p/${signToken(links.secretKey, { kind: 'preferences', reader: reader.email }, expiresAt)}`,
+    trialUrl(storyId: string): string {
+      let url = trialUrls.get(storyId);
+      if (url === undefined) {
+        const token = signToken(
+          links.secretKey,
+          { kind: 'trial', reader: reader.email, story: storyId, source },
+          expiresAt,
+        );
+        url = `${base}/t/${token}`;
+        trialUrls.set(storyId, url);
+      }
+      return url;
+    },
+  };
+}

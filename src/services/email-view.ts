@@ -1,0 +1,251 @@
+import type { StoryCardProps } from '../../emails/components/story-card.js';
+import type { DigestEmailProps } from '../../emails/digest-email.js';
+import type { TrialInvitationEmailProps } from '../../emails/trial-invitation-email.js';
+import {
+  collapseWhitespace,
+  type DigestContent,
+  type EmailStory,
+  listDistinctStories,
+  shortenOnWordBoundary,
+  YOUR_SEARCHES_TITLE,
+} from '../domain/email-content.js';
+
+/** Full stories, or teasers with trial links. */
+export type AccessVariant = 'full' | 'teaser';
+
+/**
+ * The parts of an email that differ from reader to reader. Rendering once per content fills
+ * them with placeholders; a direct render fills them with the reader's values.
+ */
+export interface ReaderSlots {
+  greeting: string;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+  /** The reader's signed trial link for one story. */
+  trialUrl(storyId: string): string;
+}
+
+/** What the templates need of the publisher's settings. */
+export interface PublicationView {
+  publicationName: string;
+  postalAddress: string;
+}
+
+/** "Hi Ann," for a named reader, "Hello," otherwise. */
+export function writeGreeting(name: string | null): string {
+  const clean = collapseWhitespace(name ?? '');
+  return clean ? `Hi ${shortenOnWordBoundary(clean, 60)},` : 'Hello,';
+}
+
+/** Builds the props of the digest or alert template for one access variant. */
+export function buildDigestProps(
+  content: DigestContent,
+  publication: PublicationView,
+  variant: AccessVariant,
+  slots: ReaderSlots,
+  reason?: string,
+): DigestEmailProps {
+  const zone = resolveTimeZone(content.timeZone);
+  const isAlert = content.kind === 'alert' || content.cadence === 'instant';
+  const onlyGroup = content.groups.length === 1 ? content.groups[0] : undefined;
+  const count = listDistinctStories(content.groups).length;
+  const groups = content.groups.map((group) => ({
+    title: collapseWhitespace(group.title),
+    stories: group.stories.map((story) => toCard(story, variant, slots, zone, isAlert)),
+  }));
+  return {
+    publicationName: collapseWhitespace(publication.publicationName),
+    title: writeTitle(
+      content.cadence,
+      isAlert,
+      onlyGroup ? collapseWhitespace(onlyGroup.title) : null,
+    ),
+    periodLabel: describePeriod(content, zone, isAlert),
+    previewText: writePreviewText(content.groups.flatMap((group) => group.stories)),
+    greeting: slots.greeting,
+    intro: isAlert
+      ? count === 1
+        ? 'A new story matches what you follow.'
+        : `${count} new stories match what you follow.`
+      : `${count} new ${count === 1 ? 'story matches' : 'stories match'} what you follow.`,
+    groups,
+    trialCta: buildTrialCta(groups, publication),
+    footer: buildFooter(publication, slots, reason ?? describeDigestReason(content)),
+  };
+}
+
+/** Builds the props of the trial invitation for one access variant. */
+export function buildCampaignProps(
+  stories: readonly EmailStory[],
+  publication: PublicationView,
+  variant: AccessVariant,
+  slots: ReaderSlots,
+  options: { intro?: string; reason?: string; timeZone?: string },
+): TrialInvitationEmailProps {
+  const zone = resolveTimeZone(options.timeZone ?? 'UTC');
+  const distinct = listDistinctStories([{ title: '', stories: [...stories] }]);
+  const cards = distinct.map((story) => toCard(story, variant, slots, zone, false));
+  const name = collapseWhitespace(publication.publicationName);
+  // An invitation always offers the trial unless the reader can already read everything.
+  const first = distinct[0];
+  const ctaStory = distinct.find((story) => story.access === 'subscriber') ?? first;
+  return {
+    publicationName: name,
+    title: 'Recent stories for you',
+    previewText: writePreviewText(distinct),
+    greeting: slots.greeting,
+    intro: collapseWhitespace(
+      options.intro ??
+        `Here is what ${name} published recently on the subjects you told us about. A free trial gives you every story in full.`,
+    ),
+    stories: cards,
+    trialCta:
+      variant === 'teaser' && ctaStory
+        ? { publicationName: name, href: slots.trialUrl(ctaStory.id) }
+        : null,
+    footer: buildFooter(
+      publication,
+      slots,
+      options.reason ?? `You get this because you asked to hear from ${name}.`,
+    ),
+  };
+}
+
+/** "Export controls daily", "Weekly digest", "Alert: Russia sanctions": the masthead names the publication. */
+function writeTitle(
+  cadence: DigestContent['cadence'],
+  isAlert: boolean,
+  topic: string | null,
+): string {
+  if (isAlert) return topic ? `Alert: ${topic}` : 'Alert';
+  if (topic) return `${topic} ${cadence}`;
+  return `${cadence.charAt(0).toUpperCase()}${cadence.slice(1)} digest`;
+}
+
+/** "You get this because you follow Export controls and your saved searches (daily)." */
+export function describeDigestReason(content: DigestContent): string {
+  const cadence = content.cadence === 'instant' ? 'instant alerts' : content.cadence;
+  const titles = content.groups.map((group) => collapseWhitespace(group.title));
+  const topics = titles.filter((title) => title !== YOUR_SEARCHES_TITLE);
+  const followed = [...topics.slice(0, 4)];
+  if (topics.length > 4) followed.push(`${topics.length - 4} more topics`);
+  if (titles.includes(YOUR_SEARCHES_TITLE)) followed.push('your saved searches');
+  if (followed.length === 0) return `You get this because you subscribed to ${cadence} emails.`;
+  return `You get this because you follow ${joinWords(followed)} (${cadence}).`;
+}
+
+function toCard(
+  story: EmailStory,
+  variant: AccessVariant,
+  slots: ReaderSlots,
+  zone: string,
+  withTime: boolean,
+): StoryCardProps {
+  const locked = variant === 'teaser' && story.access === 'subscriber';
+  return {
+    headline: collapseWhitespace(story.headline),
+    href: locked ? slots.trialUrl(story.id) : toSafeHref(story.url),
+    dateLabel: formatDate(story.publishedAt, zone, withTime ? 'dateTime' : 'date'),
+    section: story.section ? collapseWhitespace(story.section) || null : null,
+    summary: collapseWhitespace(story.summary),
+    matched: story.matched.map(collapseWhitespace).filter((name) => name !== ''),
+    locked,
+  };
+}
+
+function buildTrialCta(
+  groups: readonly { stories: readonly StoryCardProps[] }[],
+  publication: PublicationView,
+): DigestEmailProps['trialCta'] {
+  const locked = groups.flatMap((group) => group.stories).find((story) => story.locked);
+  // The CTA reuses the first locked story's link: one token, and the click names a story.
+  return locked?.href
+    ? { publicationName: collapseWhitespace(publication.publicationName), href: locked.href }
+    : null;
+}
+
+function buildFooter(publication: PublicationView, slots: ReaderSlots, reason: string) {
+  return {
+    publicationName: collapseWhitespace(publication.publicationName),
+    reason: collapseWhitespace(reason),
+    preferencesUrl: slots.preferencesUrl,
+    unsubscribeUrl: slots.unsubscribeUrl,
+    postalAddress: collapseWhitespace(publication.postalAddress),
+  };
+}
+
+function writePreviewText(stories: readonly EmailStory[]): string {
+  const headlines = stories.slice(0, 3).map((story) => collapseWhitespace(story.headline));
+  return shortenOnWordBoundary(headlines.join(' · '), 140);
+}
+
+/** Only http(s) links reach an email; a story with any other (javascript:, data:) gets none. */
+function toSafeHref(url: string): string | null {
+  try {
+    const protocol = new URL(url).protocol;
+    return protocol === 'https:' || protocol === 'http:' ? url.trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+type DateStyle = 'date' | 'dateTime' | 'longDate' | 'weekday';
+
+const formatOptions: Record<DateStyle, Intl.DateTimeFormatOptions> = {
+  date: { day: 'numeric', month: 'short', year: 'numeric' },
+  dateTime: {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  },
+  longDate: { day: 'numeric', month: 'long', year: 'numeric' },
+  weekday: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+};
+
+function formatterFor(zone: string, style: DateStyle): Intl.DateTimeFormat {
+  const id = `${zone}|${style}`;
+  let formatter = formatters.get(id);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { ...formatOptions[style], timeZone: zone });
+    formatters.set(id, formatter);
+  }
+  return formatter;
+}
+
+/** An unknown zone must not stop a send: dates then read in UTC. */
+function resolveTimeZone(zone: string): string {
+  try {
+    formatterFor(zone, 'date');
+    return zone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+function formatDate(iso: string, zone: string, style: DateStyle): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : formatterFor(zone, style).format(date);
+}
+
+/** The period ends exclusively; its last instant names the day a digest covers. */
+function describePeriod(content: DigestContent, zone: string, isAlert: boolean): string {
+  const start = new Date(content.periodStart);
+  const last = new Date(new Date(content.periodEnd).getTime() - 1);
+  if (Number.isNaN(last.getTime())) return '';
+  if (isAlert) return formatterFor(zone, 'dateTime').format(last);
+  if (content.cadence === 'weekly' && !Number.isNaN(start.getTime()) && start < last) {
+    return `Week of ${formatterFor(zone, 'longDate').formatRange(start, last)}`;
+  }
+  return formatterFor(zone, 'weekday').format(last);
+}

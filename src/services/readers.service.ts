@@ -1,0 +1,116 @@
+import { bumpRulesVersion } from '../../db/repositories/counter.repository.js';
+import {
+  findReaderByEmail,
+  type NewReader,
+  upsertReader,
+} from '../../db/repositories/subscriber.repository.js';
+import {
+  deleteSubscription,
+  insertSubscription,
+  listSubscriptions,
+  setSubscriptionPaused,
+} from '../../db/repositories/subscription.repository.js';
+import { findTopicBySlug } from '../../db/repositories/topic.repository.js';
+import type { Reader } from '../domain/reader.js';
+import { nextSendTime } from '../domain/schedule.js';
+import {
+  type Cadence,
+  DEFAULT_SEND_AT,
+  DEFAULT_WEEKDAY,
+  type Subscription,
+} from '../domain/subscription.js';
+import type { ServiceContext } from './context.js';
+import { InputError } from './input-error.js';
+import { parseQueryOrThrow } from './topics.service.js';
+
+/** Adds a reader or updates one with the same address. */
+export async function saveReader(
+  ctx: ServiceContext,
+  reader: NewReader,
+): Promise<{ reader: Reader; created: boolean }> {
+  if (reader.plan === 'trial' && !reader.trialEndsAt) {
+    throw new InputError('--trial-ends: a trial reader needs the date the trial ends');
+  }
+  return upsertReader(ctx.db, reader, ctx.now());
+}
+
+export async function requireReader(ctx: ServiceContext, email: string): Promise<Reader> {
+  const reader = await findReaderByEmail(ctx.db, email);
+  if (!reader) throw new InputError(`no reader ${email} (add one with subscribers add)`);
+  return reader;
+}
+
+export interface SubscriptionRequest {
+  email: string;
+  topic?: string;
+  query?: string;
+  cadence: Cadence;
+  sendAt?: string;
+  weekday?: number;
+}
+
+/** Makes a reader follow a topic or their own query at a cadence. */
+export async function subscribe(
+  ctx: ServiceContext,
+  request: SubscriptionRequest,
+): Promise<Subscription> {
+  if ((request.topic === undefined) === (request.query === undefined)) {
+    throw new InputError('give either --topic SLUG or --query Q');
+  }
+  const reader = await requireReader(ctx, request.email);
+  let topicId: number | null = null;
+  if (request.topic !== undefined) {
+    const topic = await findTopicBySlug(ctx.db, request.topic);
+    if (!topic) throw new InputError(`--topic: no topic "${request.topic}"`);
+    topicId = topic.id;
+    const existing = await listSubscriptions(ctx.db, reader.email);
+    if (existing.some((s) => s.topicId === topicId)) {
+      throw new InputError(`${reader.email} already follows "${request.topic}"`);
+    }
+  } else {
+    parseQueryOrThrow(request.query as string, '--query');
+  }
+  const sendAt = request.sendAt ?? DEFAULT_SEND_AT;
+  const weekday = request.cadence === 'weekly' ? (request.weekday ?? DEFAULT_WEEKDAY) : null;
+  const now = ctx.now();
+  const nextDueAt =
+    request.cadence === 'instant'
+      ? null
+      : nextSendTime({ cadence: request.cadence, sendAt, weekday, tz: reader.tz }, now);
+  const subscription = await insertSubscription(
+    ctx.db,
+    {
+      subscriberId: reader.id,
+      topicId,
+      query: request.query ?? null,
+      cadence: request.cadence,
+      sendAt,
+      weekday,
+      nextDueAt,
+    },
+    now,
+  );
+  await bumpRulesVersion(ctx.db);
+  return subscription;
+}
+
+/** Pauses, resumes or removes a reader's subscriptions (all of them, or one topic's). */
+export async function changeSubscriptions(
+  ctx: ServiceContext,
+  email: string,
+  topic: string | undefined,
+  action: 'pause' | 'resume' | 'remove',
+): Promise<number> {
+  const reader = await requireReader(ctx, email);
+  const subs = (await listSubscriptions(ctx.db, reader.email)).filter(
+    (s) => topic === undefined || s.topicSlug === topic,
+  );
+  if (subs.length === 0)
+    throw new InputError(`${email} has no subscription${topic ? ` to "${topic}"` : ''}`);
+  for (const sub of subs) {
+    if (action === 'remove') await deleteSubscription(ctx.db, sub.id);
+    else await setSubscriptionPaused(ctx.db, sub.id, action === 'pause');
+  }
+  await bumpRulesVersion(ctx.db);
+  return subs.length;
+}

@@ -1,0 +1,33 @@
+import { findReaderByEmail, upsertReader } from '../../db/repositories/subscriber.repository.js';
+import type { Reader } from '../domain/reader.js';
+import type { ServiceContext } from './context.js';
+
+/** Starts (or extends) a trial of `days` days; an unknown address becomes a trial reader. */
+export async function startTrial(
+  ctx: ServiceContext,
+  email: string,
+  days: number,
+): Promise<Reader> {
+  const now = ctx.now();
+  const existing = await findReaderByEmail(ctx.db, email);
+  const trialEndsAt = new Date(now.getTime() + days * 86_400_000);
+  // A paying subscriber stays one; a trial never shortens what a reader already has.
+  if (existing?.plan === 'subscriber') return existing;
+  const { reader } = await upsertReader(
+    ctx.db,
+    {
+      email,
+      name: existing?.name ?? null,
+      plan: 'trial',
+      trialEndsAt:
+        existing?.trialEndsAt && existing.trialEndsAt > trialEndsAt
+          ? existing.trialEndsAt
+          : trialEndsAt,
+      tz: existing?.tz ?? 'UTC',
+      marketingConsent: existing?.marketingConsent ?? false,
+    },
+    now,
+  );
+  ctx.log.info({ event: 'trial.started', email, until: reader.trialEndsAt });
+  return reader;
+}

@@ -1,0 +1,40 @@
+import type { Cadence } from '../domain/subscription.js';
+
+/** Match a stored story revision against every rule. */
+export interface MatchStoryWork {
+  storyId: number;
+  revision: number;
+}
+
+/** Build one reader's digest for one cadence and period. */
+export interface BuildDigestWork {
+  subscriberId: number;
+  cadence: Exclude<Cadence, 'instant'>;
+  periodKey: string;
+  periodStart: string;
+  periodEnd: string;
+}
+
+/** Build one reader's instant alert from the matches waiting at `dueAt`. */
+export interface BuildAlertWork {
+  subscriberId: number;
+  dueAt: string;
+}
+
+/** Send one queued delivery. */
+export interface SendDeliveryWork {
+  deliveryId: number;
+}
+
+/**
+ * Where the services hand on the next step of a story's flow. Workers implement it with
+ * BullMQ queues (deterministic job ids, so handing on twice is harmless); `digests run`
+ * implements it in-process. Payloads carry ids only: each step re-reads its rows.
+ */
+export interface WorkQueue {
+  matchStory(work: MatchStoryWork): Promise<void>;
+  buildDigest(work: BuildDigestWork): Promise<void>;
+  /** `delayMs`: the batching window still to run. */
+  buildAlert(work: BuildAlertWork, delayMs: number): Promise<void>;
+  sendDelivery(work: SendDeliveryWork): Promise<void>;
+}

@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import type { DigestContent } from '../../src/domain/email-content.js';
+import { verifyToken } from '../../src/domain/signed-token.js';
+import {
+  renderCampaignEmailDirect,
+  renderDigestEmailDirect,
+} from '../../src/services/email-render.service.js';
+import {
+  alertContent,
+  chinaRussia,
+  dailyContent,
+  entityList,
+  freeGuidance,
+  freeReader,
+  links,
+  makeStory,
+  now,
+  subscriber,
+} from './email-render.fixtures.js';
+
+const trialLink = /https:\/\/bulletin\.example\.com\/t\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g;
+
+function count(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}
+
+function tokensIn(text: string): string[] {
+  return [...new Set([...text.matchAll(trialLink)].map((match) => match[1]!))];
+}
+
+describe('renderDigestEmail content', () => {
+  it('links every story directly for a reader with full access, without a trial offer', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: dailyContent,
+      digestId: 7,
+      links,
+      now,
+    });
+    for (const story of [entityList, chinaRussia, freeGuidance]) {
+      expect(email.html).toContain(`href="${story.url}"`);
+      expect(email.text).toContain(story.url);
+    }
+    expect(email.html).not.toContain('/t/');
+    expect(email.text).not.toContain('/t/');
+    expect(email.html).not.toContain('free trial');
+  });
+
+  it('gives a reader without access teasers, personal trial links and one call to action', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: freeReader,
+      content: dailyContent,
+      digestId: 7,
+      links,
+      now,
+    });
+    // Paywalled stories do not link straight to the story; the free one does.
+    expect(email.html).not.toContain(entityList.url);
+    expect(email.html).not.toContain(chinaRussia.url);
+    expect(email.html).toContain(`href="${freeGuidance.url}"`);
+    expect(email.html).toContain(entityList.summary);
+    // One trial link per paywalled story, signed for this reader, story and digest.
+    const tokens = tokensIn(email.html);
+    expect(tokens).toHaveLength(2);
+    const payloads = tokens.map((token) => {
+      const result = verifyToken(links.secretKey, token, now);
+      if (!result.ok) throw new Error(result.reason);
+      return result.payload;
+    });
+    expect(payloads).toEqual([
+      { kind: 'trial', reader: freeReader.email, story: entityList.id, source: { digest: 7 } },
+      { kind: 'trial', reader: freeReader.email, story: chinaRussia.id, source: { digest: 7 } },
+    ]);
+    expect(tokensIn(email.text)).toEqual(tokens);
+    // The entity-list story sits under two groups: each card offers the trial.
+    expect(count(email.html, 'Start a free trial to read the full story')).toBe(3);
+    expect(count(email.html, 'Read every story in full')).toBe(1);
+    expect(count(email.text, 'Read every story in full')).toBe(1);
+  });
+
+  it('offers no trial when every story is free', async () => {
+    const content: DigestContent = {
+      ...dailyContent,
+      groups: [{ title: 'Customs', stories: [freeGuidance] }],
+    };
+    const email = await renderDigestEmailDirect({
+      reader: freeReader,
+      content,
+      digestId: 1,
+      links,
+      now,
+    });
+    expect(email.html).toContain(`href="${freeGuidance.url}"`);
+    expect(email.html).not.toContain('free trial');
+    expect(email.text).not.toContain('/t/');
+  });
+
+  it('writes a text part with headline, date, summary and link per story', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: dailyContent,
+      digestId: 7,
+      links,
+      now,
+    });
+    expect(email.text).toContain(
+      [
+        'Commerce adds 27 Chinese entities to Entity List',
+        '27 Nov 2026 · Export controls',
+        entityList.summary,
+        'Matched: Export controls, Entity List',
+        `Read the story: ${entityList.url}`,
+      ].join('\n'),
+    );
+    expect(email.text).not.toMatch(/<[a-z]/i);
+  });
+
+  it('says in both parts why the reader gets it, with preferences, unsubscribe and address', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: dailyContent,
+      digestId: 7,
+      links,
+      now,
+    });
+    const reason =
+      'You get this because you follow Export controls, Russia sanctions and your saved searches (daily).';
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain(reason);
+      expect(part).toContain(email.unsubscribeUrl);
+      expect(part).toContain(email.preferencesUrl);
+      expect(part).toContain(links.postalAddress);
+    }
+    expect(email.unsubscribeUrl).toMatch(/^https:\/\/bulletin\.example\.com\/u\/[\w-]+\.[\w-]+$/);
+    expect(email.preferencesUrl).toMatch(/^https:\/\/bulletin\.example\.com\/p\/[\w-]+\.[\w-]+$/);
+    const unsubscribe = verifyToken(links.secretKey, email.unsubscribeUrl.split('/u/')[1]!, now);
+    expect(unsubscribe.ok && unsubscribe.payload).toEqual({
+      kind: 'unsubscribe',
+      reader: subscriber.email,
+    });
+    // An unsubscribe link from an old email still works months later.
+    const later = new Date('2027-09-01T00:00:00Z');
+    expect(verifyToken(links.secretKey, email.unsubscribeUrl.split('/u/')[1]!, later).ok).toBe(
+      true,
+    );
+  });
+
+  it('takes the reason from the input when given', async () => {
+    const reason = 'You get this because your firm subscribed you.';
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: dailyContent,
+      digestId: 7,
+      links,
+      now,
+      reason,
+    });
+    expect(email.text).toContain(reason);
+    expect(email.html).toContain(reason);
+  });
+
+  it('writes subject, title and period from the content', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: dailyContent,
+      digestId: 7,
+      links,
+      now,
+    });
+    expect(email.subject).toBe(
+      'Trade Compliance Brief daily: Commerce adds 27 Chinese entities to Entity List (+2 more)',
+    );
+    expect(email.text.split('\n').slice(0, 3)).toEqual([
+      'Trade Compliance Brief',
+      'Daily digest',
+      'Saturday, 28 November 2026',
+    ]);
+    const weekly = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: { ...dailyContent, cadence: 'weekly', periodStart: '2026-11-21T13:00:00Z' },
+      digestId: 8,
+      links,
+      now,
+    });
+    expect(weekly.subject.startsWith('Trade Compliance Brief weekly: ')).toBe(true);
+    expect(weekly.text).toMatch(/^Week of 21\s?–\s?28 November 2026$/mu);
+  });
+
+  it('renders an alert with the headline as subject and the time in the reader’s zone', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: alertContent,
+      digestId: 9,
+      links,
+      now,
+    });
+    expect(email.subject).toBe(chinaRussia.headline);
+    expect(email.text).toContain('Alert: Russia sanctions');
+    expect(email.text).toContain('28 Nov 2026, 13:59 CET');
+    expect(email.text).toContain('27 Nov 2026, 16:30 CET · Sanctions');
+    expect(email.text).toContain('(instant alerts)');
+  });
+});
+
+describe('escaping story text', () => {
+  const hostile = makeStory({
+    id: 'evil',
+    headline: 'Sanctions <script>alert("x")</script>\r\nBcc: victim@example.com',
+    summary:
+      '"><a href="https://evil.example/phish">click</a>\r\nUnsubscribe: https://evil.example',
+    section: '<img src=x onerror=alert(1)>',
+    url: 'javascript:alert(document.cookie)',
+    access: 'free',
+    matched: ['<b>topic</b>'],
+  });
+  const content: DigestContent = {
+    ...dailyContent,
+    groups: [{ title: 'Export <i>controls</i>\r\n', stories: [hostile] }],
+  };
+
+  it('injects no markup into the HTML', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 1,
+      links,
+      now,
+    });
+    expect(email.html).not.toMatch(/<script|<img|<b>|<i>|<a href="https:\/\/evil/i);
+    expect(email.html).not.toContain('javascript:');
+    // A story without a usable link keeps its headline and teaser, and offers no link.
+    expect(email.html).not.toContain('Read the story');
+    expect(email.text).not.toContain('Read the story');
+    expect(email.html).toContain(
+      'Sanctions &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Bcc:',
+    );
+    expect(email.html).toContain('&quot;&gt;&lt;a href=&quot;https://evil.example/phish&quot;&gt;');
+  });
+
+  it('keeps the subject on one line and the text part free of forged lines', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 1,
+      links,
+      now,
+    });
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    expect(email.subject).toBe(
+      'Export <i>controls</i> daily: Sanctions <script>alert("x")</script> Bcc…',
+    );
+    expect(email.text).not.toContain('\r');
+    expect(email.text.split('\n').filter((line) => line.startsWith('Unsubscribe:'))).toEqual([
+      `Unsubscribe: ${email.unsubscribeUrl}`,
+    ]);
+    expect(email.text.split('\n')).not.toContain('Bcc: victim@example.com');
+  });
+});
+
+describe('renderCampaignEmail content', () => {
+  it('invites a prospect with trial links signed for the campaign and one call to action', async () => {
+    const email = await renderCampaignEmailDirect({
+      reader: { email: 'pat@prospect.example', name: null, fullAccess: false },
+      stories: [entityList, freeGuidance],
+      campaignId: 12,
+      links,
+      now,
+    });
+    expect(email.subject).toBe(
+      'Trade Compliance Brief: Commerce adds 27 Chinese entities to Entity List (+1 more)',
+    );
+    expect(email.text).toContain('Hello,');
+    expect(count(email.html, 'Start your free trial')).toBe(1);
+    const [token] = tokensIn(email.html);
+    const result = verifyToken(links.secretKey, token!, now);
+    expect(result.ok && result.payload).toEqual({
+      kind: 'trial',
+      reader: 'pat@prospect.example',
+      story: entityList.id,
+      source: { campaign: 12 },
+    });
+    expect(email.html).toContain(`href="${freeGuidance.url}"`);
+    expect(email.text).toContain(
+      'You get this because you asked to hear from Trade Compliance Brief.',
+    );
+  });
+
+  it('uses marketing’s intro when given', async () => {
+    const email = await renderCampaignEmailDirect({
+      reader: { email: 'pat@prospect.example', name: 'Pat', fullAccess: false },
+      stories: [entityList],
+      campaignId: 12,
+      links,
+      now,
+      intro: 'Our newsroom covered the new Entity List additions in depth.',
+    });
+    expect(email.text).toContain(
+      'Hi Pat,\n\nOur newsroom covered the new Entity List additions in depth.',
+    );
+  });
+});
