@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type Db, migrateDatabase, openDatabase } from '../db/connection.js';
-import { type BullQueues, openBullQueues } from '../jobs/bull-work-queue.js';
+import type { BullQueues } from '../jobs/bull-work-queue.js';
 import { createLogger, type Logger } from './adapters/logger.js';
-import { createMailTransport, type MailTransport } from './adapters/mail/mail-transport.js';
+import type { MailTransport } from './adapters/mail/mail-transport.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
 import type { Settings } from './config/settings.js';
@@ -41,12 +41,15 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       redis = await connectRedis({ ...settings.redis, varDir: settings.varDir });
       const handle = redis;
       closers.unshift(() => handle.release());
+      // Loaded on demand: commands that only touch the database start faster without them.
+      const { openBullQueues } = await import('../jobs/bull-work-queue.js');
       bull = openBullQueues(redis.bullConnection, settings);
       const queues = bull;
       closers.unshift(() => queues.close());
     }
     let transport: MailTransport | null = null;
     if (options.mail) {
+      const { createMailTransport } = await import('./adapters/mail/mail-transport.js');
       transport = createMailTransport({
         smtpUrl: settings.smtpUrl,
         outboxDir: path.join(settings.varDir, 'outbox'),

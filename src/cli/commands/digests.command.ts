@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { CADENCES, type Cadence } from '../../domain/subscription.js';
-import { DirectWorkQueue } from '../../services/direct-work-queue.js';
-import { previewNextDigest } from '../../services/preview-digest.service.js';
 import { RuleCatalog } from '../../services/rule-catalog.js';
 import { runScheduleTick } from '../../services/schedule-tick.service.js';
 import { withApp } from '../cli-context.js';
@@ -28,10 +26,14 @@ export function registerDigestCommands(program: Command): void {
       const cadence = opts.cadence
         ? parseOption('--cadence', opts.cadence, cadenceSchema)
         : undefined;
+      const { DirectWorkQueue } = await import('../../services/direct-work-queue.js');
       await withApp({ mail: true, ...(now ? { now: () => now } : {}) }, async (app) => {
         const queue = new DirectWorkQueue();
         const ctx = { ...app, queue, transport: app.transport! };
-        const tick = await runScheduleTick(ctx, { ...(cadence ? { cadence } : {}), pendingAlertsBefore: app.now() });
+        const tick = await runScheduleTick(ctx, {
+          ...(cadence ? { cadence } : {}),
+          pendingAlertsBefore: app.now(),
+        });
         const report = await queue.drain(ctx, new RuleCatalog(app.db, app.log));
         const counts = new Map<string, number>();
         for (const s of report.sends) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -51,6 +53,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--out <file>', 'write the HTML here instead of printing the text part')
     .action(async (email: string, opts: { cadence: string; out?: string }) => {
       const cadence = parseOption('--cadence', opts.cadence, cadenceSchema);
+      const { previewNextDigest } = await import('../../services/preview-digest.service.js');
       await withApp({}, async (app) => {
         const preview = await previewNextDigest(
           app,

@@ -28,6 +28,7 @@ export function registerRunCommands(program: Command): void {
       .command(name)
       .description(description)
       .action(async () => {
+        const { runProcess } = await import('../../../jobs/run-process.js');
         const app = await openApp(loadSettings(), { migrate: true, redis: true, mail: true });
         try {
           process.exitCode = await runProcess(app, parts);

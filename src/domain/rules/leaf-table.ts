@@ -82,6 +82,9 @@ export class LeafTable {
     const key = keyOf(spec);
     let leaf = this.byKey.get(key);
     if (leaf === undefined) {
+      // Operands first: they take ids of their own.
+      const left = spec.left === undefined ? null : this.acquire(spec.left);
+      const right = spec.right === undefined ? null : this.acquire(spec.right);
       const id = this.freeIds.pop() ?? this.byId.length;
       leaf = {
         id,
@@ -90,8 +93,8 @@ export class LeafTable {
         mask: spec.mask,
         term: spec.term,
         tokens: spec.tokens,
-        left: spec.left === undefined ? null : this.acquire(spec.left),
-        right: spec.right === undefined ? null : this.acquire(spec.right),
+        left,
+        right,
         distance: spec.distance ?? 0,
         prefixEntry: spec.kind === PREFIX ? this.acquirePrefix(spec.term) : null,
         refs: 0,

@@ -7,7 +7,7 @@ import {
   type MailSettings,
 } from '../../../src/adapters/mail/mail-transport.js';
 import { createDkimKey, FROM, makeTempDir, sampleEmail } from './mail-fixtures.js';
-import { startSmtpServer } from './smtp-test-server.js';
+import { startSmtpServer } from '../../support/smtp-test-server.js';
 
 const key = createDkimKey();
 const DNS_NAME = 's2026._domainkey.mail.example.com';

@@ -6,7 +6,7 @@ import {
 } from '../../../src/adapters/mail/mail-transport.js';
 import { SendFailure } from '../../../src/adapters/mail/smtp-failure.js';
 import { FROM, headerValues, parseMail, readHeaderLines, sampleEmail } from './mail-fixtures.js';
-import { smtpReply, startSmtpServer, type TestSmtpServer } from './smtp-test-server.js';
+import { smtpReply, startSmtpServer, type TestSmtpServer } from '../../support/smtp-test-server.js';
 
 const SHORT = 'connectionTimeout=2000&greetingTimeout=2000&socketTimeout=3000';
 

@@ -118,7 +118,10 @@ describe('the meaning of RULES.md', () => {
   });
 
   it('finds accented and CJK words and ignores emoji', () => {
-    const world = storyOf({ headline: 'Réunion à Genève 😀 東京 sanctions', body: 'Ｇ２０ summit' });
+    const world = storyOf({
+      headline: 'Réunion à Genève 😀 東京 sanctions',
+      body: 'Ｇ２０ summit',
+    });
     expect(matches('geneve', world)).toBe(true);
     expect(matches('GENÈVE reunion', world)).toBe(true);
     expect(matches('東京', world)).toBe(true);

@@ -41,7 +41,10 @@ describe('the examples of RULES.md', () => {
 
 describe('lexing', () => {
   it.each([
-    ['sanctions and russia', 'all of:\n  the word "sanctions" (stem "sanction")\n  the word "and"\n  the word "russia"'],
+    [
+      'sanctions and russia',
+      'all of:\n  the word "sanctions" (stem "sanction")\n  the word "and"\n  the word "russia"',
+    ],
     ['a or b', 'all of:\n  the word "a"\n  the word "or"\n  the word "b"'],
     ['not near', 'all of:\n  the word "not"\n  the word "near"'],
     ['dual-use', 'the phrase "dual use"'],
@@ -52,13 +55,19 @@ describe('lexing', () => {
     ['Café', 'the word "cafe"'],
     ['x -y', 'all of:\n  the word "x"\n  not the word "y"'],
     ['x -"y z"', 'all of:\n  the word "x"\n  not the phrase "y z"'],
-    ['x -(y OR z)', 'all of:\n  the word "x"\n  none of:\n    any of:\n      the word "y"\n      the word "z"'],
+    [
+      'x -(y OR z)',
+      'all of:\n  the word "x"\n  none of:\n    any of:\n      the word "y"\n      the word "z"',
+    ],
     ['x AND(y)', 'all of:\n  the word "x"\n  the word "y"'],
     ['x NOT(y)', 'all of:\n  the word "x"\n  not the word "y"'],
     ['headline:AND', 'the word "and" in the headline'],
     ['headline:-x', 'the word "x" in the headline'],
     ['tag:export*', 'a tag starting with "export"'],
-    ['section:(world OR "middle east")', 'any of:\n  the section "world"\n  the section "middle east"'],
+    [
+      'section:(world OR "middle east")',
+      'any of:\n  the section "world"\n  the section "middle east"',
+    ],
     ['(x) NEAR/3 body:y', 'the word "x" within 3 words of the word "y" in the body'],
     ['x NEAR/007 y', 'the word "x" within 7 words of the word "y", in the same field'],
     ['NEAR/x y', 'all of:\n  the phrase "near x"\n  the word "y"'],

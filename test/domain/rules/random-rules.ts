@@ -15,14 +15,76 @@ export function createRandom(seed: number): () => number {
 // Few words, so rules and stories meet often; chosen for the stemming edge cases
 // (ies/eies/aies, es/aes/ees/oes, us/ss, digits, short tokens) and Unicode.
 const WORDS = [
-  'sanction', 'sanctions', 'entity', 'entities', 'measure', 'measures', 'status', 'class',
-  'classes', 'gas', 'gases', 'series', 'sery', 'algae', 'algaes', 'shoe', 'shoes', 'trees',
-  'xeies', 'xeie', 'xaies', 'g20', 'g20s', 'us', 'u', 's', 'Café', 'cafe', 'CAFÉS', '東京',
-  'trade', 'trades', 'export', 'exports', 'exporter', 'control', 'controls', 'china', 'russia',
-  'oil', 'tax', 'taxes', 'taxe', 'news', 'new', 'uses', 'use', 'dual', 'ties', 'ty', 'agency',
-  'agencies', 'bus', 'buses', '10', '2024', 'naïve', 'naive', 'Ｇ２０', 'straße',
+  'sanction',
+  'sanctions',
+  'entity',
+  'entities',
+  'measure',
+  'measures',
+  'status',
+  'class',
+  'classes',
+  'gas',
+  'gases',
+  'series',
+  'sery',
+  'algae',
+  'algaes',
+  'shoe',
+  'shoes',
+  'trees',
+  'xeies',
+  'xeie',
+  'xaies',
+  'g20',
+  'g20s',
+  'us',
+  'u',
+  's',
+  'Café',
+  'cafe',
+  'CAFÉS',
+  '東京',
+  'trade',
+  'trades',
+  'export',
+  'exports',
+  'exporter',
+  'control',
+  'controls',
+  'china',
+  'russia',
+  'oil',
+  'tax',
+  'taxes',
+  'taxe',
+  'news',
+  'new',
+  'uses',
+  'use',
+  'dual',
+  'ties',
+  'ty',
+  'agency',
+  'agencies',
+  'bus',
+  'buses',
+  '10',
+  '2024',
+  'naïve',
+  'naive',
+  'Ｇ２０',
+  'straße',
 ];
-const TAGS = ['Export Controls', 'Russia', 'China trade', 'U.S.', 'sanctions', 'Oil & gas', 'export'];
+const TAGS = [
+  'Export Controls',
+  'Russia',
+  'China trade',
+  'U.S.',
+  'sanctions',
+  'Oil & gas',
+  'export',
+];
 const SECTIONS = ['World', 'World News', 'Opinion', 'Markets', 'trade policy'];
 const SEPARATORS = [' ', ' ', ' ', ' ', '-', '. ', ', ', "'", ' 😀 ', ':'];
 const PREFIXABLE = WORDS.filter((word) => word.length >= 3 && !/[Ｇé東ß]/.test(word));
@@ -70,7 +132,8 @@ function textLeaf(random: Random): string {
   const r = random();
   if (r < 0.45) return randomCase(random, pick(random, WORDS));
   if (r < 0.65) return `"${pick(random, WORDS)} ${pick(random, WORDS)}"`;
-  if (r < 0.75) return `${pick(random, WORDS)}${pick(random, ['-', '.', ':'])}${pick(random, WORDS)}`;
+  if (r < 0.75)
+    return `${pick(random, WORDS)}${pick(random, ['-', '.', ':'])}${pick(random, WORDS)}`;
   const word = pick(random, PREFIXABLE);
   return `${word.slice(0, 3 + Math.floor(random() * (word.length - 2)))}*`;
 }
