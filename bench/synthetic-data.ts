@@ -31,8 +31,8 @@ const SECTIONS = [
 ];
 
 const VOCABULARY_SIZE = 40_000;
-const TOPIC_COUNT = 600;
-const TOPIC_WORDS = 40;
+const TOPIC_COUNT = 1500;
+const TOPIC_WORDS = 60;
 const TOPIC_PHRASES = 6;
 
 /** Cumulative weights for sampling ranks 0..n-1 with probability ∝ 1 / (rank + 1)^s. */
@@ -72,7 +72,7 @@ export class SyntheticNews {
   private readonly topics: Topic[];
   private readonly background = zipfTable(VOCABULARY_SIZE, 1.05);
   private readonly withinTopic = zipfTable(TOPIC_WORDS, 0.8);
-  private readonly topicPopularity = zipfTable(TOPIC_COUNT, 0.7);
+  private readonly topicPopularity = zipfTable(TOPIC_COUNT, 0.6);
 
   constructor(seed: number) {
     const random = createRandom(seed);
@@ -143,9 +143,9 @@ export class SyntheticNews {
     const tags = topics.map((topic) => topic.tag);
     if (random() < 0.3) tags.push(this.pickTopic(random).tag);
     return {
-      headline: text(10, 0.5),
-      summary: text(40, 0.3),
-      body: text(550, 0.2),
+      headline: text(10, 0.4),
+      summary: text(40, 0.2),
+      body: text(550, 0.1),
       tags,
       section: random() < 0.9 ? topics[0]!.section : null,
     };
@@ -158,7 +158,8 @@ export class SyntheticNews {
     const groupCount = r < 0.6 ? 1 : r < 0.9 ? 2 : 3;
     const groups: string[] = [];
     for (let g = 0; g < groupCount; g++) {
-      const termCount = 1 + Math.min(2, Math.floor(random() * 3.2));
+      const t = random();
+      const termCount = t < 0.15 ? 1 : t < 0.7 ? 2 : 3;
       const terms: string[] = [];
       for (let i = 0; i < termCount; i++) terms.push(this.term(topic, random));
       if (random() < 0.2) {

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import type { App } from '../src/app.js';
+import { displayPath } from '../src/config/display-path.js';
 import { startHttpServer } from '../src/http/server.js';
 import { RuleCatalog } from '../src/services/rule-catalog.js';
 import { upsertTickScheduler } from './scheduler.js';
@@ -48,7 +48,7 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
         .join(', ')}).`,
       where ? `  web:      ${where}` : null,
       `  mail:     ${mail}`,
-      `  database: ${settings.database.kind === 'sqlite' ? path.relative(process.cwd(), settings.database.file) : 'postgresql'}`,
+      `  database: ${settings.database.kind === 'sqlite' ? displayPath(settings.database.file) : 'postgresql'}`,
       `  redis:    ${app.redis.description}`,
       'Press Ctrl-C to stop.',
     ]

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { displayPath } from '../config/display-path.js';
 
 /** How to reach Redis, and how to let go of a private server this process started. */
 export interface RedisHandle {
@@ -43,7 +44,7 @@ export async function connectRedis(config: {
   const dir = path.join(config.varDir, 'redis');
   const socket = path.join(dir, 'redis.sock');
   const privateOptions: RedisOptions = { ...BASE_OPTIONS, path: socket };
-  const description = `private redis-server at ${path.relative(process.cwd(), dir) || dir}`;
+  const description = `private redis-server at ${displayPath(dir)}`;
   if (fs.existsSync(socket) && (await answersPing(privateOptions))) {
     return handle(privateOptions, description, none);
   }

@@ -31,10 +31,26 @@ describe.each(DIALECTS)('bulletin start, then the CLI (%s)', (dialect) => {
       expect((await fetch(`${server.webUrl}/healthz`)).status).toBe(200);
 
       const setup = [
-        ['topics', 'add', 'entity-list', '--name', 'Entity List', '--query', '"entity list" OR tag:"export controls"'],
+        [
+          'topics',
+          'add',
+          'entity-list',
+          '--name',
+          'Entity List',
+          '--query',
+          '"entity list" OR tag:"export controls"',
+        ],
         ['subscribers', 'add', 'fay@corp.example', '--name', 'Fay', '--plan', 'subscriber'],
         ['subscribers', 'add', 'gus@corp.example', '--plan', 'free'],
-        ['subscriptions', 'add', 'fay@corp.example', '--topic', 'entity-list', '--cadence', 'instant'],
+        [
+          'subscriptions',
+          'add',
+          'fay@corp.example',
+          '--topic',
+          'entity-list',
+          '--cadence',
+          'instant',
+        ],
       ];
       for (const args of setup) expect(await runCli(args, env)).toMatchObject({ code: 0 });
 
@@ -56,12 +72,21 @@ describe.each(DIALECTS)('bulletin start, then the CLI (%s)', (dialect) => {
       expect(mail.text).toContain('https://brief.example/e2e-1');
       expect(mail.html).toContain('Commerce adds 27 Chinese entities');
 
-      const listed = await waitFor(async () => {
-        const rows = JSON.parse((await runCli(['deliveries', 'list', '--json'], env)).stdout);
-        return rows[0]?.status === 'sent' ? rows : undefined;
-      }, 20_000, 'the delivery to show as sent');
+      const listed = await waitFor(
+        async () => {
+          const rows = JSON.parse((await runCli(['deliveries', 'list', '--json'], env)).stdout);
+          return rows[0]?.status === 'sent' ? rows : undefined;
+        },
+        20_000,
+        'the delivery to show as sent',
+      );
       expect(listed).toEqual([
-        expect.objectContaining({ kind: 'alert', recipient: 'fay@corp.example', storyIds: ['e2e-1'], status: 'sent' }),
+        expect.objectContaining({
+          kind: 'alert',
+          recipient: 'fay@corp.example',
+          storyIds: ['e2e-1'],
+          status: 'sent',
+        }),
       ]);
     } finally {
       expect(await stopBulletin(server.child)).toBe(0);

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
-import { findSuppression, addSuppression } from '../../db/repositories/suppression.repository.js';
+import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
 import { DirectWorkQueue } from '../../src/services/direct-work-queue.js';
-import { saveReader, subscribe, changeSubscriptions } from '../../src/services/readers.service.js';
+import { changeSubscriptions, saveReader, subscribe } from '../../src/services/readers.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { unsubscribe } from '../../src/services/unsubscribe.service.js';
 import { makeStory, parseReceived, publish, runDue } from '../support/flow-helpers.js';
@@ -19,7 +19,8 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
     rejectRecipients = new Set();
     smtp = await startSmtpServer({
       onRcptTo(address, _session, callback) {
-        if (rejectRecipients.has(address.address)) return callback(smtpReply(550, '5.1.1 no such user'));
+        if (rejectRecipients.has(address.address))
+          return callback(smtpReply(550, '5.1.1 no such user'));
         callback();
       },
     });
@@ -31,21 +32,39 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
     rejectRecipients.clear();
     t = await createTestApp(dialect, { smtpUrl: smtp.url });
     t.setNow(new Date('2026-11-27T10:00:00Z'));
-    await addTopic(t.app, { slug: 'export-controls', name: 'Export controls', query: 'tag:"export controls" OR "entity list"' });
+    await addTopic(t.app, {
+      slug: 'export-controls',
+      name: 'Export controls',
+      query: 'tag:"export controls" OR "entity list"',
+    });
     await addTopic(t.app, { slug: 'russia', name: 'Russia sanctions', query: 'sanctions russia' });
   });
   afterEach(async () => t.close());
 
   async function addReader(email: string, plan: 'subscriber' | 'free' = 'subscriber', tz = 'UTC') {
-    await saveReader(t.app, { email, name: null, plan, trialEndsAt: null, tz, marketingConsent: false });
+    await saveReader(t.app, {
+      email,
+      name: null,
+      plan,
+      trialEndsAt: null,
+      tz,
+      marketingConsent: false,
+    });
   }
 
   it('alerts an instant follower with the matching story only', async () => {
     await addReader('ann@corp.example');
-    await subscribe(t.app, { email: 'ann@corp.example', topic: 'export-controls', cadence: 'instant' });
+    await subscribe(t.app, {
+      email: 'ann@corp.example',
+      topic: 'export-controls',
+      cadence: 'instant',
+    });
     const queue = new DirectWorkQueue();
     await publish(t.app, queue, [
-      makeStory('ec-1', { headline: 'Commerce adds 27 entities to Entity List', tags: ['export controls'] }),
+      makeStory('ec-1', {
+        headline: 'Commerce adds 27 entities to Entity List',
+        tags: ['export controls'],
+      }),
       makeStory('other-1', { headline: 'Port congestion eases in Rotterdam' }),
     ]);
     await runDue(t.app, queue);
@@ -57,16 +76,28 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
     expect(mail.text).toContain('https://brief.example/stories/ec-1');
     expect(mail.text).not.toContain('Rotterdam');
     const [delivery] = await listDeliveries(t.app.db);
-    expect(delivery).toMatchObject({ kind: 'alert', status: 'sent', storyIds: ['ec-1'], attempts: 1 });
+    expect(delivery).toMatchObject({
+      kind: 'alert',
+      status: 'sent',
+      storyIds: ['ec-1'],
+      attempts: 1,
+    });
     expect(delivery!.messageId).toBe(mail.messageId);
   });
 
   it('sends a story once to a reader who follows it at two cadences, by the faster one', async () => {
     await addReader('bo@corp.example');
-    await subscribe(t.app, { email: 'bo@corp.example', topic: 'export-controls', cadence: 'daily', sendAt: '07:00' });
+    await subscribe(t.app, {
+      email: 'bo@corp.example',
+      topic: 'export-controls',
+      cadence: 'daily',
+      sendAt: '07:00',
+    });
     await subscribe(t.app, { email: 'bo@corp.example', query: 'entity list', cadence: 'instant' });
     const queue = new DirectWorkQueue();
-    await publish(t.app, queue, [makeStory('ec-2', { headline: 'Entity List grows', tags: ['export controls'] })]);
+    await publish(t.app, queue, [
+      makeStory('ec-2', { headline: 'Entity List grows', tags: ['export controls'] }),
+    ]);
     await runDue(t.app, queue);
     t.setNow(new Date('2026-11-28T07:01:00Z'));
     await runDue(t.app);
@@ -80,11 +111,22 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
 
   it('gathers a daily digest at the reader’s local hour, once', async () => {
     await addReader('cy@corp.example', 'subscriber', 'America/New_York');
-    await subscribe(t.app, { email: 'cy@corp.example', topic: 'russia', cadence: 'daily', sendAt: '07:00' });
+    await subscribe(t.app, {
+      email: 'cy@corp.example',
+      topic: 'russia',
+      cadence: 'daily',
+      sendAt: '07:00',
+    });
     const queue = new DirectWorkQueue();
     await publish(t.app, queue, [
-      makeStory('ru-1', { headline: 'New sanctions on Russia banks', publishedAt: '2026-11-27T08:00:00Z' }),
-      makeStory('ru-2', { headline: 'Russia sanctions: shipping', publishedAt: '2026-11-27T09:00:00Z' }),
+      makeStory('ru-1', {
+        headline: 'New sanctions on Russia banks',
+        publishedAt: '2026-11-27T08:00:00Z',
+      }),
+      makeStory('ru-2', {
+        headline: 'Russia sanctions: shipping',
+        publishedAt: '2026-11-27T09:00:00Z',
+      }),
     ]);
     await runDue(t.app, queue);
     expect(smtp.received).toHaveLength(0);
@@ -119,11 +161,15 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
     expect(smtp.received).toHaveLength(1);
 
     queue = new DirectWorkQueue();
-    await publish(t.app, queue, [{ ...story, headline: 'Russia sanctions widen again', realert: true }]);
+    await publish(t.app, queue, [
+      { ...story, headline: 'Russia sanctions widen again', realert: true },
+    ]);
     t.setNow(new Date('2026-11-27T12:00:00Z'));
     await runDue(t.app, queue);
     expect(smtp.received).toHaveLength(2);
-    expect((await parseReceived(smtp.received[1]!)).subject).toContain('Russia sanctions widen again');
+    expect((await parseReceived(smtp.received[1]!)).subject).toContain(
+      'Russia sanctions widen again',
+    );
   });
 
   it('mails nobody who paused, unsubscribed or is suppressed', async () => {
@@ -141,7 +187,9 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
     expect(smtp.received).toHaveLength(0);
     expect(report.sends.map((s) => s.status)).toEqual(['suppressed']);
     const deliveries = await listDeliveries(t.app.db);
-    expect(deliveries.map((d) => [d.recipient, d.status])).toEqual([['blocked@corp.example', 'suppressed']]);
+    expect(deliveries.map((d) => [d.recipient, d.status])).toEqual([
+      ['blocked@corp.example', 'suppressed'],
+    ]);
   });
 
   it('fails a refused recipient at once and suppresses the address', async () => {
@@ -155,7 +203,9 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
     const [delivery] = await listDeliveries(t.app.db);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery!.error).toContain('550');
-    expect(await findSuppression(t.app.db, 'nobody@corp.example')).toMatchObject({ reason: 'hard-bounce' });
+    expect(await findSuppression(t.app.db, 'nobody@corp.example')).toMatchObject({
+      reason: 'hard-bounce',
+    });
   });
 
   it('keeps the good stories of a batch with a bad record and says where the bad one is', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
-import { startWorkers, type RunningWorkers } from '../../jobs/workers.js';
+import { type RunningWorkers, startWorkers } from '../../jobs/workers.js';
 import { parseStoriesText } from '../../src/domain/story.js';
 import type { FlowContext } from '../../src/services/context.js';
 import { publishStories } from '../../src/services/publish-story.service.js';
@@ -37,9 +37,21 @@ describe.each(DIALECTS)('BullMQ workers (%s)', (dialect) => {
     t = await createTestApp(dialect, { smtpUrl: smtp.url, redis: true });
     ctx = { ...t.app, queue: t.app.bull!.workQueue };
     const catalog = new RuleCatalog(t.app.db, t.app.log);
-    workers = startWorkers(t.app.redis!.bullConnection, { ...ctx, transport: t.app.transport! }, catalog, t.app.log);
+    workers = startWorkers(
+      t.app.redis!.bullConnection,
+      { ...t.app, queue: ctx.queue, transport: t.app.transport! },
+      catalog,
+      t.app.log,
+    );
     await addTopic(t.app, { slug: 'customs', name: 'Customs', query: 'customs OR tariff*' });
-    await saveReader(t.app, { email: 'eve@corp.example', name: 'Eve', plan: 'free', trialEndsAt: null, tz: 'UTC', marketingConsent: false });
+    await saveReader(t.app, {
+      email: 'eve@corp.example',
+      name: 'Eve',
+      plan: 'free',
+      trialEndsAt: null,
+      tz: 'UTC',
+      marketingConsent: false,
+    });
     await subscribe(t.app, { email: 'eve@corp.example', topic: 'customs', cadence: 'instant' });
   });
   afterEach(async () => {
@@ -48,7 +60,10 @@ describe.each(DIALECTS)('BullMQ workers (%s)', (dialect) => {
   });
 
   it('carries a published story through ingest, digest and send queues to the SMTP server', async () => {
-    await publishStories(ctx, parseStoriesText(JSON.stringify(makeStory('cu-1', { headline: 'EU customs reform agreed' }))));
+    await publishStories(
+      ctx,
+      parseStoriesText(JSON.stringify(makeStory('cu-1', { headline: 'EU customs reform agreed' }))),
+    );
     await waitFor(() => smtp.received.length === 1, 15_000, 'the alert');
     const mail = await parseReceived(smtp.received[0]!);
     expect(smtp.received[0]!.to).toEqual(['eve@corp.example']);
@@ -64,11 +79,18 @@ describe.each(DIALECTS)('BullMQ workers (%s)', (dialect) => {
 
   it('retries a temporary SMTP failure with backoff and sends once', async () => {
     temporaryFailures = 1;
-    await publishStories(ctx, parseStoriesText(JSON.stringify(makeStory('cu-2', { headline: 'Tariffs on steel rise' }))));
-    const [delivery] = await waitFor(async () => {
-      const rows = await listDeliveries(t.app.db);
-      return rows[0]?.status === 'sent' ? rows : undefined;
-    }, 15_000, 'the delivery to be sent');
+    await publishStories(
+      ctx,
+      parseStoriesText(JSON.stringify(makeStory('cu-2', { headline: 'Tariffs on steel rise' }))),
+    );
+    const [delivery] = await waitFor(
+      async () => {
+        const rows = await listDeliveries(t.app.db);
+        return rows[0]?.status === 'sent' ? rows : undefined;
+      },
+      15_000,
+      'the delivery to be sent',
+    );
     expect(delivery).toMatchObject({ status: 'sent', attempts: 2, error: null });
     expect(smtp.received).toHaveLength(1);
   });
@@ -76,7 +98,12 @@ describe.each(DIALECTS)('BullMQ workers (%s)', (dialect) => {
   it('picks up a new topic in a running worker without a restart', async () => {
     await addTopic(t.app, { slug: 'sanctions', name: 'Sanctions', query: 'ofac' });
     await subscribe(t.app, { email: 'eve@corp.example', topic: 'sanctions', cadence: 'instant' });
-    await publishStories(ctx, parseStoriesText(JSON.stringify(makeStory('sa-1', { headline: 'OFAC designates shipping firms' }))));
+    await publishStories(
+      ctx,
+      parseStoriesText(
+        JSON.stringify(makeStory('sa-1', { headline: 'OFAC designates shipping firms' })),
+      ),
+    );
     await waitFor(() => smtp.received.length === 1, 15_000, 'the alert');
     expect((await parseReceived(smtp.received[0]!)).subject).toContain('OFAC designates');
   });

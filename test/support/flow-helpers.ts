@@ -1,9 +1,9 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import type { App } from '../../src/app.js';
 import type { StoryInput } from '../../src/domain/story.js';
 import { parseStoriesText } from '../../src/domain/story.js';
 import { DirectWorkQueue, type DrainReport } from '../../src/services/direct-work-queue.js';
-import { publishStories, type PublishReport } from '../../src/services/publish-story.service.js';
+import { type PublishReport, publishStories } from '../../src/services/publish-story.service.js';
 import { RuleCatalog } from '../../src/services/rule-catalog.js';
 import { runScheduleTick } from '../../src/services/schedule-tick.service.js';
 import type { ReceivedMail } from './smtp-test-server.js';

@@ -10,7 +10,11 @@ export interface CliResult {
 }
 
 /** Runs `bulletin …` as a user would, in a child process with the given environment. */
-export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -41,7 +45,8 @@ export async function startBulletin(
   const deadline = Date.now() + 30_000;
   while (!output.includes('Bulletin is running')) {
     if (child.exitCode !== null) throw new Error(`bulletin ${args.join(' ')} exited: ${output}`);
-    if (Date.now() > deadline) throw new Error(`bulletin ${args.join(' ')} did not start: ${output}`);
+    if (Date.now() > deadline)
+      throw new Error(`bulletin ${args.join(' ')} did not start: ${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const web = /web:\s+(http:\/\/\S+)/.exec(output);
@@ -49,7 +54,10 @@ export async function startBulletin(
 }
 
 /** Sends a signal and waits for the exit status. */
-export function stopBulletin(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+export function stopBulletin(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve(child.exitCode);
     child.once('exit', (code) => resolve(code));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { displayPath } from '../../config/display-path.js';
 import { buildDkimOptions, buildMessage } from './build-message.js';
 import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
 import { classifySmtpError } from './smtp-failure.js';
@@ -40,7 +41,7 @@ export function createOutboxTransport(
       composer.close();
     },
     describe(): string {
-      return `outbox ${settings.outboxDir}`;
+      return `outbox ${displayPath(settings.outboxDir)}`;
     },
   };
 }
