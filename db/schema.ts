@@ -112,8 +112,10 @@ export interface DeliveriesTable {
   message_id: string | null;
   status: DeliveryStatus;
   attempts: ColumnType<number, number | undefined, number>;
-  /** The last SMTP reply or failure. */
+  /** Why the last attempt failed, or why the delivery was not sent. */
   error: string | null;
+  /** The mail server's last reply, success or not (`250 2.0.0 queued as …`). */
+  last_reply: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   sent_at: NullableTimestamp;

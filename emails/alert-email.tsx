@@ -37,7 +37,11 @@ export default function AlertEmail(input: AlertEmailProps) {
   // With one group the masthead already names the topic.
   const showTitles = props.groups.length > 1;
   return (
-    <EmailLayout previewText={props.previewText}>
+    <EmailLayout
+      publicationName={props.publicationName}
+      title={props.title}
+      previewText={props.previewText}
+    >
       <Masthead
         publicationName={props.publicationName}
         title={props.title}

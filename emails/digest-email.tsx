@@ -49,7 +49,11 @@ const PreviewProps = {
 export default function DigestEmail(input: DigestEmailProps) {
   const props = pickPreviewProps(input, PreviewProps);
   return (
-    <EmailLayout previewText={props.previewText}>
+    <EmailLayout
+      publicationName={props.publicationName}
+      title={props.title}
+      previewText={props.previewText}
+    >
       <Masthead
         publicationName={props.publicationName}
         title={props.title}

@@ -7,7 +7,7 @@ import {
 } from './components/story-card.js';
 import { type TrialCtaProps, trialCtaCopy } from './components/trial-cta.js';
 import type { DigestEmailProps } from './digest-email.js';
-import type { TrialInvitationEmailProps } from './trial-invitation-email.js';
+import { describePromotion, type TrialInvitationEmailProps } from './trial-invitation-email.js';
 
 /**
  * The text parts: the same stories and links as the HTML, laid out to read well in a plain
@@ -35,7 +35,7 @@ export function writeTrialInvitationText(props: TrialInvitationEmailProps): stri
   lines.push(props.greeting, '', props.intro, '');
   if (props.trialCta) lines.push(...writeTrialCta(props.trialCta));
   for (const story of props.stories) lines.push(...writeStory(story));
-  lines.push(...writeFooter(props.footer));
+  lines.push(...writeFooter({ ...props.footer, notice: describePromotion(props.publicationName) }));
   return lines.join('\n');
 }
 
@@ -69,6 +69,7 @@ function writeTrialCta(cta: TrialCtaProps): string[] {
 function writeFooter(footer: FooterProps): string[] {
   return [
     '----------------------------------------',
+    ...(footer.notice ? [footer.notice] : []),
     footer.reason,
     `${footerCopy.preferences}: ${footer.preferencesUrl}`,
     `${footerCopy.unsubscribe}: ${footer.unsubscribeUrl}`,

@@ -41,11 +41,20 @@ const PreviewProps = {
   },
 } satisfies TrialInvitationEmailProps;
 
+/** The line that marks an invitation as promotional, shared by the HTML and text parts. */
+export function describePromotion(publicationName: string): string {
+  return `This is a promotional offer from ${publicationName}.`;
+}
+
 /** A marketing invitation: recent stories on the prospect's interests and a trial call to action. */
 export default function TrialInvitationEmail(input: TrialInvitationEmailProps) {
   const props = pickPreviewProps(input, PreviewProps);
   return (
-    <EmailLayout previewText={props.previewText}>
+    <EmailLayout
+      publicationName={props.publicationName}
+      title={props.title}
+      previewText={props.previewText}
+    >
       <Masthead publicationName={props.publicationName} title={props.title} periodLabel="" />
       <Section style={{ ...styles.inner, paddingTop: '20px' }}>
         <Text style={styles.text}>{props.greeting}</Text>
@@ -62,7 +71,7 @@ export default function TrialInvitationEmail(input: TrialInvitationEmailProps) {
           <StoryCard key={i} {...story} />
         ))}
       </Section>
-      <Footer {...props.footer} />
+      <Footer {...props.footer} notice={describePromotion(props.publicationName)} />
     </EmailLayout>
   );
 }

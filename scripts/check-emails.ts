@@ -3,7 +3,9 @@
  * subscriber, the same digest to a free reader, an instant alert, a trial invitation), signs
  * them with a local DKIM key, writes them through the outbox transport and judges the files
  * with the mail checker kit that lives beside the project (`../shared/tools/mailcheck`).
- * Exits with the checker's status.
+ * Everything it writes is under `var/check-emails/`: the DKIM key and its TXT record (kept
+ * between runs) and `outbox/` with the `.eml` files (rewritten each run). Exits with the
+ * checker's status; `scripts/install-mailcheck.sh` installs the checker's system tools.
  */
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -30,7 +32,9 @@ const CHECKER = resolve(ROOT, '..', 'shared', 'tools', 'mailcheck', 'check-eml')
 const FROM = { email: 'briefing@news.example.com', name: 'Trade Compliance Brief' };
 const DKIM_SELECTOR = 'bulletin';
 const POSTAL_ADDRESS = '1200 Example Avenue NW, Washington, DC 20005';
-const NOW = new Date('2026-11-28T12:00:00Z');
+// The checker hands each message to SpamAssassin behind a relay's Received header stamped
+// 04 May 2026 07:00:02 UTC; a Date a little before it is what a real delivery looks like.
+const NOW = new Date('2026-05-04T06:58:00Z');
 
 const LINKS: LinkSettings = {
   publicBaseUrl: 'https://news.example.com',
@@ -46,7 +50,7 @@ const STORIES: EmailStory[] = [
     summary:
       'The Bureau of Industry and Security added 27 entities, most of them in China, citing support for military modernization and the diversion of U.S.-origin items to Russia.',
     url: 'https://news.example.com/stories/entity-list-27',
-    publishedAt: '2026-11-27T14:05:00Z',
+    publishedAt: '2026-05-04T06:45:00Z',
     section: 'Export controls',
     access: 'subscriber',
     matched: ['Export controls'],
@@ -57,7 +61,7 @@ const STORIES: EmailStory[] = [
     summary:
       'The guidance walks exporters through the classification questions that decide whether mass-market encryption items can ship without a license.',
     url: 'https://news.example.com/stories/bis-encryption-guidance',
-    publishedAt: '2026-11-27T09:30:00Z',
+    publishedAt: '2026-05-03T21:30:00Z',
     section: 'Export controls',
     access: 'free',
     matched: ['Export controls'],
@@ -68,7 +72,7 @@ const STORIES: EmailStory[] = [
     summary:
       'The administration expects its successor to keep trying to limit Chinese support of the Russian defense industrial base, a senior official said this week.',
     url: 'https://news.example.com/stories/china-russia-support',
-    publishedAt: '2026-11-26T17:45:00Z',
+    publishedAt: '2026-05-03T17:45:00Z',
     section: 'Sanctions',
     access: 'subscriber',
     matched: ['Russia sanctions'],
@@ -79,8 +83,8 @@ function digestContent(): DigestContent {
   return {
     kind: 'digest',
     cadence: 'daily',
-    periodStart: '2026-11-27T07:00:00Z',
-    periodEnd: '2026-11-28T07:00:00Z',
+    periodStart: '2026-05-03T06:50:00Z',
+    periodEnd: '2026-05-04T06:50:00Z',
     timeZone: 'America/New_York',
     groups: [
       { title: 'Export controls', stories: STORIES.slice(0, 2) },
@@ -93,8 +97,8 @@ function alertContent(): DigestContent {
   return {
     kind: 'alert',
     cadence: 'instant',
-    periodStart: '2026-11-27T14:00:00Z',
-    periodEnd: '2026-11-27T14:07:00Z',
+    periodStart: '2026-05-04T06:40:00Z',
+    periodEnd: '2026-05-04T06:47:00Z',
     timeZone: 'Europe/Berlin',
     groups: [{ title: 'Export controls', stories: STORIES.slice(0, 1) }],
   };
@@ -223,7 +227,10 @@ async function main(): Promise<number> {
   const promotions = samples.filter((s) => s.marketing).map(fileOf);
   const dnsFile = relative(ROOT, dkim.dnsFile);
   const statuses = [runChecker(bulletins, dnsFile, false), runChecker(promotions, dnsFile, true)];
-  return Math.max(...statuses);
+  const status = Math.max(...statuses);
+  const verdict = status === 0 ? 'all checks passed' : `checker failed (exit ${status})`;
+  console.log(`\n${verdict}; the ${samples.length} messages are in ${relative(ROOT, OUTBOX_DIR)}/`);
+  return status;
 }
 
 main().then(

@@ -18,6 +18,7 @@ function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
     status: row.status,
     attempts: row.attempts,
     error: row.error,
+    lastReply: row.last_reply,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     sentAt: toDateOrNull(row.sent_at),
@@ -90,6 +91,7 @@ export async function finishDelivery(
   outcome: {
     status: Exclude<DeliveryStatus, 'sending'>;
     error?: string | null;
+    reply?: string | null;
     messageId?: string | null;
   },
   now: Date,
@@ -99,6 +101,7 @@ export async function finishDelivery(
     .set({
       status: outcome.status,
       error: outcome.error ?? null,
+      ...(outcome.reply !== undefined ? { last_reply: outcome.reply } : {}),
       ...(outcome.messageId !== undefined ? { message_id: outcome.messageId } : {}),
       ...(outcome.status === 'sent' ? { sent_at: toIso(now) } : {}),
       updated_at: toIso(now),

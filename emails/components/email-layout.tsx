@@ -3,18 +3,22 @@ import type { ReactNode } from 'react';
 import { styles } from '../theme.js';
 
 export interface EmailLayoutProps {
+  publicationName: string;
+  /** The email's title; with the publication's name it makes the document `<title>`. */
+  title: string;
   /** The line clients show after the subject; the same for every reader of this content. */
   previewText: string;
   children: ReactNode;
 }
 
 /** The page every email sits on: a centered column at most 600px wide. */
-export function EmailLayout({ previewText, children }: EmailLayoutProps) {
+export function EmailLayout({ publicationName, title, previewText, children }: EmailLayoutProps) {
   return (
     <Html lang="en" dir="ltr">
       <Head>
         <meta name="color-scheme" content="light" />
         <meta name="supported-color-schemes" content="light" />
+        <title>{`${title} · ${publicationName}`}</title>
       </Head>
       <Preview>{previewText}</Preview>
       <Body style={styles.body}>

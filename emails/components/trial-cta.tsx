@@ -1,5 +1,6 @@
-import { Button, Heading, Section, Text } from '@react-email/components';
+import { Heading, Section, Text } from '@react-email/components';
 import { colors, fonts, sizes, styles } from '../theme.js';
+import { ButtonLink } from './button-link.js';
 
 export interface TrialCtaProps {
   publicationName: string;
@@ -23,9 +24,15 @@ export function TrialCta({ publicationName, href }: TrialCtaProps) {
         {trialCtaCopy.heading}
       </Heading>
       <Text style={styles.text}>{trialCtaCopy.body(publicationName)}</Text>
-      <Button href={href} style={buttonStyle}>
+      <ButtonLink
+        href={href}
+        background={colors.accent}
+        color={colors.accentInk}
+        padding="12px 20px"
+        labelStyle={labelStyle}
+      >
         {trialCtaCopy.button}
-      </Button>
+      </ButtonLink>
     </Section>
   );
 }
@@ -42,12 +49,4 @@ const headingStyle = {
   margin: '0 0 8px',
   color: colors.ink,
 };
-const buttonStyle = {
-  backgroundColor: colors.accent,
-  color: colors.accentInk,
-  fontSize: sizes.body,
-  fontWeight: 'bold',
-  padding: '12px 20px',
-  borderRadius: '4px',
-  textDecoration: 'none',
-};
+const labelStyle = { fontFamily: fonts.body, fontSize: sizes.body, fontWeight: 'bold' };

@@ -48,7 +48,7 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Reads and validates every setting. Throws {@link SettingsError} on the first bad one.
- * `cwd` anchors the relative default `./var`.
+ * `cwd` anchors relative paths: the default `./var`, a relative `VAR_DIR` or `sqlite:FILE`.
  */
 export function loadSettings(env: Env = process.env, cwd: string = process.cwd()): Settings {
   const read = (name: string): string | undefined => {
@@ -68,7 +68,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   const redisUrl = read('REDIS_URL');
   return {
     varDir,
-    database: parseDatabaseUrl(read('DATABASE_URL'), varDir),
+    database: parseDatabaseUrl(read('DATABASE_URL'), varDir, cwd),
     redis: {
       url: redisUrl
         ? parseUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:'])
@@ -172,7 +172,11 @@ function parseDurationSetting(variable: string, text: string): number {
   return ms;
 }
 
-function parseDatabaseUrl(text: string | undefined, varDir: string): Settings['database'] {
+function parseDatabaseUrl(
+  text: string | undefined,
+  varDir: string,
+  cwd: string,
+): Settings['database'] {
   if (text === undefined) return { kind: 'sqlite', file: path.join(varDir, 'bulletin.db') };
   if (/^postgres(ql)?:\/\//.test(text))
     return { kind: 'postgres', url: parseUrl('DATABASE_URL', text, ['postgres:', 'postgresql:']) };
@@ -180,7 +184,7 @@ function parseDatabaseUrl(text: string | undefined, varDir: string): Settings['d
   if (sqlite)
     return {
       kind: 'sqlite',
-      file: sqlite[1] === ':memory:' ? ':memory:' : path.resolve(sqlite[1] as string),
+      file: sqlite[1] === ':memory:' ? ':memory:' : path.resolve(cwd, sqlite[1] as string),
     };
   throw new SettingsError('DATABASE_URL', `must be postgres://… or sqlite:FILE (got "${text}")`);
 }

@@ -21,6 +21,8 @@ export interface Delivery {
   status: DeliveryStatus;
   attempts: number;
   error: string | null;
+  /** The mail server's last reply, success or not. */
+  lastReply: string | null;
   createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;

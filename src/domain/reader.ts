@@ -21,7 +21,10 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** The domain part of an address, for site licenses. */
+/** The domain part of an address, for site licenses; empty when the text has no `@`. */
 export function emailDomain(email: string): string {
-  return normalizeEmail(email).split('@').pop() ?? '';
+  const address = normalizeEmail(email);
+  const at = address.lastIndexOf('@');
+  // Without an @ there is no domain: the whole text must not pass for one.
+  return at < 0 ? '' : address.slice(at + 1);
 }

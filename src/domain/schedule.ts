@@ -53,10 +53,12 @@ export function nextSendTime(schedule: SendSchedule, after: Date): Date {
  */
 export function digestPeriod(schedule: SendSchedule, dueAt: Date): DigestPeriod {
   const local = DateTime.fromJSDate(dueAt, { zone: schedule.tz });
-  const previous = local.minus(schedule.cadence === 'daily' ? { days: 1 } : { weeks: 1 });
   const key =
     schedule.cadence === 'daily' ? local.toFormat('yyyy-MM-dd') : local.toFormat("kkkk-'W'WW");
-  return { key, start: previous.toJSDate(), end: dueAt };
+  // The previous send, not "one day (week) earlier at the same wall time": next to a DST change
+  // the two differ (a skipped or repeated hour), and consecutive periods must meet exactly.
+  const start = latestSendTime(schedule, new Date(dueAt.getTime() - 1));
+  return { key, start, end: dueAt };
 }
 
 /** The most recent scheduled send at or before `now` (the digest that `now` is due for). */

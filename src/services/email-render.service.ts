@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { render } from '@react-email/components';
 import { createElement, type ReactElement } from 'react';
 import AlertEmail from '../../emails/alert-email.js';
 import DigestEmail from '../../emails/digest-email.js';
 import { writeDigestText, writeTrialInvitationText } from '../../emails/plain-text.js';
+import { renderEmailHtml } from '../../emails/render-html.js';
 import TrialInvitationEmail from '../../emails/trial-invitation-email.js';
 import {
   type DigestContent,
@@ -215,7 +215,7 @@ function composeCampaign(
 async function finishDirect(composition: Composition, slots: ReaderSlots): Promise<RenderedEmail> {
   return {
     subject: composition.subject,
-    html: await render(composition.element),
+    html: await renderEmailHtml(composition.element),
     text: composition.text,
     unsubscribeUrl: slots.unsubscribeUrl,
     preferencesUrl: slots.preferencesUrl,
@@ -225,7 +225,7 @@ async function finishDirect(composition: Composition, slots: ReaderSlots): Promi
 async function renderShell(compose: (slots: ReaderSlots) => Composition): Promise<Shell> {
   const placeholders = createPlaceholders();
   const composition = compose(placeholders.slots);
-  const html = await render(composition.element);
+  const html = await renderEmailHtml(composition.element);
   return {
     subject: composition.subject,
     html: compilePart(html, placeholders.pattern),

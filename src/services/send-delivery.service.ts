@@ -66,7 +66,7 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
     await finishDelivery(
       ctx.db,
       delivery.id,
-      { status: 'sent', error: null, messageId },
+      { status: 'sent', error: null, reply: result.response, messageId },
       ctx.now(),
     );
     ctx.log.info({
@@ -90,11 +90,21 @@ async function handleFailure(
   const failure = classifySmtpError(error);
   const now = ctx.now();
   if (failure.kind === 'retryable' && attempt < ctx.settings.sendAttempts) {
-    await finishDelivery(ctx.db, delivery.id, { status: 'queued', error: failure.response }, now);
+    await finishDelivery(
+      ctx.db,
+      delivery.id,
+      { status: 'queued', error: failure.message, reply: failure.response },
+      now,
+    );
     ctx.log.warn({ event: 'send.retry', delivery: delivery.id, attempt, error: failure.response });
     return { status: 'retry', error: failure.response };
   }
-  await finishDelivery(ctx.db, delivery.id, { status: 'failed', error: failure.response }, now);
+  await finishDelivery(
+    ctx.db,
+    delivery.id,
+    { status: 'failed', error: failure.message, reply: failure.response },
+    now,
+  );
   if (failure.hardBounce) await addSuppression(ctx.db, delivery.recipient, 'hard-bounce', now);
   ctx.log.error({
     event: 'send.failed',

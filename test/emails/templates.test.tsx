@@ -1,8 +1,8 @@
-import { render } from '@react-email/components';
 import { describe, expect, it } from 'vitest';
 import AlertEmail from '../../emails/alert-email.js';
 import DigestEmail, { type DigestEmailProps } from '../../emails/digest-email.js';
 import { writeDigestText, writeTrialInvitationText } from '../../emails/plain-text.js';
+import { renderEmailHtml } from '../../emails/render-html.js';
 import TrialInvitationEmail from '../../emails/trial-invitation-email.js';
 import { renderDigestEmailDirect } from '../../src/services/email-render.service.js';
 import {
@@ -13,10 +13,10 @@ import {
   subscriber,
 } from '../services/email-render.fixtures.js';
 
-/** Templates render their PreviewProps; snapshots keep the markup from changing unnoticed. */
+/** Templates render their PreviewProps as sent; snapshots keep the markup from changing unnoticed. */
 describe('email templates', () => {
   it('digest-email renders its preview', async () => {
-    const html = await render(<DigestEmail {...DigestEmail.PreviewProps} />);
+    const html = await renderEmailHtml(<DigestEmail {...DigestEmail.PreviewProps} />);
     await expect(html).toMatchFileSnapshot('__snapshots__/digest-email.html');
     await expect(writeDigestText(DigestEmail.PreviewProps)).toMatchFileSnapshot(
       '__snapshots__/digest-email.txt',
@@ -24,7 +24,7 @@ describe('email templates', () => {
   });
 
   it('alert-email renders its preview', async () => {
-    const html = await render(<AlertEmail {...AlertEmail.PreviewProps} />);
+    const html = await renderEmailHtml(<AlertEmail {...AlertEmail.PreviewProps} />);
     await expect(html).toMatchFileSnapshot('__snapshots__/alert-email.html');
     await expect(writeDigestText(AlertEmail.PreviewProps, false)).toMatchFileSnapshot(
       '__snapshots__/alert-email.txt',
@@ -32,7 +32,9 @@ describe('email templates', () => {
   });
 
   it('trial-invitation-email renders its preview', async () => {
-    const html = await render(<TrialInvitationEmail {...TrialInvitationEmail.PreviewProps} />);
+    const html = await renderEmailHtml(
+      <TrialInvitationEmail {...TrialInvitationEmail.PreviewProps} />,
+    );
     await expect(html).toMatchFileSnapshot('__snapshots__/trial-invitation-email.html');
     await expect(writeTrialInvitationText(TrialInvitationEmail.PreviewProps)).toMatchFileSnapshot(
       '__snapshots__/trial-invitation-email.txt',
@@ -40,13 +42,13 @@ describe('email templates', () => {
   });
 
   it('renders the preview when given no props, as `email export` does', async () => {
-    const bare = await render(<DigestEmail {...({} as DigestEmailProps)} />);
-    expect(bare).toBe(await render(<DigestEmail {...DigestEmail.PreviewProps} />));
+    const bare = await renderEmailHtml(<DigestEmail {...({} as DigestEmailProps)} />);
+    expect(bare).toBe(await renderEmailHtml(<DigestEmail {...DigestEmail.PreviewProps} />));
     expect(bare).toContain('Commerce adds 27 Chinese entities');
   });
 
   it('lays out in tables at most 600px wide, without images', async () => {
-    const html = await render(<DigestEmail {...DigestEmail.PreviewProps} />);
+    const html = await renderEmailHtml(<DigestEmail {...DigestEmail.PreviewProps} />);
     expect(html).toContain('role="presentation"');
     expect(html).toContain('max-width:600px');
     expect(html).toContain('lang="en"');
@@ -62,7 +64,7 @@ describe('email templates', () => {
       groups: [],
       trialCta: null,
     };
-    const html = await render(<DigestEmail {...props} />);
+    const html = await renderEmailHtml(<DigestEmail {...props} />);
     expect(html).not.toContain('Hi Ann');
     expect(html).not.toContain('Commerce adds');
   });

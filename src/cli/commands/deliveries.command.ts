@@ -31,6 +31,7 @@ export function registerDeliveryCommands(program: Command): void {
           status: d.status,
           attempts: d.attempts,
           error: d.error,
+          lastReply: d.lastReply,
           createdAt: d.createdAt.toISOString(),
           sentAt: d.sentAt?.toISOString() ?? null,
         }));

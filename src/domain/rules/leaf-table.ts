@@ -1,5 +1,6 @@
-import { type PrefixEntry, PrefixTable } from './prefix-table.js';
-import type { ScopedPostings } from './rule-postings.js';
+import type { PrefixEntry } from './prefix-table.js';
+import { stemToken } from './stem.js';
+import { type PrefixData, TermDictionary, type WordEntry } from './term-dictionary.js';
 
 export const WORD = 0;
 export const PHRASE = 1;
@@ -9,14 +10,6 @@ export const TAG_PREFIX = 4;
 export const SECTION = 5;
 export const SECTION_PREFIX = 6;
 export const NEAR = 7;
-
-/** What a story-independent prefix entry holds: its id and the rules anchored on it. */
-export interface PrefixData {
-  readonly id: number;
-  /** How many leaves use this prefix. */
-  refs: number;
-  readonly postings: ScopedPostings;
-}
 
 /** A leaf condition shared by every rule that uses it (interned by `key`). */
 export interface Leaf {
@@ -29,6 +22,10 @@ export interface Leaf {
   readonly term: string;
   /** A phrase's tokens; one token for words and prefixes. */
   readonly tokens: readonly string[];
+  /** For a word: every token whose stem is `term` (see `listStemVariants`). */
+  readonly variants: readonly string[];
+  /** A word's stem, or a phrase's tokens, in the dictionary. */
+  readonly words: readonly WordEntry[];
   readonly left: Leaf | null;
   readonly right: Leaf | null;
   readonly distance: number;
@@ -47,6 +44,17 @@ export interface LeafSpec {
   distance?: number;
 }
 
+/**
+ * Every token `x` with `stemToken(x) === stem`. The stemmer only strips `s`, or `es` to
+ * `e`, or `ies` to `y`, so `x` is the stem itself, the stem plus `s`, or (for a stem in
+ * `y`) the stem with `ies` for `y`; each candidate is checked against the stemmer.
+ */
+export function listStemVariants(stem: string): string[] {
+  const candidates = [stem, `${stem}s`];
+  if (stem.endsWith('y')) candidates.push(`${stem.slice(0, -1)}ies`);
+  return candidates.filter((candidate) => stemToken(candidate) === stem);
+}
+
 function keyOf(spec: LeafSpec): string {
   if (spec.kind === NEAR)
     return `${NEAR}|${spec.distance}|${keyOf(spec.left!)}|${keyOf(spec.right!)}`;
@@ -61,17 +69,11 @@ export class LeafTable {
   private readonly byKey = new Map<string, Leaf>();
   private readonly byId: (Leaf | undefined)[] = [];
   private readonly freeIds: number[] = [];
-  private readonly freePrefixIds: number[] = [];
-  private prefixIdCount = 0;
-  /** Every text prefix any rule uses, so a story finds them all in one pass. */
-  readonly prefixes = new PrefixTable<PrefixData>();
+  /** Every word and text prefix any rule uses, so a story finds them all in one pass. */
+  readonly terms = new TermDictionary();
 
   get capacity(): number {
     return this.byId.length;
-  }
-
-  get prefixCapacity(): number {
-    return this.prefixIdCount;
   }
 
   leafById(id: number): Leaf {
@@ -93,10 +95,12 @@ export class LeafTable {
         mask: spec.mask,
         term: spec.term,
         tokens: spec.tokens,
+        variants: spec.kind === WORD ? listStemVariants(spec.term) : [],
+        words: this.acquireWords(spec),
         left,
         right,
         distance: spec.distance ?? 0,
-        prefixEntry: spec.kind === PREFIX ? this.acquirePrefix(spec.term) : null,
+        prefixEntry: spec.kind === PREFIX ? this.terms.acquirePrefix(spec.term) : null,
         refs: 0,
       };
       this.byKey.set(key, leaf);
@@ -114,23 +118,18 @@ export class LeafTable {
     this.freeIds.push(leaf.id);
     if (leaf.left !== null) this.release(leaf.left);
     if (leaf.right !== null) this.release(leaf.right);
-    if (leaf.prefixEntry !== null) {
-      const data = leaf.prefixEntry.value;
-      data.refs--;
-      if (data.refs === 0) {
-        this.prefixes.delete(leaf.prefixEntry);
-        this.freePrefixIds.push(data.id);
-      }
-    }
+    if (leaf.prefixEntry !== null) this.terms.releasePrefix(leaf.prefixEntry);
+    for (const term of wordTermsOf(leaf)) this.terms.releaseWord(term);
   }
 
-  private acquirePrefix(prefix: string): PrefixEntry<PrefixData> {
-    let entry = this.prefixes.get(prefix);
-    if (entry === undefined) {
-      const id = this.freePrefixIds.pop() ?? this.prefixIdCount++;
-      entry = this.prefixes.insert(prefix, { id, refs: 0, postings: [] });
-    }
-    entry.value.refs++;
-    return entry;
+  private acquireWords(spec: LeafSpec): WordEntry[] {
+    return wordTermsOf(spec).map((term) => this.terms.acquireWord(term));
   }
+}
+
+/** The dictionary words of a leaf: a word's stem, a phrase's tokens. */
+function wordTermsOf(leaf: { kind: number; term: string; tokens: readonly string[] }): readonly string[] {
+  if (leaf.kind === WORD) return [leaf.term];
+  if (leaf.kind === PHRASE) return leaf.tokens;
+  return [];
 }

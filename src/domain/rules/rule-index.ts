@@ -1,10 +1,12 @@
 import { compileRule, type RuleCode, releaseRule } from './compile-rule.js';
-import { LeafTable, type PrefixData } from './leaf-table.js';
+import { LeafTable } from './leaf-table.js';
+import type { PrefixEntry, PrefixTable } from './prefix-table.js';
 import { type Anchor, chooseAnchors, type TermCost } from './rule-anchors.js';
 import type { ParsedRule } from './rule-ast.js';
-import { RulePostings, type ScopedPostings } from './rule-postings.js';
-import { getStoryLookup } from './story-lookup.js';
+import { RulePostings, type ScopedPostings, TOKEN_OFFSET } from './rule-postings.js';
+import { BODY_BIT, getStoryLookup, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
 import type { TokenizedStory } from './tokenized-story.js';
+import type { PrefixData } from './term-dictionary.js';
 import { MatchContext, runRule } from './verify-rule.js';
 
 /** Options of a `RuleIndex`. */
@@ -23,7 +25,7 @@ export interface RuleIndexOptions {
  */
 export class RuleIndex {
   private readonly leaves = new LeafTable();
-  private readonly postings = new RulePostings(this.leaves.prefixes);
+  private readonly postings = new RulePostings(this.leaves.terms);
   private readonly context = new MatchContext(this.leaves);
   private readonly termCost: TermCost;
   private readonly slotOf = new Map<string, number>();
@@ -35,6 +37,8 @@ export class RuleIndex {
   /** Rules without an anchor: checked against every story. */
   private readonly unanchored = new Set<number>();
   private nextOrder = 0;
+  private readonly foundPrefixes: PrefixEntry<PrefixData>[] = [];
+  private readonly touchedPrefixes: PrefixData[] = [];
 
   constructor(options: RuleIndexOptions = {}) {
     const frequency = options.documentFrequency;
@@ -102,63 +106,96 @@ export class RuleIndex {
     return chooseAnchors(code, this.leaves, this.termCost);
   }
 
+  /** The slots of every rule with an anchor in the story (each once). */
   private collectCandidates(story: TokenizedStory): number[] {
     const context = this.context;
     const lookup = context.lookup!;
     const { postings } = this;
-    const candidates: number[] = [];
-    const epoch = context.epoch;
-    const stamps = context.slotStamp;
-    const addAll = (list: readonly number[] | undefined): void => {
-      if (list === undefined) return;
-      for (const slot of list) {
-        if (stamps[slot] !== epoch) {
-          stamps[slot] = epoch;
-          candidates.push(slot);
-        }
+    const gather = new Gatherer(context.slotStamp, context.epoch);
+    const { distinct, stems, masks } = lookup;
+    const { words, prefixes } = this.leaves.terms;
+    // One dictionary lookup per distinct token (two when its stem differs) marks the
+    // words leaves test and adds the rules anchored on them.
+    for (let i = 0; i < distinct.length; i++) {
+      const token = distinct[i]!;
+      const stem = stems[i]!;
+      const mask = masks[i]!;
+      const entry = words.get(token);
+      if (entry !== undefined) {
+        context.noteToken(entry.id, i);
+        gather.addScoped(entry.postings, TOKEN_OFFSET, mask);
       }
-    };
-    const addScoped = (scoped: ScopedPostings, mask: number): void => {
-      addAll(scoped[0]);
-      if (mask & 1) addAll(scoped[1]);
-      if (mask & 2) addAll(scoped[2]);
-      if (mask & 4) addAll(scoped[3]);
-    };
-    if (postings.stems.size > 0) {
-      for (const [stem, entry] of lookup.stems) {
-        const scoped = postings.stems.get(stem);
-        if (scoped !== undefined) addScoped(scoped, entry.mask);
+      const stemEntry = stem === token ? entry : words.get(stem);
+      if (stemEntry !== undefined) {
+        context.noteStem(stemEntry.id, mask);
+        gather.addScoped(stemEntry.postings, 0, mask);
       }
     }
-    if (postings.tokens.size > 0) {
-      for (const [token, entry] of lookup.tokens) {
-        const scoped = postings.tokens.get(token);
-        if (scoped !== undefined) addScoped(scoped, entry.mask);
-      }
-    }
-    const prefixes = this.leaves.prefixes;
     if (prefixes.size > 0) {
-      // Every prefix any rule uses is marked with the fields it occurs in, for verification;
-      // those with anchored rules add them.
-      const touched: PrefixData[] = [];
-      for (const entry of lookup.tokens.values()) {
-        prefixes.forEachPrefixOf(entry.token, (prefix) => {
-          if (context.notePrefix(prefix.value.id, entry.mask)) touched.push(prefix.value);
-        });
+      // Every prefix any rule uses gets the fields it occurs in, for verification; those
+      // with anchored rules add them.
+      const found = this.foundPrefixes;
+      const touched = this.touchedPrefixes;
+      found.length = 0;
+      touched.length = 0;
+      for (let i = 0; i < distinct.length; i++) {
+        prefixes.collectPrefixesOf(distinct[i]!, found);
+        for (const entry of found) {
+          if (context.notePrefix(entry.value.id, masks[i]!)) touched.push(entry.value);
+        }
+        found.length = 0;
       }
       for (const data of touched) {
-        if (data.postings.length > 0) addScoped(data.postings, context.prefixMaskOf(data.id));
+        if (data.postings.length > 0)
+          gather.addScoped(data.postings, 0, context.prefixMaskOf(data.id));
       }
     }
     for (const value of story.tagValues) {
-      addAll(postings.tags.get(value));
-      postings.tagPrefixes.forEachPrefixOf(value, (entry) => addAll(entry.value));
+      gather.addAll(postings.tags.get(value));
+      this.addPrefixed(postings.tagPrefixes, value, gather);
     }
     if (story.section !== null) {
-      addAll(postings.sections.get(story.section));
-      postings.sectionPrefixes.forEachPrefixOf(story.section, (entry) => addAll(entry.value));
+      gather.addAll(postings.sections.get(story.section));
+      this.addPrefixed(postings.sectionPrefixes, story.section, gather);
     }
-    for (const slot of this.unanchored) addAll([slot]);
-    return candidates;
+    if (this.unanchored.size > 0) gather.addAll([...this.unanchored]);
+    return gather.candidates;
+  }
+
+  private addPrefixed(table: PrefixTable<number[]>, value: string, gather: Gatherer): void {
+    if (table.size === 0) return;
+    const found: PrefixEntry<number[]>[] = [];
+    table.collectPrefixesOf(value, found);
+    for (const entry of found) gather.addAll(entry.value);
+  }
+}
+
+/** Collects candidate slots, each once per story (stamped with the story's epoch). */
+class Gatherer {
+  readonly candidates: number[] = [];
+
+  constructor(
+    private readonly stamps: Int32Array,
+    private readonly epoch: number,
+  ) {}
+
+  addAll(list: readonly number[] | undefined): void {
+    if (list === undefined) return;
+    const { stamps, epoch, candidates } = this;
+    for (let i = 0; i < list.length; i++) {
+      const slot = list[i]!;
+      if (stamps[slot] !== epoch) {
+        stamps[slot] = epoch;
+        candidates.push(slot);
+      }
+    }
+  }
+
+  /** Adds the any-field list at `offset` and the lists of the fields in `mask`. */
+  addScoped(scoped: ScopedPostings, offset: number, mask: number): void {
+    this.addAll(scoped[offset]);
+    if (mask & HEADLINE_BIT) this.addAll(scoped[offset + 1]);
+    if (mask & SUMMARY_BIT) this.addAll(scoped[offset + 2]);
+    if (mask & BODY_BIT) this.addAll(scoped[offset + 3]);
   }
 }

@@ -1,6 +1,4 @@
-import type { PrefixData } from './leaf-table.js';
-import type { PrefixEntry, PrefixTable } from './prefix-table.js';
-import { PrefixTable as SortedPrefixTable } from './prefix-table.js';
+import { PrefixTable } from './prefix-table.js';
 import {
   ANCHOR_PREFIX,
   ANCHOR_SECTION,
@@ -10,39 +8,39 @@ import {
   ANCHOR_TOKEN,
   type Anchor,
 } from './rule-anchors.js';
+import type { TermDictionary } from './term-dictionary.js';
 
-/** Rule slots anchored on one text key, per scope: 0 any field, 1 headline, 2 summary, 3 body. */
+/**
+ * Rule slots anchored on one text key, per scope (0 any field, 1 headline, 2 summary,
+ * 3 body). For a word key, slots 0-3 hold rules anchored on it as a stem and 4-7 as an
+ * exact token (phrases), so one lookup per story token serves both.
+ */
 export type ScopedPostings = (number[] | undefined)[];
 
-/** The inverted index: for every anchor key, the slots of the rules anchored on it. */
+/** Where an exact-token anchor's lists start in a word key's `ScopedPostings`. */
+export const TOKEN_OFFSET = 4;
+
+/**
+ * The inverted index: for every anchor key, the slots of the rules anchored on it. Word
+ * and prefix keys keep theirs in the dictionary entries, which a story looks up anyway.
+ */
 export class RulePostings {
-  readonly stems = new Map<string, ScopedPostings>();
-  readonly tokens = new Map<string, ScopedPostings>();
   readonly tags = new Map<string, number[]>();
   readonly sections = new Map<string, number[]>();
-  readonly tagPrefixes = new SortedPrefixTable<number[]>();
-  readonly sectionPrefixes = new SortedPrefixTable<number[]>();
+  readonly tagPrefixes = new PrefixTable<number[]>();
+  readonly sectionPrefixes = new PrefixTable<number[]>();
 
-  constructor(private readonly textPrefixes: PrefixTable<PrefixData>) {}
+  constructor(private readonly terms: TermDictionary) {}
 
   add(anchor: Anchor, slot: number): void {
     switch (anchor.kind) {
       case ANCHOR_STEM:
-        addScoped(this.stems, anchor, slot);
-        return;
       case ANCHOR_TOKEN:
-        addScoped(this.tokens, anchor, slot);
+        addToScope(this.terms.words.get(anchor.term)!.postings, scopeIndex(anchor), slot);
         return;
-      case ANCHOR_PREFIX: {
-        const { postings } = this.textPrefixes.get(anchor.term)!.value;
-        let list = postings[anchor.scope];
-        if (list === undefined) {
-          list = [];
-          postings[anchor.scope] = list;
-        }
-        list.push(slot);
+      case ANCHOR_PREFIX:
+        addToScope(this.terms.prefixes.get(anchor.term)!.value.postings, anchor.scope, slot);
         return;
-      }
       case ANCHOR_TAG:
       case ANCHOR_SECTION: {
         const map = anchor.kind === ANCHOR_TAG ? this.tags : this.sections;
@@ -63,20 +61,13 @@ export class RulePostings {
   remove(anchor: Anchor, slot: number): void {
     switch (anchor.kind) {
       case ANCHOR_STEM:
-        removeScoped(this.stems, anchor, slot);
-        return;
       case ANCHOR_TOKEN:
-        removeScoped(this.tokens, anchor, slot);
+        // Dictionary entries live as long as a leaf uses them (`LeafTable`).
+        removeFromScope(this.terms.words.get(anchor.term)!.postings, scopeIndex(anchor), slot);
         return;
-      case ANCHOR_PREFIX: {
-        // The prefix entry itself lives as long as a leaf uses it (`LeafTable`).
-        const { postings } = this.textPrefixes.get(anchor.term)!.value;
-        const list = postings[anchor.scope];
-        if (list !== undefined && removeSlot(list, slot) && list.length === 0) {
-          postings[anchor.scope] = undefined;
-        }
+      case ANCHOR_PREFIX:
+        removeFromScope(this.terms.prefixes.get(anchor.term)!.value.postings, anchor.scope, slot);
         return;
-      }
       case ANCHOR_TAG:
       case ANCHOR_SECTION: {
         const map = anchor.kind === ANCHOR_TAG ? this.tags : this.sections;
@@ -88,7 +79,7 @@ export class RulePostings {
       }
       default: {
         const table = anchor.kind === ANCHOR_TAG_PREFIX ? this.tagPrefixes : this.sectionPrefixes;
-        const entry: PrefixEntry<number[]> | undefined = table.get(anchor.term);
+        const entry = table.get(anchor.term);
         if (entry !== undefined && removeSlot(entry.value, slot) && entry.value.length === 0) {
           table.delete(entry);
         }
@@ -97,24 +88,21 @@ export class RulePostings {
   }
 }
 
-function addScoped(map: Map<string, ScopedPostings>, anchor: Anchor, slot: number): void {
-  let postings = map.get(anchor.term);
-  if (postings === undefined) {
-    postings = [];
-    map.set(anchor.term, postings);
-  }
-  const list = postings[anchor.scope];
-  if (list === undefined) postings[anchor.scope] = [slot];
+function scopeIndex(anchor: Anchor): number {
+  return anchor.kind === ANCHOR_TOKEN ? TOKEN_OFFSET + anchor.scope : anchor.scope;
+}
+
+function addToScope(postings: ScopedPostings, index: number, slot: number): void {
+  const list = postings[index];
+  if (list === undefined) postings[index] = [slot];
   else list.push(slot);
 }
 
-function removeScoped(map: Map<string, ScopedPostings>, anchor: Anchor, slot: number): void {
-  const postings = map.get(anchor.term);
-  const list = postings?.[anchor.scope];
-  if (postings === undefined || list === undefined || !removeSlot(list, slot)) return;
-  if (list.length > 0) return;
-  postings[anchor.scope] = undefined;
-  if (postings.every((other) => other === undefined)) map.delete(anchor.term);
+function removeFromScope(postings: ScopedPostings, index: number, slot: number): void {
+  const list = postings[index];
+  if (list !== undefined && removeSlot(list, slot) && list.length === 0) {
+    postings[index] = undefined;
+  }
 }
 
 /** Removes one occurrence of `slot` (order does not matter, so swap with the last). */

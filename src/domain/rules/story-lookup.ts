@@ -1,8 +1,9 @@
+import { stemToken } from './stem.js';
 import { FIRST_TAG_FIELD, type TokenizedStory } from './tokenized-story.js';
 
 /**
  * Field bits: headline 1, summary 2, body 4, any tag 8. A text leaf's mask says which
- * fields it may match in; an entry's mask says which fields hold the token.
+ * fields it may match in; a token's mask says which fields hold it.
  */
 export const HEADLINE_BIT = 1;
 export const SUMMARY_BIT = 2;
@@ -15,26 +16,26 @@ export function fieldBit(field: number): number {
   return field < FIRST_TAG_FIELD ? 1 << field : TAG_BIT;
 }
 
-/** One distinct token of a story: where it occurs. */
-export interface TokenEntry {
-  readonly token: string;
-  readonly stem: string;
-  mask: number;
-  /** Flat pairs `field, position`, ordered by field then position. */
-  readonly occurrences: number[];
-}
-
-/** One distinct stem of a story: the fields and tokens that have it. */
-export interface StemEntry {
-  mask: number;
-  readonly tokens: TokenEntry[];
-}
-
-/** Per-story lookup tables, built once and shared by every rule checked against the story. */
+/**
+ * Per-story lookup tables, built once and shared by every rule checked against the
+ * story. Token positions are global: the fields one after the other, so a position says
+ * its field (`fieldOf`) and same-field distances are plain differences.
+ */
 export interface StoryLookup {
   readonly story: TokenizedStory;
-  readonly tokens: ReadonlyMap<string, TokenEntry>;
-  readonly stems: ReadonlyMap<string, StemEntry>;
+  /** Distinct token → its number, which indexes `distinct`, `stems`, `masks`, `first`. */
+  readonly numbers: ReadonlyMap<string, number>;
+  readonly distinct: readonly string[];
+  readonly stems: readonly string[];
+  readonly masks: readonly number[];
+  /** First global position of each distinct token. */
+  readonly first: readonly number[];
+  /** Next global position of the same token, or -1. */
+  readonly next: Int32Array;
+  /** The distinct-token number at each global position. */
+  readonly tokenAt: Int32Array;
+  /** The field index of each global position. */
+  readonly fieldOf: Uint16Array;
 }
 
 const lookups = new WeakMap<TokenizedStory, StoryLookup>();
@@ -50,42 +51,57 @@ export function getStoryLookup(story: TokenizedStory): StoryLookup {
 }
 
 function buildStoryLookup(story: TokenizedStory): StoryLookup {
-  const tokens = new Map<string, TokenEntry>();
   const { fields } = story;
-  for (let field = 0; field < fields.length; field++) {
+  let total = 0;
+  for (const field of fields) total += field.tokens.length;
+  const numbers = new Map<string, number>();
+  const distinct: string[] = [];
+  const masks: number[] = [];
+  const first: number[] = [];
+  const next = new Int32Array(total);
+  const tokenAt = new Int32Array(total);
+  const fieldOf = new Uint16Array(total);
+  // Walk backwards so that each token's chain of positions comes out in ascending order.
+  let position = total;
+  for (let field = fields.length - 1; field >= 0; field--) {
     const bit = fieldBit(field);
-    const { tokens: fieldTokens, stems } = fields[field]!;
-    for (let position = 0; position < fieldTokens.length; position++) {
-      const token = fieldTokens[position]!;
-      let entry = tokens.get(token);
-      if (entry === undefined) {
-        entry = { token, stem: stems[position]!, mask: 0, occurrences: [] };
-        tokens.set(token, entry);
+    const tokens = fields[field]!.tokens;
+    for (let p = tokens.length - 1; p >= 0; p--) {
+      position--;
+      const token = tokens[p]!;
+      let number = numbers.get(token);
+      if (number === undefined) {
+        number = distinct.length;
+        numbers.set(token, number);
+        distinct.push(token);
+        masks.push(bit);
+        first.push(position);
+        next[position] = -1;
+      } else {
+        next[position] = first[number]!;
+        first[number] = position;
+        masks[number]! |= bit;
       }
-      entry.mask |= bit;
-      entry.occurrences.push(field, position);
+      tokenAt[position] = number;
+      fieldOf[position] = field;
     }
   }
-  const stemEntries = new Map<string, StemEntry>();
-  for (const entry of tokens.values()) {
-    const known = stemEntries.get(entry.stem);
-    if (known === undefined) {
-      stemEntries.set(entry.stem, { mask: entry.mask, tokens: [entry] });
-    } else {
-      known.mask |= entry.mask;
-      known.tokens.push(entry);
-    }
-  }
-  return { story, tokens, stems: stemEntries };
+  return {
+    story,
+    numbers,
+    distinct,
+    stems: distinct.map(stemToken),
+    masks,
+    first,
+    next,
+    tokenAt,
+    fieldOf,
+  };
 }
 
-/** Merges flat `field, position` pair lists into one, ordered by field then position. */
-export function mergeOccurrences(lists: readonly (readonly number[])[]): number[] {
-  if (lists.length === 1) return lists[0]!.slice();
-  const pairs: Array<[number, number]> = [];
-  for (const list of lists) {
-    for (let i = 0; i < list.length; i += 2) pairs.push([list[i]!, list[i + 1]!]);
+/** Appends the global positions of token `number` to `positions`. */
+export function appendPositions(lookup: StoryLookup, number: number, positions: number[]): void {
+  for (let position = lookup.first[number]!; position >= 0; position = lookup.next[position]!) {
+    positions.push(position);
   }
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return pairs.flat();
 }

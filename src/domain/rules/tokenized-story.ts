@@ -24,22 +24,26 @@ export interface TokenizedStory {
 /** Index of the first tag in `TokenizedStory.fields`. */
 export const FIRST_TAG_FIELD = 3;
 
+/** A field whose stems are computed on first use: the indexed matcher never asks. */
+class LazyField implements TokenizedField {
+  private stemList: string[] | undefined;
+
+  constructor(readonly tokens: readonly string[]) {}
+
+  get stems(): readonly string[] {
+    this.stemList ??= this.tokens.map(stemToken);
+    return this.stemList;
+  }
+}
+
 /** Tokenizes every field of a story once; matching then needs no more text work. */
 export function tokenizeStory(story: MatchableStory): TokenizedStory {
-  const fields = [
-    tokenizeField(story.headline),
-    tokenizeField(story.summary),
-    tokenizeField(story.body),
-  ];
-  for (const tag of story.tags) fields.push(tokenizeField(tag));
+  const fields = [story.headline, story.summary, story.body, ...story.tags].map(
+    (text) => new LazyField(tokenizeText(text)),
+  );
   return {
     fields,
     tagValues: fields.slice(FIRST_TAG_FIELD).map((field) => field.tokens.join(' ')),
     section: story.section === null ? null : joinTokens(story.section),
   };
-}
-
-function tokenizeField(text: string): TokenizedField {
-  const tokens = tokenizeText(text);
-  return { tokens, stems: tokens.map(stemToken) };
 }

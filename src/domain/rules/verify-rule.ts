@@ -11,7 +11,7 @@ import {
   TAG_PREFIX,
   WORD,
 } from './leaf-table.js';
-import { fieldBit, mergeOccurrences, type StoryLookup } from './story-lookup.js';
+import { appendPositions, fieldBit, type StoryLookup } from './story-lookup.js';
 
 /**
  * Scratch state of one `RuleIndex.match` call. Stamps equal to `epoch` mark entries
@@ -24,6 +24,12 @@ export class MatchContext {
   leafValue: Uint8Array = new Uint8Array(256);
   prefixStamp: Int32Array = new Int32Array(256);
   prefixMask: Uint8Array = new Uint8Array(256);
+  /** Per dictionary word: the fields holding a token with this stem. */
+  stemStamp: Int32Array = new Int32Array(256);
+  stemMask: Uint8Array = new Uint8Array(256);
+  /** Per dictionary word: the story's distinct-token number of this exact token. */
+  tokenStamp: Int32Array = new Int32Array(256);
+  tokenNumber: Int32Array = new Int32Array(256);
   slotStamp: Int32Array = new Int32Array(256);
 
   constructor(readonly leaves: LeafTable) {}
@@ -33,20 +39,26 @@ export class MatchContext {
     this.lookup = lookup;
     if (this.epoch >= 0x7fffffff) {
       this.epoch = 0;
-      this.leafStamp.fill(0);
-      this.prefixStamp.fill(0);
+      for (const stamps of [this.leafStamp, this.prefixStamp, this.stemStamp, this.tokenStamp]) {
+        stamps.fill(0);
+      }
       this.slotStamp.fill(0);
     }
     this.epoch++;
-    const leafCapacity = this.leaves.capacity;
-    if (leafCapacity > this.leafStamp.length) {
-      this.leafStamp = grow(this.leafStamp, leafCapacity);
+    const { terms } = this.leaves;
+    if (this.leaves.capacity > this.leafStamp.length) {
+      this.leafStamp = grow(this.leafStamp, this.leaves.capacity);
       this.leafValue = new Uint8Array(this.leafStamp.length);
     }
-    const prefixCapacity = this.leaves.prefixCapacity;
-    if (prefixCapacity > this.prefixStamp.length) {
-      this.prefixStamp = grow(this.prefixStamp, prefixCapacity);
+    if (terms.prefixCapacity > this.prefixStamp.length) {
+      this.prefixStamp = grow(this.prefixStamp, terms.prefixCapacity);
       this.prefixMask = new Uint8Array(this.prefixStamp.length);
+    }
+    if (terms.wordCapacity > this.stemStamp.length) {
+      this.stemStamp = grow(this.stemStamp, terms.wordCapacity);
+      this.stemMask = new Uint8Array(this.stemStamp.length);
+      this.tokenStamp = grow(this.tokenStamp, terms.wordCapacity);
+      this.tokenNumber = new Int32Array(this.tokenStamp.length);
     }
     if (slotCapacity > this.slotStamp.length) this.slotStamp = grow(this.slotStamp, slotCapacity);
   }
@@ -64,6 +76,31 @@ export class MatchContext {
 
   prefixMaskOf(id: number): number {
     return this.prefixStamp[id] === this.epoch ? this.prefixMask[id]! : 0;
+  }
+
+  /** Records that a token with the stem of word `id` is in the fields of `mask`. */
+  noteStem(id: number, mask: number): void {
+    if (this.stemStamp[id] === this.epoch) {
+      this.stemMask[id]! |= mask;
+    } else {
+      this.stemStamp[id] = this.epoch;
+      this.stemMask[id] = mask;
+    }
+  }
+
+  stemMaskOf(id: number): number {
+    return this.stemStamp[id] === this.epoch ? this.stemMask[id]! : 0;
+  }
+
+  /** Records that word `id` is, exactly, the story's distinct token `number`. */
+  noteToken(id: number, number: number): void {
+    this.tokenStamp[id] = this.epoch;
+    this.tokenNumber[id] = number;
+  }
+
+  /** The story's distinct-token number of word `id`, or -1 when the story lacks it. */
+  tokenNumberOf(id: number): number {
+    return this.tokenStamp[id] === this.epoch ? this.tokenNumber[id]! : -1;
   }
 }
 
@@ -106,11 +143,11 @@ function evaluateLeaf(leaf: Leaf, context: MatchContext): boolean {
   const lookup = context.lookup!;
   switch (leaf.kind) {
     case WORD:
-      return ((lookup.stems.get(leaf.term)?.mask ?? 0) & leaf.mask) !== 0;
+      return (context.stemMaskOf(leaf.words[0]!.id) & leaf.mask) !== 0;
     case PREFIX:
       return (context.prefixMaskOf(leaf.prefixEntry!.value.id) & leaf.mask) !== 0;
     case PHRASE:
-      return findPhraseStarts(leaf, leaf.mask, lookup, true).length > 0;
+      return findPhraseStarts(leaf, leaf.mask, context, true).length > 0;
     case TAG:
       return lookup.story.tagValues.includes(leaf.term);
     case TAG_PREFIX:
@@ -120,90 +157,86 @@ function evaluateLeaf(leaf: Leaf, context: MatchContext): boolean {
     case SECTION_PREFIX:
       return lookup.story.section?.startsWith(leaf.term) === true;
     case NEAR:
-      return leaf.mask !== 0 && testNear(leaf, lookup);
+      return leaf.mask !== 0 && testNear(leaf, context);
     default:
       throw new Error(`unknown leaf kind ${leaf.kind}`);
   }
 }
 
-/** Flat `field, start` pairs where a phrase occurs in the fields of `mask`. */
+/** Global positions where a phrase starts, in fields of `mask`. */
 function findPhraseStarts(
   leaf: Leaf,
   mask: number,
-  lookup: StoryLookup,
+  context: MatchContext,
   firstOnly: boolean,
 ): number[] {
+  const lookup = context.lookup!;
   const { tokens } = leaf;
-  const first = lookup.tokens.get(tokens[0]!);
-  if (first === undefined || (first.mask & mask) === 0) return [];
-  for (let k = 1; k < tokens.length; k++) {
-    if (((lookup.tokens.get(tokens[k]!)?.mask ?? 0) & mask) === 0) return [];
+  const numbers: number[] = [];
+  for (const word of leaf.words) {
+    const number = context.tokenNumberOf(word.id);
+    if (number < 0 || (lookup.masks[number]! & mask) === 0) return [];
+    numbers.push(number);
   }
+  const { next, tokenAt, fieldOf } = lookup;
   const starts: number[] = [];
-  const { occurrences } = first;
-  const { fields } = lookup.story;
-  for (let i = 0; i < occurrences.length; i += 2) {
-    const field = occurrences[i]!;
-    if ((fieldBit(field) & mask) === 0) continue;
-    const start = occurrences[i + 1]!;
-    const fieldTokens = fields[field]!.tokens;
+  for (let start = lookup.first[numbers[0]!]!; start >= 0; start = next[start]!) {
+    const field = fieldOf[start]!;
+    if ((fieldBit(field) & mask) === 0 || start + tokens.length > tokenAt.length) continue;
     let k = 1;
-    while (k < tokens.length && fieldTokens[start + k] === tokens[k]) k++;
+    while (k < tokens.length && tokenAt[start + k] === numbers[k] && fieldOf[start + k] === field) {
+      k++;
+    }
     if (k === tokens.length) {
-      starts.push(field, start);
+      starts.push(start);
       if (firstOnly) break;
     }
   }
   return starts;
 }
 
-/** Flat `field, start` pairs of a text leaf's occurrences in the fields of `mask`. */
-function findStarts(leaf: Leaf, mask: number, lookup: StoryLookup): number[] {
-  if (leaf.kind === PHRASE) return findPhraseStarts(leaf, mask, lookup, false);
-  const lists: number[][] = [];
+/** Ascending global positions where a text leaf starts, in fields of `mask`. */
+function findStarts(leaf: Leaf, mask: number, context: MatchContext): number[] {
+  if (leaf.kind === PHRASE) return findPhraseStarts(leaf, mask, context, false);
+  const lookup = context.lookup!;
+  const positions: number[] = [];
   if (leaf.kind === WORD) {
-    const entry = lookup.stems.get(leaf.term);
-    if (entry !== undefined) for (const token of entry.tokens) lists.push(token.occurrences);
-  } else {
-    for (const entry of lookup.tokens.values()) {
-      if (entry.token.startsWith(leaf.term)) lists.push(entry.occurrences);
+    for (const variant of leaf.variants) {
+      const number = lookup.numbers.get(variant);
+      if (number !== undefined) appendPositions(lookup, number, positions);
     }
+  } else {
+    lookup.distinct.forEach((token, number) => {
+      if (token.startsWith(leaf.term)) appendPositions(lookup, number, positions);
+    });
   }
-  if (lists.length === 0) return [];
-  const merged = mergeOccurrences(lists);
-  const starts: number[] = [];
-  for (let i = 0; i < merged.length; i += 2) {
-    if ((fieldBit(merged[i]!) & mask) !== 0) starts.push(merged[i]!, merged[i + 1]!);
-  }
-  return starts;
+  positions.sort((a, b) => a - b);
+  return positions.filter((position) => (fieldBit(lookup.fieldOf[position]!) & mask) !== 0);
 }
 
 /**
  * `A NEAR/n B`: spans [a1, a2] and [b1, b2] in one field with max(b1 - a2, a1 - b2) <= n,
- * that is b1 in [a1 - n - (lengthB - 1), a2 + n]. Both lists are sorted, so one pass.
+ * that is b1 in [a1 - n - (lengthB - 1), a2 + n]. Positions are sorted, so one pass.
  */
-function testNear(leaf: Leaf, lookup: StoryLookup): boolean {
+function testNear(leaf: Leaf, context: MatchContext): boolean {
   const left = leaf.left!;
   const right = leaf.right!;
-  const lefts = findStarts(left, leaf.mask, lookup);
+  const lefts = findStarts(left, leaf.mask, context);
   if (lefts.length === 0) return false;
-  const rights = findStarts(right, leaf.mask, lookup);
+  const rights = findStarts(right, leaf.mask, context);
   const leftLength = left.kind === PHRASE ? left.tokens.length : 1;
   const rightLength = right.kind === PHRASE ? right.tokens.length : 1;
   const n = leaf.distance;
+  const { fieldOf } = context.lookup!;
   let j = 0;
-  for (let i = 0; i < lefts.length; i += 2) {
-    const field = lefts[i]!;
-    const a1 = lefts[i + 1]!;
+  for (const a1 of lefts) {
     const low = a1 - n - (rightLength - 1);
     const high = a1 + (leftLength - 1) + n;
-    while (
-      j < rights.length &&
-      (rights[j]! < field || (rights[j] === field && rights[j + 1]! < low))
-    ) {
-      j += 2;
+    while (j < rights.length && rights[j]! < low) j++;
+    // Positions in range may still belong to a neighbouring field.
+    for (let k = j; k < rights.length && rights[k]! <= high; k++) {
+      if (fieldOf[rights[k]!] === fieldOf[a1]) return true;
     }
-    if (j < rights.length && rights[j] === field && rights[j + 1]! <= high) return true;
   }
   return false;
 }

@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../src/config/duration.js';
+import { loadSettings, SettingsError } from '../../src/config/settings.js';
+
+const CWD = '/srv/app';
+const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----';
+
+function load(env: Record<string, string>) {
+  return loadSettings(env, CWD);
+}
+
+/** The SettingsError that `env` raises (fails the test when it raises nothing). */
+function failure(env: Record<string, string>): SettingsError {
+  try {
+    load(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return error as SettingsError;
+  }
+  throw new Error(`no SettingsError for ${JSON.stringify(env)}`);
+}
+
+describe('loadSettings defaults', () => {
+  it('runs with nothing configured', () => {
+    expect(loadSettings({}, CWD)).toEqual({
+      varDir: '/srv/app/var',
+      database: { kind: 'sqlite', file: '/srv/app/var/bulletin.db' },
+      redis: { url: 'redis://127.0.0.1:6379', explicit: false },
+      queuePrefix: 'bulletin',
+      smtpUrl: null,
+      publicBaseUrl: 'http://localhost:3000',
+      trialUrl: 'http://localhost:3000/trial',
+      secretKey: null,
+      mailFrom: { email: 'alerts@bulletin.example', name: 'Bulletin' },
+      postalAddress: expect.stringContaining('POSTAL_ADDRESS'),
+      placeholders: ['MAIL_FROM', 'POSTAL_ADDRESS'],
+      dkim: null,
+      port: 3000,
+      apiToken: null,
+      adminPassword: null,
+      alertWindowMs: 120_000,
+      sendRate: 10,
+      sendAttempts: 5,
+      sendRetryDelayMs: 30_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    const settings = load({ PORT: '', REDIS_URL: '  ', MAIL_FROM: '', SMTP_URL: ' ' });
+    expect(settings.port).toBe(3000);
+    expect(settings.redis).toEqual({ url: 'redis://127.0.0.1:6379', explicit: false });
+    expect(settings.smtpUrl).toBeNull();
+    expect(settings.placeholders).toContain('MAIL_FROM');
+  });
+
+  it('keeps the SQLite file under a relative or absolute VAR_DIR', () => {
+    expect(load({ VAR_DIR: 'data' })).toMatchObject({
+      varDir: '/srv/app/data',
+      database: { kind: 'sqlite', file: '/srv/app/data/bulletin.db' },
+    });
+    expect(load({ VAR_DIR: '/var/lib/bulletin' }).database).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/bulletin/bulletin.db',
+    });
+  });
+
+  it('derives the trial link from PUBLIC_BASE_URL, without a doubled slash', () => {
+    const settings = load({ PUBLIC_BASE_URL: 'https://alerts.news.example/' });
+    expect(settings.publicBaseUrl).toBe('https://alerts.news.example');
+    expect(settings.trialUrl).toBe('https://alerts.news.example/trial');
+    expect(load({ TRIAL_URL: 'https://news.example/start-trial' }).trialUrl).toBe(
+      'https://news.example/start-trial',
+    );
+  });
+});
+
+describe('loadSettings refuses a bad setting, naming the variable', () => {
+  it.each([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '80.5' }],
+    ['SEND_RATE', { SEND_RATE: '0' }],
+    ['SEND_RATE', { SEND_RATE: '-3' }],
+    ['SEND_ATTEMPTS', { SEND_ATTEMPTS: '0' }],
+    ['ALERT_WINDOW', { ALERT_WINDOW: 'soon' }],
+    ['ALERT_WINDOW', { ALERT_WINDOW: '90' }],
+    ['SEND_RETRY_DELAY', { SEND_RETRY_DELAY: '2 minutes' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+    ['REDIS_URL', { REDIS_URL: 'http://x' }],
+    ['REDIS_URL', { REDIS_URL: 'not a url' }],
+    ['SMTP_URL', { SMTP_URL: 'ftp://x' }],
+    ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'alerts.news.example' }],
+    ['TRIAL_URL', { TRIAL_URL: 'mailto:sales@news.example' }],
+    ['MAIL_FROM', { MAIL_FROM: 'nobody' }],
+    ['MAIL_FROM', { MAIL_FROM: 'Alerts <nobody>' }],
+    ['QUEUE_PREFIX', { QUEUE_PREFIX: 'bulletin:prod' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['API_TOKEN', { API_TOKEN: 'short-token' }],
+    ['SECRET_KEY', { SECRET_KEY: 'only-twenty-characters' }],
+    ['POSTAL_ADDRESS', { POSTAL_ADDRESS: 'x'.repeat(301) }],
+  ])('%s in %j', (variable, env) => {
+    const error = failure(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(new RegExp(`^Bad setting ${variable}: `));
+    // One clear line.
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('shows the value it refused', () => {
+    expect(failure({ PORT: 'abc' }).message).toContain('"abc"');
+    expect(failure({ ALERT_WINDOW: 'soon' }).message).toContain('"soon"');
+    expect(failure({ DATABASE_URL: 'mysql://x' }).message).toContain('mysql://x');
+    expect(failure({ SMTP_URL: 'ftp://x' }).message).toMatch(/smtp:\/\/ or smtps:\/\//);
+  });
+
+  it.each([
+    [{ DKIM_DOMAIN: 'news.example' }, 'DKIM_SELECTOR'],
+    [{ DKIM_DOMAIN: 'news.example', DKIM_SELECTOR: 's1' }, 'DKIM_PRIVATE_KEY'],
+    [{ DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: PEM }, 'DKIM_DOMAIN'],
+    [{ DKIM_PRIVATE_KEY: PEM }, 'DKIM_DOMAIN'],
+  ])('partial DKIM settings %j name the missing %s', (env, missing) => {
+    const error = failure(env);
+    expect(error.variable).toBe(missing);
+    expect(error.message).toContain(`Bad setting ${missing}:`);
+  });
+
+  it('refuses a DKIM key that is neither a PEM nor a .pem path', () => {
+    const error = failure({
+      DKIM_DOMAIN: 'news.example',
+      DKIM_SELECTOR: 's1',
+      DKIM_PRIVATE_KEY: 'x',
+    });
+    expect(error.variable).toBe('DKIM_PRIVATE_KEY');
+  });
+});
+
+describe('loadSettings reads good values', () => {
+  it('takes a PostgreSQL URL as given', () => {
+    const url = 'postgres://bulletin:s3cret@db.internal:5432/bulletin';
+    expect(load({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+    expect(load({ DATABASE_URL: 'postgresql://db/bulletin' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://db/bulletin',
+    });
+  });
+
+  it('takes sqlite:FILE, relative to the working directory or absolute, and :memory:', () => {
+    expect(load({ DATABASE_URL: 'sqlite:/data/bulletin.db' }).database).toEqual({
+      kind: 'sqlite',
+      file: '/data/bulletin.db',
+    });
+    expect(load({ DATABASE_URL: 'sqlite:data/bulletin.db' }).database).toEqual({
+      kind: 'sqlite',
+      file: '/srv/app/data/bulletin.db',
+    });
+    expect(load({ DATABASE_URL: 'sqlite://data/bulletin.db' }).database).toEqual({
+      kind: 'sqlite',
+      file: '/srv/app/data/bulletin.db',
+    });
+    expect(load({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({
+      kind: 'sqlite',
+      file: ':memory:',
+    });
+  });
+
+  it('takes MAIL_FROM with a name, a quoted name, or a bare address', () => {
+    expect(load({ MAIL_FROM: 'Trade Brief <alerts@news.example>' }).mailFrom).toEqual({
+      email: 'alerts@news.example',
+      name: 'Trade Brief',
+    });
+    expect(load({ MAIL_FROM: '"Trade Brief, Alerts" <alerts@news.example>' }).mailFrom).toEqual({
+      email: 'alerts@news.example',
+      name: 'Trade Brief, Alerts',
+    });
+    expect(load({ MAIL_FROM: 'alerts@news.example' }).mailFrom).toEqual({
+      email: 'alerts@news.example',
+      name: 'Bulletin',
+    });
+  });
+
+  it('drops the placeholder warnings once MAIL_FROM and POSTAL_ADDRESS are set', () => {
+    const settings = load({
+      MAIL_FROM: 'alerts@news.example',
+      POSTAL_ADDRESS: 'Trade Brief Ltd, 1 Fleet Street, London',
+    });
+    expect(settings.placeholders).toEqual([]);
+    expect(settings.postalAddress).toBe('Trade Brief Ltd, 1 Fleet Street, London');
+    expect(load({ MAIL_FROM: 'alerts@news.example' }).placeholders).toEqual(['POSTAL_ADDRESS']);
+  });
+
+  it('takes smtp and smtps URLs, and redis and rediss URLs', () => {
+    expect(load({ SMTP_URL: 'smtps://user:pass@mail.example:465' }).smtpUrl).toBe(
+      'smtps://user:pass@mail.example:465',
+    );
+    expect(load({ SMTP_URL: 'smtp://mail.example:587' }).smtpUrl).toBe('smtp://mail.example:587');
+    expect(load({ REDIS_URL: 'rediss://cache.internal:6380' }).redis).toEqual({
+      url: 'rediss://cache.internal:6380',
+      explicit: true,
+    });
+  });
+
+  it('takes durations in seconds, minutes and hours', () => {
+    expect(load({ ALERT_WINDOW: '90s' }).alertWindowMs).toBe(90_000);
+    expect(load({ ALERT_WINDOW: '2m' }).alertWindowMs).toBe(120_000);
+    expect(load({ ALERT_WINDOW: '1h' }).alertWindowMs).toBe(3_600_000);
+    expect(load({ SEND_RETRY_DELAY: '500ms' }).sendRetryDelayMs).toBe(500);
+  });
+
+  it('takes the numbers, the DKIM triple, the secrets and the log level', () => {
+    const settings = load({
+      PORT: '8080',
+      SEND_RATE: '2.5',
+      SEND_ATTEMPTS: '3',
+      QUEUE_PREFIX: 'bulletin-eu.prod_2',
+      LOG_LEVEL: 'debug',
+      API_TOKEN: 'a'.repeat(16),
+      SECRET_KEY: 'k'.repeat(32),
+      ADMIN_PASSWORD: 'pw',
+      DKIM_DOMAIN: 'news.example',
+      DKIM_SELECTOR: 's1',
+      DKIM_PRIVATE_KEY: PEM,
+    });
+    expect(settings).toMatchObject({
+      port: 8080,
+      sendRate: 2.5,
+      sendAttempts: 3,
+      queuePrefix: 'bulletin-eu.prod_2',
+      logLevel: 'debug',
+      apiToken: 'a'.repeat(16),
+      secretKey: 'k'.repeat(32),
+      adminPassword: 'pw',
+      dkim: { domain: 'news.example', selector: 's1', privateKey: PEM },
+    });
+    expect(
+      load({ DKIM_DOMAIN: 'news.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '/keys/s1.pem' })
+        .dkim,
+    ).toEqual({ domain: 'news.example', selector: 's1', privateKey: '/keys/s1.pem' });
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['250ms', 250],
+    ['90s', 90_000],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+    ['30d', 2_592_000_000],
+    ['2w', 1_209_600_000],
+    ['1.5m', 90_000],
+    [' 5 m ', 300_000],
+    ['0s', 0],
+  ])('%j is %i ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['soon', '90', 'm', '2M', '-5m', '1h30m', '', '1e3s'])('%j is not a duration', (text) => {
+    expect(parseDuration(text)).toBeNull();
+  });
+});
