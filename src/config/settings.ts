@@ -61,10 +61,9 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     read('PUBLIC_BASE_URL') ?? 'http://localhost:3000',
     ['http:', 'https:'],
   ).replace(/\/+$/, '');
-  const placeholders: string[] = [];
-  const fromText = read('MAIL_FROM') ?? (placeholders.push('MAIL_FROM'), PLACEHOLDER_FROM);
-  const postalAddress =
-    read('POSTAL_ADDRESS') ?? (placeholders.push('POSTAL_ADDRESS'), PLACEHOLDER_POSTAL);
+  const placeholders = (['MAIL_FROM', 'POSTAL_ADDRESS'] as const).filter((name) => !read(name));
+  const fromText = read('MAIL_FROM') ?? PLACEHOLDER_FROM;
+  const postalAddress = read('POSTAL_ADDRESS') ?? PLACEHOLDER_POSTAL;
   const redisUrl = read('REDIS_URL');
   return {
     varDir,
@@ -106,11 +105,11 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     port: parseWith(
       'PORT',
       read('PORT') ?? '3000',
-      z.coerce
-        .number()
-        .int('must be a whole number')
-        .min(0)
-        .max(65535, 'must be a port number (0-65535)'),
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number')
+        .transform(Number)
+        .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
     ),
     apiToken: read('API_TOKEN')
       ? parseWith(

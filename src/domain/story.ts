@@ -31,6 +31,24 @@ export interface MatchableStory {
   section: string | null;
 }
 
+/** Date and time with a zone: seconds and fractions optional, `Z`, `+01:00` or `+0100`. */
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Whether text is an ISO 8601 date-time with a zone that names a real day and time. */
+function isIsoDateTimeWithOffset(text: string): boolean {
+  const match = ISO_WITH_OFFSET.exec(text);
+  if (!match || Number.isNaN(Date.parse(text))) return false;
+  const [year, month, day, hour, minute] = text.slice(0, 16).split(/[-T:]/).map(Number) as number[];
+  const date = new Date(Date.UTC(year as number, (month as number) - 1, day));
+  // Date.parse rolls 2026-02-30 over to March; a real date survives the round trip.
+  return (
+    date.getUTCDate() === day &&
+    date.getUTCMonth() === (month as number) - 1 &&
+    (hour as number) < 24 &&
+    (minute as number) < 60
+  );
+}
+
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 
 const storyInputSchema = z.object({
@@ -46,10 +64,12 @@ const storyInputSchema = z.object({
     .nullish()
     .transform((s) => (s ? s : null)),
   tags: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
-  publishedAt: z.iso.datetime({
-    offset: true,
-    error: 'publishedAt must be ISO 8601 with an offset',
-  }),
+  publishedAt: z
+    .string()
+    .refine(
+      isIsoDateTimeWithOffset,
+      'must be an ISO 8601 date and time with an offset, like 2026-11-28T09:00:00+01:00',
+    ),
   access: z.enum(['subscriber', 'free']).default('subscriber'),
   realert: z.boolean().default(false),
 });
@@ -87,12 +107,15 @@ export function parseStoriesText(text: string): StoryRecord[] {
     }
     return (items as unknown[]).map((item, i) => toRecord(`item ${i + 1}`, item));
   }
-  // A single pretty-printed object spans lines; JSON Lines has one object per line.
+  // A single pretty-printed object spans lines; JSON Lines has one object per line. When the
+  // first line is not a whole object, the input is one object, and one error is the answer.
   if (trimmed.startsWith('{')) {
     try {
       return [toRecord('input', JSON.parse(trimmed))];
-    } catch {
-      // fall through to JSON Lines
+    } catch (error) {
+      if (!isJson(trimmed.split('\n', 1)[0] as string)) {
+        return [{ position: 'input', ok: false, error: `not valid JSON: ${messageOf(error)}` }];
+      }
     }
   }
   const records: StoryRecord[] = [];
@@ -106,6 +129,15 @@ export function parseStoriesText(text: string): StoryRecord[] {
     }
   });
   return records;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function toRecord(position: string, value: unknown): StoryRecord {

@@ -128,7 +128,11 @@ export class LeafTable {
 }
 
 /** The dictionary words of a leaf: a word's stem, a phrase's tokens. */
-function wordTermsOf(leaf: { kind: number; term: string; tokens: readonly string[] }): readonly string[] {
+function wordTermsOf(leaf: {
+  kind: number;
+  term: string;
+  tokens: readonly string[];
+}): readonly string[] {
   if (leaf.kind === WORD) return [leaf.term];
   if (leaf.kind === PHRASE) return leaf.tokens;
   return [];

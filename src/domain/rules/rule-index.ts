@@ -5,8 +5,8 @@ import { type Anchor, chooseAnchors, type TermCost } from './rule-anchors.js';
 import type { ParsedRule } from './rule-ast.js';
 import { RulePostings, type ScopedPostings, TOKEN_OFFSET } from './rule-postings.js';
 import { BODY_BIT, getStoryLookup, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
-import type { TokenizedStory } from './tokenized-story.js';
 import type { PrefixData } from './term-dictionary.js';
+import type { TokenizedStory } from './tokenized-story.js';
 import { MatchContext, runRule } from './verify-rule.js';
 
 /** Options of a `RuleIndex`. */
