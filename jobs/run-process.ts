@@ -41,7 +41,7 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   const where = server ? `http://localhost:${(server.address() as { port: number }).port}` : null;
   const mail = app.transport.describe();
   process.stderr.write(
-    [
+    `${[
       `Bulletin is running (${Object.entries(parts)
         .filter(([, on]) => on)
         .map(([part]) => part)
@@ -53,7 +53,7 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
       'Press Ctrl-C to stop.',
     ]
       .filter(Boolean)
-      .join('\n') + '\n',
+      .join('\n')}\n`,
   );
 
   await new Promise<void>((resolve) => {

@@ -53,7 +53,7 @@ async function buildPeriod(
   },
 ): Promise<BuildOutcome> {
   const reader = await findReaderById(ctx.db, period.subscriberId);
-  if (!reader || reader.status !== 'active') return { status: 'reader-gone' };
+  if (reader?.status !== 'active') return { status: 'reader-gone' };
   const now = ctx.now();
   const { digest } = await insertOrFindDigest(ctx.db, period, now);
   // Claim up to the build time, not the period end: a match that arrived while this job waited

@@ -52,7 +52,8 @@ describe.each(DIALECTS)('bulletin start, then the CLI (%s)', (dialect) => {
           'instant',
         ],
       ];
-      for (const args of setup) expect(await runCli(args, env)).toMatchObject({ code: 0, stderr: "" });
+      for (const args of setup)
+        expect(await runCli(args, env)).toMatchObject({ code: 0, stderr: '' });
 
       const story = {
         id: 'e2e-1',

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type ProcessParts, runProcess } from '../../../jobs/run-process.js';
+import type { ProcessParts } from '../../../jobs/run-process.js';
 import { openApp } from '../../app.js';
 import { loadSettings } from '../../config/settings.js';
 

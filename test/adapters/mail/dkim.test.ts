@@ -6,8 +6,8 @@ import {
   createMailTransport,
   type MailSettings,
 } from '../../../src/adapters/mail/mail-transport.js';
-import { createDkimKey, FROM, makeTempDir, sampleEmail } from './mail-fixtures.js';
 import { startSmtpServer } from '../../support/smtp-test-server.js';
+import { createDkimKey, FROM, makeTempDir, sampleEmail } from './mail-fixtures.js';
 
 const key = createDkimKey();
 const DNS_NAME = 's2026._domainkey.mail.example.com';

@@ -5,8 +5,8 @@ import {
   type MailTransport,
 } from '../../../src/adapters/mail/mail-transport.js';
 import { SendFailure } from '../../../src/adapters/mail/smtp-failure.js';
-import { FROM, headerValues, parseMail, readHeaderLines, sampleEmail } from './mail-fixtures.js';
 import { smtpReply, startSmtpServer, type TestSmtpServer } from '../../support/smtp-test-server.js';
+import { FROM, headerValues, parseMail, readHeaderLines, sampleEmail } from './mail-fixtures.js';
 
 const SHORT = 'connectionTimeout=2000&greetingTimeout=2000&socketTimeout=3000';
 
