@@ -31,7 +31,7 @@ const SECTIONS = [
 ];
 
 const VOCABULARY_SIZE = 40_000;
-const TOPIC_COUNT = 1500;
+const TOPIC_COUNT = 3000;
 const TOPIC_WORDS = 60;
 const TOPIC_PHRASES = 6;
 
@@ -92,7 +92,7 @@ export class SyntheticNews {
       // Topic words are neither the commonest words nor unheard of.
       const words = Array.from(
         { length: TOPIC_WORDS },
-        () => this.words[300 + Math.floor(random() * 15_000)]!,
+        () => this.words[1000 + Math.floor(random() * 20_000)]!,
       );
       const phrases = Array.from(
         { length: TOPIC_PHRASES },
@@ -161,7 +161,8 @@ export class SyntheticNews {
       const t = random();
       const termCount = t < 0.15 ? 1 : t < 0.7 ? 2 : 3;
       const terms: string[] = [];
-      for (let i = 0; i < termCount; i++) terms.push(this.term(topic, random));
+      // A group's first term is a word or phrase; sections and tags only narrow it.
+      for (let i = 0; i < termCount; i++) terms.push(this.term(topic, random, i === 0));
       if (random() < 0.2) {
         terms.push(
           random() < 0.8
@@ -175,8 +176,8 @@ export class SyntheticNews {
     return groups.join(' OR ');
   }
 
-  private term(topic: Topic, random: Random): string {
-    const r = random();
+  private term(topic: Topic, random: Random, first: boolean): string {
+    const r = first ? random() * 0.78 : random();
     const word = this.topicWord(topic, random);
     if (r < 0.66) return random() < 0.2 ? `${word}s` : word;
     if (r < 0.78) {
