@@ -79,7 +79,7 @@ describe.each(DIALECTS)('HTTP routes (%s)', (dialect) => {
     expect(res.status).toBe(400);
     const report = (await res.json()) as { rejected: { error: string }[] };
     expect(report).toMatchObject({ created: 1, rejected: [{ position: 'item 2' }] });
-    expect(report.rejected[0].error).toMatch(/^url:/);
+    expect(report.rejected[0]?.error).toMatch(/^url:/);
   });
 
   it('unsubscribes in one click (RFC 8058 POST), and only shows a button on GET', async () => {

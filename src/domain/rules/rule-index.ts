@@ -9,6 +9,7 @@ import type { PrefixData } from './term-dictionary.js';
 import type { TokenizedStory } from './tokenized-story.js';
 import { MatchContext, runRule } from './verify-rule.js';
 
+export const PHASES = [0, 0, 0, 0];
 /** Options of a `RuleIndex`. */
 export interface RuleIndexOptions {
   /**
@@ -93,11 +94,14 @@ export class RuleIndex {
   matchWithStats(story: TokenizedStory): { ids: string[]; candidates: number } {
     const context = this.context;
     context.begin(getStoryLookup(story), this.codes.length);
+    const T3 = performance.now();
     const candidates = this.collectCandidates(story);
+    const T4 = performance.now(); PHASES[2] += T4 - T3;
     const matched: number[] = [];
     for (const slot of candidates) {
       if (runRule(this.codes[slot]!, context)) matched.push(slot);
     }
+    PHASES[3] += performance.now() - T4;
     matched.sort((a, b) => this.order[a]! - this.order[b]!);
     return { ids: matched.map((slot) => this.ids[slot]!), candidates: candidates.length };
   }
@@ -113,6 +117,7 @@ export class RuleIndex {
     const { postings } = this;
     const gather = new Gatherer(context.slotStamp, context.epoch);
     const { distinct, stems, masks } = lookup;
+    const T0 = performance.now();
     const { words, prefixes } = this.leaves.terms;
     // One dictionary lookup per distinct token (two when its stem differs) marks the
     // words leaves test and adds the rules anchored on them.
@@ -131,6 +136,7 @@ export class RuleIndex {
         gather.addScoped(stemEntry.postings, 0, mask);
       }
     }
+    const T1 = performance.now(); PHASES[0] += T1 - T0;
     if (prefixes.size > 0) {
       // Every prefix any rule uses gets the fields it occurs in, for verification; those
       // with anchored rules add them.
@@ -150,6 +156,7 @@ export class RuleIndex {
           gather.addScoped(data.postings, 0, context.prefixMaskOf(data.id));
       }
     }
+    PHASES[1] += performance.now() - T1;
     for (const value of story.tagValues) {
       gather.addAll(postings.tags.get(value));
       this.addPrefixed(postings.tagPrefixes, value, gather);
