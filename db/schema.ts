@@ -11,9 +11,17 @@ export type NullableTimestamp = ColumnType<Date | string | null, string | null, 
 export type Bool = ColumnType<number | boolean, number, number>;
 export type Json<T> = ColumnType<string | T, string, string>;
 
-export interface CountersTable {
-  name: string;
-  value: number;
+/**
+ * The log of rule changes: every topic or custom query added, changed or removed. Its last id
+ * is the rules version; each worker applies the entries after the version it has to its index.
+ */
+export interface RuleChangesTable {
+  id: Generated<number>;
+  /** `t{topicId}` or `s{subscriptionId}`. */
+  rule_key: string;
+  /** The new query; null when the rule was removed. */
+  query: string | null;
+  created_at: Timestamp;
 }
 
 export interface StoriesTable {
@@ -143,7 +151,7 @@ export interface TrialClicksTable {
 }
 
 export interface Database {
-  counters: CountersTable;
+  rule_changes: RuleChangesTable;
   stories: StoriesTable;
   topics: TopicsTable;
   subscribers: SubscribersTable;

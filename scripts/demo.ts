@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       fs.rmSync(`${settings.database.file}${suffix}`, { force: true });
   }
   fs.rmSync(path.join(settings.varDir, 'outbox'), { recursive: true, force: true });
-  // The story times below are on 2026-11-28; the demo's clock starts that day at noon UTC.
+  // The sample stories are from 2026-11-27 and 28; the demo's clock starts on the 28th.
   let now = new Date('2026-11-28T16:00:00Z');
   const app = await openApp(
     { ...settings, logLevel: 'warn' },
@@ -115,8 +115,9 @@ async function main(): Promise<void> {
     );
     await queue.drain(ctx, catalog);
 
-    // Jump ahead a week so every daily and the weekly digest fall due, once each.
-    now = new Date('2026-12-07T12:00:00Z');
+    // The next day, past every reader's send time: each daily digest and the Sunday weekly
+    // one fall due, once each.
+    now = new Date('2026-11-29T12:30:00Z');
     const later = new DirectWorkQueue();
     await runScheduleTick({ ...ctx, queue: later });
     await later.drain({ ...ctx, queue: later }, catalog);

@@ -6,13 +6,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const t = columnTypes(db);
 
   await db.schema
-    .createTable('counters')
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'integer', (c) => c.notNull())
-    .execute();
-  await db
-    .insertInto('counters' as never)
-    .values({ name: 'rules', value: 0 } as never)
+    .createTable('rule_changes')
+    .addColumn('id', t.id, t.identity)
+    .addColumn('rule_key', 'text', (c) => c.notNull())
+    .addColumn('query', 'text')
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -199,7 +197,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     'subscribers',
     'topics',
     'stories',
-    'counters',
+    'rule_changes',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }

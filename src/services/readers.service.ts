@@ -1,5 +1,6 @@
-import { bumpRulesVersion } from '../../db/repositories/counter.repository.js';
+import { recordRuleChange } from '../../db/repositories/rule-change.repository.js';
 import {
+  deleteReader,
   findReaderByEmail,
   type NewReader,
   upsertReader,
@@ -21,6 +22,7 @@ import {
 } from '../domain/subscription.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
+import { ruleKey } from './rule-keys.js';
 import { parseQueryOrThrow } from './topics.service.js';
 
 /** Adds a reader or updates one with the same address. */
@@ -77,21 +79,23 @@ export async function subscribe(
     request.cadence === 'instant'
       ? null
       : nextSendTime({ cadence: request.cadence, sendAt, weekday, tz: reader.tz }, now);
-  const subscription = await insertSubscription(
-    ctx.db,
-    {
-      subscriberId: reader.id,
-      topicId,
-      query: request.query ?? null,
-      cadence: request.cadence,
-      sendAt,
-      weekday,
-      nextDueAt,
-    },
-    now,
-  );
-  await bumpRulesVersion(ctx.db);
-  return subscription;
+  const fields = {
+    subscriberId: reader.id,
+    topicId,
+    query: request.query ?? null,
+    cadence: request.cadence,
+    sendAt,
+    weekday,
+    nextDueAt,
+  };
+  // A custom query is a rule of its own: it enters the change log with the subscription.
+  return ctx.db.transaction().execute(async (trx) => {
+    const subscription = await insertSubscription(trx, fields, now);
+    if (subscription.query !== null) {
+      await recordRuleChange(trx, ruleKey.subscription(subscription.id), subscription.query, now);
+    }
+    return subscription;
+  });
 }
 
 /** Pauses, resumes or removes a reader's subscriptions (all of them, or one topic's). */
@@ -107,10 +111,28 @@ export async function changeSubscriptions(
   );
   if (subs.length === 0)
     throw new InputError(`${email} has no subscription${topic ? ` to "${topic}"` : ''}`);
-  for (const sub of subs) {
-    if (action === 'remove') await deleteSubscription(ctx.db, sub.id);
-    else await setSubscriptionPaused(ctx.db, sub.id, action === 'pause');
-  }
-  await bumpRulesVersion(ctx.db);
+  // Pausing leaves the rule in the index: matching skips paused subscriptions.
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const sub of subs) {
+      if (action !== 'remove') {
+        await setSubscriptionPaused(trx, sub.id, action === 'pause');
+        continue;
+      }
+      await deleteSubscription(trx, sub.id);
+      if (sub.query !== null)
+        await recordRuleChange(trx, ruleKey.subscription(sub.id), null, ctx.now());
+    }
+  });
   return subs.length;
+}
+
+/** Deletes a reader with their subscriptions, taking their own queries out of the rule index. */
+export async function removeReader(ctx: ServiceContext, email: string): Promise<void> {
+  const reader = await requireReader(ctx, email);
+  const custom = (await listSubscriptions(ctx.db, reader.email)).filter((s) => s.query !== null);
+  await ctx.db.transaction().execute(async (trx) => {
+    await deleteReader(trx, reader.email);
+    for (const sub of custom)
+      await recordRuleChange(trx, ruleKey.subscription(sub.id), null, ctx.now());
+  });
 }

@@ -1,7 +1,8 @@
-import { bumpRulesVersion } from '../../db/repositories/counter.repository.js';
+import { recordRuleChange } from '../../db/repositories/rule-change.repository.js';
 import { listStories } from '../../db/repositories/story.repository.js';
 import {
   deleteTopic,
+  findTopicBySlug,
   insertTopic,
   type Topic,
   updateTopic,
@@ -9,6 +10,7 @@ import {
 import { evaluateRule, type ParsedRule, parseRule, tokenizeStory } from '../domain/rules/index.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
+import { ruleKey } from './rule-keys.js';
 
 /** Parses a query or throws an {@link InputError} that shows the column with a caret. */
 export function parseQueryOrThrow(query: string, what = 'query'): ParsedRule {
@@ -19,15 +21,21 @@ export function parseQueryOrThrow(query: string, what = 'query'): ParsedRule {
   );
 }
 
+/**
+ * Topic changes and their entry in the rule change log commit together, so every worker's
+ * index learns of exactly the topics that exist.
+ */
 export async function addTopic(
   ctx: ServiceContext,
   topic: { slug: string; name: string; query: string },
 ): Promise<Topic> {
   parseQueryOrThrow(topic.query, '--query');
-  const created = await insertTopic(ctx.db, topic, ctx.now());
-  if (!created) throw new InputError(`topic "${topic.slug}" already exists (use topics update)`);
-  await bumpRulesVersion(ctx.db);
-  return created;
+  return ctx.db.transaction().execute(async (trx) => {
+    const created = await insertTopic(trx, topic, ctx.now());
+    if (!created) throw new InputError(`topic "${topic.slug}" already exists (use topics update)`);
+    await recordRuleChange(trx, ruleKey.topic(created.id), created.query, ctx.now());
+    return created;
+  });
 }
 
 export async function changeTopic(
@@ -36,15 +44,23 @@ export async function changeTopic(
   changes: { name?: string; query?: string },
 ): Promise<Topic> {
   if (changes.query !== undefined) parseQueryOrThrow(changes.query, '--query');
-  const updated = await updateTopic(ctx.db, slug, changes, ctx.now());
-  if (!updated) throw new InputError(`no topic "${slug}"`);
-  await bumpRulesVersion(ctx.db);
-  return updated;
+  return ctx.db.transaction().execute(async (trx) => {
+    const updated = await updateTopic(trx, slug, changes, ctx.now());
+    if (!updated) throw new InputError(`no topic "${slug}"`);
+    if (changes.query !== undefined) {
+      await recordRuleChange(trx, ruleKey.topic(updated.id), updated.query, ctx.now());
+    }
+    return updated;
+  });
 }
 
+/** Removes a topic; its followers' subscriptions go with it. */
 export async function removeTopic(ctx: ServiceContext, slug: string): Promise<void> {
-  if (!(await deleteTopic(ctx.db, slug))) throw new InputError(`no topic "${slug}"`);
-  await bumpRulesVersion(ctx.db);
+  await ctx.db.transaction().execute(async (trx) => {
+    const topic = await findTopicBySlug(trx, slug);
+    if (!topic || !(await deleteTopic(trx, slug))) throw new InputError(`no topic "${slug}"`);
+    await recordRuleChange(trx, ruleKey.topic(topic.id), null, ctx.now());
+  });
 }
 
 export interface BacktestResult {

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { deleteReader, listReaders } from '../../../db/repositories/subscriber.repository.js';
+import { listReaders } from '../../../db/repositories/subscriber.repository.js';
 import { PLANS, type Plan } from '../../domain/reader.js';
-import { requireReader, saveReader } from '../../services/readers.service.js';
+import { removeReader, requireReader, saveReader } from '../../services/readers.service.js';
 import { startTrial } from '../../services/trials.service.js';
 import { withApp } from '../cli-context.js';
-import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';
 import { dateSchema, emailSchema, parseOption, timeZoneSchema } from '../parse.js';
 
@@ -82,8 +81,7 @@ export function registerSubscriberCommands(program: Command): void {
     .description('delete a reader and their subscriptions (unsubscribing is kept as a suppression)')
     .action(async (email: string) => {
       await withApp({}, async (app) => {
-        if (!(await deleteReader(app.db, parseOption('EMAIL', email, emailSchema))))
-          throw new InputError(`no reader ${email}`);
+        await removeReader(app, parseOption('EMAIL', email, emailSchema));
         printLine(`removed ${email}`);
       });
     });

@@ -1,6 +1,4 @@
 import {
-  type LeafSpec,
-  type LeafTable,
   NEAR,
   PHRASE,
   PREFIX,
@@ -9,7 +7,8 @@ import {
   TAG,
   TAG_PREFIX,
   WORD,
-} from './leaf-table.js';
+} from './leaf-kinds.js';
+import type { LeafSpec, LeafTable } from './leaf-table.js';
 import type { RuleNode, TextLeaf, TextScope } from './rule-ast.js';
 import { ANY_TEXT_MASK, BODY_BIT, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
 
@@ -41,9 +40,11 @@ export function compileRule(root: RuleNode, leaves: LeafTable): RuleCode {
   return code;
 }
 
-/** Gives back the leaves a compiled rule acquired. */
-export function releaseRule(code: RuleCode, leaves: LeafTable): void {
-  for (const word of code) {
+/** Gives back the leaves the compiled rule at `start` acquired. */
+export function releaseRule(code: ArrayLike<number>, start: number, leaves: LeafTable): void {
+  const end = start + nodeLength(code, start);
+  for (let pc = start; pc < end; pc++) {
+    const word = code[pc]!;
     if ((word & 3) === OP_LEAF) leaves.release(leaves.leafById(word >> 2));
   }
 }
@@ -130,7 +131,7 @@ function textSpecOf(leaf: TextLeaf): LeafSpec {
 }
 
 /** The number of words of the node starting at `pc`. */
-export function nodeLength(code: RuleCode, pc: number): number {
+export function nodeLength(code: ArrayLike<number>, pc: number): number {
   const word = code[pc]!;
   return (word & 3) === OP_LEAF ? 1 : word >> 2;
 }

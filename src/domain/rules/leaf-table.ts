@@ -1,15 +1,10 @@
+import { NEAR, PHRASE, PREFIX, WORD } from './leaf-kinds.js';
 import type { PrefixEntry } from './prefix-table.js';
+import { type AnchorChoice, chooseLeafAnchors, type TermCost } from './rule-anchors.js';
 import { stemToken } from './stem.js';
 import { type PrefixData, TermDictionary, type WordEntry } from './term-dictionary.js';
 
-export const WORD = 0;
-export const PHRASE = 1;
-export const PREFIX = 2;
-export const TAG = 3;
-export const TAG_PREFIX = 4;
-export const SECTION = 5;
-export const SECTION_PREFIX = 6;
-export const NEAR = 7;
+export * from './leaf-kinds.js';
 
 /** A leaf condition shared by every rule that uses it (interned by `key`). */
 export interface Leaf {
@@ -30,6 +25,8 @@ export interface Leaf {
   readonly right: Leaf | null;
   readonly distance: number;
   readonly prefixEntry: PrefixEntry<PrefixData> | null;
+  /** The anchors this leaf offers its rules, chosen once (`rule-anchors.ts`). */
+  readonly anchors: AnchorChoice;
   refs: number;
 }
 
@@ -71,6 +68,15 @@ export class LeafTable {
   private readonly freeIds: number[] = [];
   /** Every word and text prefix any rule uses, so a story finds them all in one pass. */
   readonly terms = new TermDictionary();
+  /**
+   * Per leaf id, what testing a word or prefix leaf needs without touching its object:
+   * the kind, the field mask, and the dictionary id of its stem or prefix.
+   */
+  kinds = new Uint8Array(256);
+  masks = new Uint8Array(256);
+  args = new Int32Array(256);
+
+  constructor(private readonly cost: TermCost) {}
 
   get capacity(): number {
     return this.byId.length;
@@ -88,6 +94,10 @@ export class LeafTable {
       const left = spec.left === undefined ? null : this.acquire(spec.left);
       const right = spec.right === undefined ? null : this.acquire(spec.right);
       const id = this.freeIds.pop() ?? this.byId.length;
+      const words = this.acquireWords(spec);
+      const prefixEntry = spec.kind === PREFIX ? this.terms.acquirePrefix(spec.term) : null;
+      const variants = spec.kind === WORD ? listStemVariants(spec.term) : [];
+      const anchors = chooseLeafAnchors({ ...spec, left, right }, this.cost);
       leaf = {
         id,
         key,
@@ -95,16 +105,18 @@ export class LeafTable {
         mask: spec.mask,
         term: spec.term,
         tokens: spec.tokens,
-        variants: spec.kind === WORD ? listStemVariants(spec.term) : [],
-        words: this.acquireWords(spec),
+        variants,
+        words,
         left,
         right,
         distance: spec.distance ?? 0,
-        prefixEntry: spec.kind === PREFIX ? this.terms.acquirePrefix(spec.term) : null,
+        prefixEntry,
+        anchors,
         refs: 0,
       };
       this.byKey.set(key, leaf);
       this.byId[id] = leaf;
+      this.describe(leaf);
     }
     leaf.refs++;
     return leaf;
@@ -122,6 +134,18 @@ export class LeafTable {
     for (const term of wordTermsOf(leaf)) this.terms.releaseWord(term);
   }
 
+  private describe(leaf: Leaf): void {
+    if (leaf.id >= this.kinds.length) {
+      const size = Math.max(this.kinds.length * 2, leaf.id + 1);
+      this.kinds = grow(new Uint8Array(size), this.kinds);
+      this.masks = grow(new Uint8Array(size), this.masks);
+      this.args = grow(new Int32Array(size), this.args);
+    }
+    this.kinds[leaf.id] = leaf.kind;
+    this.masks[leaf.id] = leaf.mask;
+    this.args[leaf.id] = leaf.prefixEntry?.value.id ?? leaf.words[0]?.id ?? -1;
+  }
+
   private acquireWords(spec: LeafSpec): WordEntry[] {
     return wordTermsOf(spec).map((term) => this.terms.acquireWord(term));
   }
@@ -136,4 +160,9 @@ function wordTermsOf(leaf: {
   if (leaf.kind === WORD) return [leaf.term];
   if (leaf.kind === PHRASE) return leaf.tokens;
   return [];
+}
+
+function grow<T extends Uint8Array | Int32Array>(target: T, source: T): T {
+  target.set(source);
+  return target;
 }

@@ -1,7 +1,5 @@
-import { nodeLength, OP_AND, OP_LEAF, OP_OR, type RuleCode } from './compile-rule.js';
+import { nodeLength, OP_AND, OP_LEAF, OP_OR } from './compile-rule.js';
 import {
-  type Leaf,
-  type LeafTable,
   NEAR,
   PHRASE,
   PREFIX,
@@ -10,7 +8,8 @@ import {
   TAG,
   TAG_PREFIX,
   WORD,
-} from './leaf-table.js';
+} from './leaf-kinds.js';
+import type { LeafTable } from './leaf-table.js';
 import { BODY_BIT, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
 
 export const ANCHOR_STEM = 0;
@@ -35,9 +34,20 @@ export interface Anchor {
 /** How common a term is in stories: lower means rarer, a better anchor. */
 export type TermCost = (term: string) => number;
 
-interface AnchorChoice {
-  anchors: Anchor[];
-  cost: number;
+/** Anchors that cover a node, and how many stories they are expected to fire on. */
+export interface AnchorChoice {
+  readonly anchors: readonly Anchor[];
+  readonly cost: number;
+}
+
+/** What choosing a leaf's anchors looks at. */
+export interface LeafShape {
+  readonly kind: number;
+  readonly mask: number;
+  readonly term: string;
+  readonly tokens: readonly string[];
+  readonly left?: LeafShape | null;
+  readonly right?: LeafShape | null;
 }
 
 // A field-qualified key fires on fewer stories than the same key anywhere.
@@ -61,38 +71,44 @@ export function scopeOfMask(mask: number): number {
  * (Lucene Monitor's presearcher): one child of an AND, every child of an OR, never a
  * negated leaf. Null when the rule has none. Deterministic, so removal finds the same keys.
  */
-export function chooseAnchors(code: RuleCode, leaves: LeafTable, cost: TermCost): Anchor[] | null {
-  return chooseAt(code, 0, leaves, cost)?.anchors ?? null;
+export function chooseAnchors(
+  code: ArrayLike<number>,
+  start: number,
+  leaves: LeafTable,
+): readonly Anchor[] | null {
+  return chooseAt(code, start, leaves)?.anchors ?? null;
 }
 
-function chooseAt(
-  code: RuleCode,
-  pc: number,
-  leaves: LeafTable,
-  cost: TermCost,
-): AnchorChoice | null {
+function chooseAt(code: ArrayLike<number>, pc: number, leaves: LeafTable): AnchorChoice | null {
   const word = code[pc]!;
   const op = word & 3;
-  if (op === OP_LEAF) return chooseForLeaf(leaves.leafById(word >> 2), -1, cost);
+  if (op === OP_LEAF) return leaves.leafById(word >> 2).anchors;
   if (op !== OP_AND && op !== OP_OR) return null;
   const end = pc + (word >> 2);
   let best: AnchorChoice | null = null;
+  let union: Anchor[] | null = null;
+  let unionCost = 0;
   for (let child = pc + 1; child < end; child += nodeLength(code, child)) {
-    const choice = chooseAt(code, child, leaves, cost);
+    const choice = chooseAt(code, child, leaves);
     if (op === OP_OR) {
       if (choice === null) return null;
-      if (best === null) best = { anchors: [], cost: 0 };
-      best.anchors.push(...choice.anchors);
-      best.cost += choice.cost;
+      union ??= [];
+      union.push(...choice.anchors);
+      unionCost += choice.cost;
     } else if (choice !== null && (best === null || choice.cost < best.cost)) {
       best = choice;
     }
   }
-  return best;
+  return union === null ? best : { anchors: union, cost: unionCost };
+}
+
+/** The anchors of one leaf, chosen once when the leaf is interned. */
+export function chooseLeafAnchors(leaf: LeafShape, cost: TermCost): AnchorChoice {
+  return chooseForLeaf(leaf, -1, cost);
 }
 
 /** `scopeOverride` narrows a NEAR operand to the fields both operands share. */
-function chooseForLeaf(leaf: Leaf, scopeOverride: number, cost: TermCost): AnchorChoice {
+function chooseForLeaf(leaf: LeafShape, scopeOverride: number, cost: TermCost): AnchorChoice {
   const scope = scopeOverride >= 0 ? scopeOverride : scopeOfMask(leaf.mask);
   const factor = SCOPE_FACTORS[scope]!;
   switch (leaf.kind) {

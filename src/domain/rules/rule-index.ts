@@ -1,15 +1,15 @@
-import { compileRule, type RuleCode, releaseRule } from './compile-rule.js';
+import { compileRule, releaseRule } from './compile-rule.js';
 import { LeafTable } from './leaf-table.js';
 import type { PrefixEntry, PrefixTable } from './prefix-table.js';
 import { type Anchor, chooseAnchors, type TermCost } from './rule-anchors.js';
 import type { ParsedRule } from './rule-ast.js';
 import { RulePostings, type ScopedPostings, TOKEN_OFFSET } from './rule-postings.js';
+import { RuleStore } from './rule-store.js';
 import { BODY_BIT, getStoryLookup, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
 import type { PrefixData } from './term-dictionary.js';
 import type { TokenizedStory } from './tokenized-story.js';
 import { MatchContext, runRule } from './verify-rule.js';
 
-export const PHASES = [0, 0, 0, 0];
 /** Options of a `RuleIndex`. */
 export interface RuleIndexOptions {
   /**
@@ -25,26 +25,23 @@ export interface RuleIndexOptions {
  * contain, so a story is verified only against the rules whose anchors it holds.
  */
 export class RuleIndex {
-  private readonly leaves = new LeafTable();
-  private readonly postings = new RulePostings(this.leaves.terms);
-  private readonly context = new MatchContext(this.leaves);
-  private readonly termCost: TermCost;
+  private readonly leaves: LeafTable;
+  private readonly postings: RulePostings;
+  private readonly context: MatchContext;
+  private readonly rules = new RuleStore();
   private readonly slotOf = new Map<string, number>();
-  /** Per slot: the compiled rule, its id and its insertion order (undefined when free). */
-  private readonly codes: (RuleCode | undefined)[] = [];
-  private readonly ids: string[] = [];
-  private readonly order: number[] = [];
-  private readonly freeSlots: number[] = [];
   /** Rules without an anchor: checked against every story. */
   private readonly unanchored = new Set<number>();
-  private nextOrder = 0;
   private readonly foundPrefixes: PrefixEntry<PrefixData>[] = [];
   private readonly touchedPrefixes: PrefixData[] = [];
 
   constructor(options: RuleIndexOptions = {}) {
     const frequency = options.documentFrequency;
-    this.termCost =
+    const termCost: TermCost =
       frequency === undefined ? (term) => 1 / (1 + term.length) : (term) => frequency(term);
+    this.leaves = new LeafTable(termCost);
+    this.postings = new RulePostings(this.leaves.terms);
+    this.context = new MatchContext(this.leaves);
   }
 
   get size(): number {
@@ -58,13 +55,9 @@ export class RuleIndex {
   /** Adds a rule, or replaces the rule with the same id. */
   add(id: string, rule: ParsedRule): void {
     this.remove(id);
-    const code = compileRule(rule.root, this.leaves);
-    const slot = this.freeSlots.pop() ?? this.codes.length;
-    this.codes[slot] = code;
-    this.ids[slot] = id;
-    this.order[slot] = this.nextOrder++;
+    const slot = this.rules.store(id, compileRule(rule.root, this.leaves));
     this.slotOf.set(id, slot);
-    const anchors = this.anchorsOf(code);
+    const anchors = this.anchorsOf(slot);
     if (anchors === null) this.unanchored.add(slot);
     else for (const anchor of anchors) this.postings.add(anchor, slot);
   }
@@ -73,15 +66,12 @@ export class RuleIndex {
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
-    const code = this.codes[slot]!;
-    const anchors = this.anchorsOf(code);
+    const anchors = this.anchorsOf(slot);
     if (anchors === null) this.unanchored.delete(slot);
     else for (const anchor of anchors) this.postings.remove(anchor, slot);
-    releaseRule(code, this.leaves);
-    this.codes[slot] = undefined;
-    this.ids[slot] = '';
+    releaseRule(this.rules.heap, this.rules.start(slot), this.leaves);
+    this.rules.release(slot);
     this.slotOf.delete(id);
-    this.freeSlots.push(slot);
     return true;
   }
 
@@ -93,21 +83,21 @@ export class RuleIndex {
   /** Like `match`, plus how many candidate rules were verified. */
   matchWithStats(story: TokenizedStory): { ids: string[]; candidates: number } {
     const context = this.context;
-    context.begin(getStoryLookup(story), this.codes.length);
-    const T3 = performance.now();
+    const rules = this.rules;
+    context.begin(getStoryLookup(story), rules.capacity);
     const candidates = this.collectCandidates(story);
-    const T4 = performance.now(); PHASES[2] += T4 - T3;
     const matched: number[] = [];
+    const heap = rules.heap;
     for (const slot of candidates) {
-      if (runRule(this.codes[slot]!, context)) matched.push(slot);
+      if (runRule(heap, rules.start(slot), context)) matched.push(slot);
     }
-    PHASES[3] += performance.now() - T4;
-    matched.sort((a, b) => this.order[a]! - this.order[b]!);
-    return { ids: matched.map((slot) => this.ids[slot]!), candidates: candidates.length };
+    const order = rules.order;
+    matched.sort((a, b) => order[a]! - order[b]!);
+    return { ids: matched.map((slot) => rules.ids[slot]!), candidates: candidates.length };
   }
 
-  private anchorsOf(code: RuleCode): Anchor[] | null {
-    return chooseAnchors(code, this.leaves, this.termCost);
+  private anchorsOf(slot: number): readonly Anchor[] | null {
+    return chooseAnchors(this.rules.heap, this.rules.start(slot), this.leaves);
   }
 
   /** The slots of every rule with an anchor in the story (each once). */
@@ -117,7 +107,6 @@ export class RuleIndex {
     const { postings } = this;
     const gather = new Gatherer(context.slotStamp, context.epoch);
     const { distinct, stems, masks } = lookup;
-    const T0 = performance.now();
     const { words, prefixes } = this.leaves.terms;
     // One dictionary lookup per distinct token (two when its stem differs) marks the
     // words leaves test and adds the rules anchored on them.
@@ -136,7 +125,6 @@ export class RuleIndex {
         gather.addScoped(stemEntry.postings, 0, mask);
       }
     }
-    const T1 = performance.now(); PHASES[0] += T1 - T0;
     if (prefixes.size > 0) {
       // Every prefix any rule uses gets the fields it occurs in, for verification; those
       // with anchored rules add them.
@@ -156,7 +144,6 @@ export class RuleIndex {
           gather.addScoped(data.postings, 0, context.prefixMaskOf(data.id));
       }
     }
-    PHASES[1] += performance.now() - T1;
     for (const value of story.tagValues) {
       gather.addAll(postings.tags.get(value));
       this.addPrefixed(postings.tagPrefixes, value, gather);

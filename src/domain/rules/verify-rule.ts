@@ -1,7 +1,5 @@
-import { nodeLength, OP_AND, OP_LEAF, OP_NOT, type RuleCode } from './compile-rule.js';
+import { nodeLength, OP_AND, OP_LEAF, OP_NOT } from './compile-rule.js';
 import {
-  type Leaf,
-  type LeafTable,
   NEAR,
   PHRASE,
   PREFIX,
@@ -10,7 +8,8 @@ import {
   TAG,
   TAG_PREFIX,
   WORD,
-} from './leaf-table.js';
+} from './leaf-kinds.js';
+import type { Leaf, LeafTable } from './leaf-table.js';
 import { appendPositions, fieldBit, type StoryLookup } from './story-lookup.js';
 
 /**
@@ -112,12 +111,12 @@ function grow(array: Int32Array, needed: number): Int32Array {
   return grown;
 }
 
-/** Runs a compiled rule against the story of the context. */
-export function runRule(code: RuleCode, context: MatchContext): boolean {
-  return runAt(code, 0, context);
+/** Runs the compiled rule at `start` of `code` against the story of the context. */
+export function runRule(code: Int32Array, start: number, context: MatchContext): boolean {
+  return runAt(code, start, context);
 }
 
-function runAt(code: RuleCode, pc: number, context: MatchContext): boolean {
+function runAt(code: Int32Array, pc: number, context: MatchContext): boolean {
   const word = code[pc]!;
   const op = word & 3;
   if (op === OP_LEAF) return testLeaf(word >> 2, context);
@@ -130,10 +129,15 @@ function runAt(code: RuleCode, pc: number, context: MatchContext): boolean {
   return isAnd;
 }
 
-/** A leaf's value for the current story, computed once per story. */
+/** A leaf's value for the current story; the costlier kinds are computed once per story. */
 function testLeaf(id: number, context: MatchContext): boolean {
+  const leaves = context.leaves;
+  const kind = leaves.kinds[id];
+  // Words and prefixes are read straight from what the story's scan recorded.
+  if (kind === WORD) return (context.stemMaskOf(leaves.args[id]!) & leaves.masks[id]!) !== 0;
+  if (kind === PREFIX) return (context.prefixMaskOf(leaves.args[id]!) & leaves.masks[id]!) !== 0;
   if (context.leafStamp[id] === context.epoch) return context.leafValue[id] === 1;
-  const value = evaluateLeaf(context.leaves.leafById(id), context);
+  const value = evaluateLeaf(leaves.leafById(id), context);
   context.leafStamp[id] = context.epoch;
   context.leafValue[id] = value ? 1 : 0;
   return value;
