@@ -1,12 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import { recordTrialClick } from '../../db/repositories/trial-click.repository.js';
-import { verifyToken } from '../domain/signed-token.js';
+import { type TokenPayload, verifyToken } from '../domain/signed-token.js';
 import { unsubscribe } from '../services/unsubscribe.service.js';
 import { escapeHtml, sendPage } from './respond.js';
 import type { HttpContext } from './server.js';
 
 const EXPIRED = 'This link has expired or is not valid. Use the link in a newer email.';
+
+/**
+ * The payload of a valid, unexpired token of the wanted kind; otherwise answers 400 and gives
+ * null. A token of another kind never works here (an unsubscribe link is not a trial link).
+ */
+function readToken<K extends TokenPayload['kind']>(
+  ctx: HttpContext,
+  token: string,
+  kind: K,
+  res: ServerResponse,
+): Extract<TokenPayload, { kind: K }> | null {
+  const verified = verifyToken(ctx.secretKey, token, ctx.now());
+  if (verified.ok && verified.payload.kind === kind)
+    return verified.payload as Extract<TokenPayload, { kind: K }>;
+  sendPage(res, 400, 'Link not valid', `<p>${EXPIRED}</p>`);
+  return null;
+}
 
 /**
  * GET shows a confirmation button (mail scanners follow GET links; they must not unsubscribe
@@ -18,12 +35,9 @@ export async function handleUnsubscribe(
   res: ServerResponse,
   token: string,
 ): Promise<void> {
-  const verified = verifyToken(ctx.secretKey, token, ctx.now());
-  if (!verified.ok || verified.payload.kind !== 'unsubscribe') {
-    sendPage(res, 400, 'Link not valid', `<p>${EXPIRED}</p>`);
-    return;
-  }
-  const email = verified.payload.reader;
+  const payload = readToken(ctx, token, 'unsubscribe', res);
+  if (!payload) return;
+  const email = payload.reader;
   if (req.method === 'POST') {
     await unsubscribe(ctx, email);
     sendPage(
@@ -49,12 +63,9 @@ export async function handlePreferences(
   res: ServerResponse,
   token: string,
 ): Promise<void> {
-  const verified = verifyToken(ctx.secretKey, token, ctx.now());
-  if (!verified.ok || verified.payload.kind !== 'preferences') {
-    sendPage(res, 400, 'Link not valid', `<p>${EXPIRED}</p>`);
-    return;
-  }
-  const subs = await listSubscriptions(ctx.db, verified.payload.reader);
+  const payload = readToken(ctx, token, 'preferences', res);
+  if (!payload) return;
+  const subs = await listSubscriptions(ctx.db, payload.reader);
   const items = subs
     .map(
       (s) =>
@@ -65,7 +76,7 @@ export async function handlePreferences(
     res,
     200,
     'Your email preferences',
-    `<p>${escapeHtml(verified.payload.reader)} follows:</p><ul>${items || '<li>nothing</li>'}</ul>`,
+    `<p>${escapeHtml(payload.reader)} follows:</p><ul>${items || '<li>nothing</li>'}</ul>`,
   );
 }
 
@@ -76,12 +87,9 @@ export async function handleTrialLink(
   res: ServerResponse,
   token: string,
 ): Promise<void> {
-  const verified = verifyToken(ctx.secretKey, token, ctx.now());
-  if (!verified.ok || verified.payload.kind !== 'trial') {
-    sendPage(res, 400, 'Link not valid', `<p>${EXPIRED}</p>`);
-    return;
-  }
-  const { reader, story, source } = verified.payload;
+  const payload = readToken(ctx, token, 'trial', res);
+  if (!payload) return;
+  const { reader, story, source } = payload;
   await recordTrialClick(
     ctx.db,
     {
