@@ -15,6 +15,8 @@ export interface Settings {
   secretKey: string | null;
   mailFrom: { email: string; name: string };
   postalAddress: string;
+  /** An address that unsubscribes whoever writes to it, offered beside the one-click URL. */
+  unsubscribeMailto: string | null;
   /** Placeholders still in use (MAIL_FROM, POSTAL_ADDRESS): warned about at start. */
   placeholders: string[];
   dkim: { domain: string; selector: string; privateKey: string } | null;
@@ -101,6 +103,9 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       z.string().max(300, 'is longer than 300 characters'),
     ),
     placeholders,
+    unsubscribeMailto: read('UNSUBSCRIBE_MAILTO')
+      ? parseMailbox('UNSUBSCRIBE_MAILTO', read('UNSUBSCRIBE_MAILTO') as string).email
+      : null,
     dkim: parseDkim(read),
     port: parseWith(
       'PORT',

@@ -140,6 +140,9 @@ async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
     html: rendered.html,
     text: rendered.text,
     unsubscribeUrl: rendered.unsubscribeUrl,
+    unsubscribeMailto:
+      ctx.settings.unsubscribeMailto &&
+      `mailto:${ctx.settings.unsubscribeMailto}?subject=unsubscribe`,
     listId: listIdOf(delivery),
     feedbackId: `${delivery.digestId}:${delivery.kind}:${delivery.cadence ?? 'none'}:bulletin`,
   };
