@@ -1,0 +1,126 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listDeliveries } from '../../db/repositories/delivery.repository.js';
+import { buildAlert, buildDigest } from '../../src/services/build-digest.service.js';
+import { DirectWorkQueue } from '../../src/services/direct-work-queue.js';
+import { matchStory } from '../../src/services/match-story.service.js';
+import { saveReader, subscribe } from '../../src/services/readers.service.js';
+import { RuleCatalog } from '../../src/services/rule-catalog.js';
+import { runScheduleTick } from '../../src/services/schedule-tick.service.js';
+import { sendDelivery } from '../../src/services/send-delivery.service.js';
+import { addTopic } from '../../src/services/topics.service.js';
+import { makeStory, publish } from '../support/flow-helpers.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp-test-server.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/test-database.js';
+
+/** Every step may run twice, at once or one after the other: still one email. */
+describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+  });
+  afterAll(async () => smtp.close());
+  beforeEach(async () => {
+    smtp.received.length = 0;
+    t = await createTestApp(dialect, { smtpUrl: smtp.url });
+    t.setNow(new Date('2026-11-27T10:00:00Z'));
+    await addTopic(t.app, { slug: 'customs', name: 'Customs', query: 'customs' });
+    await saveReader(t.app, {
+      email: 'oz@corp.example',
+      name: null,
+      plan: 'subscriber',
+      trialEndsAt: null,
+      tz: 'UTC',
+      marketingConsent: false,
+    });
+  });
+  afterEach(async () => t.close());
+
+  it('matches, builds and sends once when every job runs twice concurrently', async () => {
+    await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
+    const queue = new DirectWorkQueue();
+    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    await publish(t.app, queue, [makeStory('c-1', { headline: 'Customs data hub' })]);
+    const story = await t.app.db
+      .selectFrom('stories')
+      .select(['id', 'revision'])
+      .executeTakeFirstOrThrow();
+    const catalog = new RuleCatalog(t.app.db, t.app.log);
+
+    const matched = await Promise.all([
+      matchStory(ctx, catalog, { storyId: story.id, revision: story.revision }),
+      matchStory(ctx, catalog, { storyId: story.id, revision: story.revision }),
+    ]);
+    expect(matched.map((m) => m.created).reduce((a, b) => a + b)).toBeLessThanOrEqual(1);
+
+    const work = { subscriberId: 1, dueAt: t.app.now().toISOString() };
+    const built = await Promise.all([buildAlert(ctx, work), buildAlert(ctx, work)]);
+    const deliveryIds = new Set(
+      built.flatMap((b) => (b.status === 'queued' ? [b.deliveryId] : [])),
+    );
+    expect(deliveryIds.size).toBe(1);
+
+    const [id] = [...deliveryIds] as [number];
+    const sent = await Promise.all([
+      sendDelivery(ctx, id),
+      sendDelivery(ctx, id),
+      sendDelivery(ctx, id),
+    ]);
+    expect(sent.filter((s) => s.status === 'sent')).toHaveLength(1);
+    expect(smtp.received).toHaveLength(1);
+    expect(await sendDelivery(ctx, id)).toMatchObject({ status: 'skipped' });
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('builds one digest per reader and period, however often the period is built', async () => {
+    await subscribe(t.app, {
+      email: 'oz@corp.example',
+      topic: 'customs',
+      cadence: 'daily',
+      sendAt: '07:00',
+    });
+    const queue = new DirectWorkQueue();
+    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    await publish(t.app, queue, [makeStory('c-2', { headline: 'Customs reform' })]);
+    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
+    const work = {
+      subscriberId: 1,
+      cadence: 'daily' as const,
+      periodKey: '2026-11-28',
+      periodStart: '2026-11-27T07:00:00.000Z',
+      periodEnd: '2026-11-28T07:00:00.000Z',
+    };
+    await Promise.all([buildDigest(ctx, work), buildDigest(ctx, work)]);
+    await buildDigest(ctx, work);
+    const deliveries = await listDeliveries(t.app.db);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({ kind: 'digest', storyIds: ['c-2'] });
+  });
+
+  it('leaves a delivery found mid-send alone instead of sending it again', async () => {
+    await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
+    const queue = new DirectWorkQueue();
+    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    await publish(t.app, queue, [makeStory('c-3', { headline: 'Customs checks' })]);
+    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
+    // The first run sent it; a worker killed before recording that would leave it `sending`.
+    const [delivery] = await listDeliveries(t.app.db);
+    await t.app.db
+      .updateTable('deliveries')
+      .set({ status: 'sending' })
+      .where('id', '=', delivery!.id)
+      .execute();
+    expect(await sendDelivery(ctx, delivery!.id)).toMatchObject({ status: 'skipped' });
+    expect(smtp.received).toHaveLength(1);
+
+    // Ten minutes on, the tick marks it failed for a person to check, still without a send.
+    t.setNow(new Date('2026-11-27T10:11:00Z'));
+    await runScheduleTick(ctx);
+    const [after] = await listDeliveries(t.app.db);
+    expect(after).toMatchObject({ status: 'failed' });
+    expect(after!.error).toMatch(/outcome unknown/);
+    expect(smtp.received).toHaveLength(1);
+  });
+});
