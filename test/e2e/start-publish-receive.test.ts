@@ -94,3 +94,72 @@ describe.each(DIALECTS)('bulletin start, then the CLI (%s)', (dialect) => {
     }
   });
 });
+
+describe('shutting down while a message is being sent', () => {
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+  let slow: { release: () => void } | null = null;
+  let dataStarted = false;
+
+  beforeAll(async () => {
+    // The server holds the message until the test lets it go.
+    smtp = await startSmtpServer({
+      onData(stream, session, callback) {
+        dataStarted = true;
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          slow = {
+            release: () => {
+              smtp.received.push({
+                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                to: session.envelope.rcptTo.map((r) => r.address),
+                secure: session.secure,
+                raw: Buffer.concat(chunks),
+              });
+              callback(null, 'Queued');
+            },
+          };
+        });
+      },
+    });
+    t = await createTestApp('sqlite', { smtpUrl: smtp.url });
+  });
+  afterAll(async () => {
+    await smtp.close();
+    await t.close();
+  });
+
+  it('finishes the send on SIGTERM, records it, and exits 0', async () => {
+    const env = { ...t.env, PORT: '0', LOG_LEVEL: 'warn' };
+    const server = await startBulletin(['worker'], env);
+    for (const args of [
+      ['topics', 'add', 'tariffs', '--name', 'Tariffs', '--query', 'tariff*'],
+      ['subscribers', 'add', 'pat@corp.example'],
+      ['subscriptions', 'add', 'pat@corp.example', '--topic', 'tariffs', '--cadence', 'instant'],
+    ]) {
+      expect(await runCli(args, env)).toMatchObject({ code: 0 });
+    }
+    const story = {
+      id: 'slow-1',
+      url: 'https://brief.example/slow-1',
+      headline: 'Tariffs rise',
+      publishedAt: '2026-11-28T09:00:00Z',
+    };
+    expect(await runCli(['stories', 'publish', '-'], env, JSON.stringify(story))).toMatchObject({
+      code: 0,
+    });
+
+    await waitFor(() => slow !== null, 20_000, 'the message to reach the server');
+    expect(dataStarted).toBe(true);
+    const exited = stopBulletin(server.child, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.child.exitCode).toBeNull(); // still finishing the send
+    slow!.release();
+    expect(await exited).toBe(0);
+
+    expect(smtp.received).toHaveLength(1);
+    const rows = JSON.parse((await runCli(['deliveries', 'list', '--json'], env)).stdout);
+    expect(rows).toEqual([expect.objectContaining({ status: 'sent', attempts: 1 })]);
+  });
+});
