@@ -21,13 +21,60 @@ export function createRandom(seed: number): Random {
 }
 
 const SYLLABLES = [
-  'ka', 'to', 'ri', 'men', 'sa', 'lo', 'ven', 'dra', 'pi', 'nu', 'te', 'qua', 'zor', 'bel',
-  'fi', 'mar', 'gu', 'sten', 'ol', 'cha', 're', 'vi', 'den', 'pol', 'tu', 'ex', 'por', 'an',
-  'sib', 'cor', 'li', 'na', 'mo', 'tra', 'gen', 'ul', 'ber', 'so', 'ni', 'ca',
+  'ka',
+  'to',
+  'ri',
+  'men',
+  'sa',
+  'lo',
+  'ven',
+  'dra',
+  'pi',
+  'nu',
+  'te',
+  'qua',
+  'zor',
+  'bel',
+  'fi',
+  'mar',
+  'gu',
+  'sten',
+  'ol',
+  'cha',
+  're',
+  'vi',
+  'den',
+  'pol',
+  'tu',
+  'ex',
+  'por',
+  'an',
+  'sib',
+  'cor',
+  'li',
+  'na',
+  'mo',
+  'tra',
+  'gen',
+  'ul',
+  'ber',
+  'so',
+  'ni',
+  'ca',
 ];
 const SECTIONS = [
-  'World', 'Trade Policy', 'Sanctions', 'Export Controls', 'Customs', 'Markets', 'Opinion',
-  'Energy', 'Technology', 'Asia', 'Europe', 'Americas',
+  'World',
+  'Trade Policy',
+  'Sanctions',
+  'Export Controls',
+  'Customs',
+  'Markets',
+  'Opinion',
+  'Energy',
+  'Technology',
+  'Asia',
+  'Europe',
+  'Americas',
 ];
 
 const VOCABULARY_SIZE = 40_000;
@@ -96,7 +143,11 @@ export class SyntheticNews {
       );
       const phrases = Array.from(
         { length: TOPIC_PHRASES },
-        () => [words[Math.floor(random() * 10)]!, words[Math.floor(random() * TOPIC_WORDS)]!] as [string, string],
+        () =>
+          [words[Math.floor(random() * 10)]!, words[Math.floor(random() * TOPIC_WORDS)]!] as [
+            string,
+            string,
+          ],
       );
       this.topics.push({
         words,
@@ -184,7 +235,8 @@ export class SyntheticNews {
       const [a, b] = topic.phrases[Math.floor(random() * TOPIC_PHRASES)]!;
       return `"${a} ${b}"`;
     }
-    if (r < 0.86) return `${word.slice(0, Math.max(3, word.length - 2))}*`;
+    // Readers truncate long words (`semiconductor*`), rarely below five letters.
+    if (r < 0.86) return `${word.slice(0, Math.max(5, word.length - 2))}*`;
     if (r < 0.91) return `headline:${word}`;
     if (r < 0.95) return `tag:"${topic.tag}"`;
     if (r < 0.97) return `section:"${topic.section}"`;

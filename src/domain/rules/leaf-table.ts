@@ -6,9 +6,11 @@ import { type PrefixData, TermDictionary, type WordEntry } from './term-dictiona
 
 export * from './leaf-kinds.js';
 
-/** A leaf condition shared by every rule that uses it (interned by `key`). */
+/** A leaf condition shared by every rule that uses it (interned by `group` and `key`). */
 export interface Leaf {
   readonly id: number;
+  /** Leaves are interned per kind and mask (`group`) by their term (`key`). */
+  readonly group: number;
   readonly key: string;
   readonly kind: number;
   /** Field bits a text leaf may match in (`story-lookup.ts`); 0 for tags and sections. */
@@ -52,10 +54,17 @@ export function listStemVariants(stem: string): string[] {
   return candidates.filter((candidate) => stemToken(candidate) === stem);
 }
 
+/** The interning group of a leaf: its kind and field mask. */
+function groupOf(spec: LeafSpec): number {
+  return spec.kind * 16 + spec.mask;
+}
+
+/** The interning key within a group: the term, or for NEAR its distance and operands. */
 function keyOf(spec: LeafSpec): string {
-  if (spec.kind === NEAR)
-    return `${NEAR}|${spec.distance}|${keyOf(spec.left!)}|${keyOf(spec.right!)}`;
-  return `${spec.kind}|${spec.mask}|${spec.term}`;
+  if (spec.kind !== NEAR) return spec.term;
+  const left = spec.left!;
+  const right = spec.right!;
+  return `${spec.distance}|${groupOf(left)}|${left.term}|${groupOf(right)}|${right.term}`;
 }
 
 /**
@@ -63,7 +72,7 @@ function keyOf(spec: LeafSpec): string {
  * story however many candidate rules use it). Reference counts free them on removal.
  */
 export class LeafTable {
-  private readonly byKey = new Map<string, Leaf>();
+  private readonly groups = new Map<number, Map<string, Leaf>>();
   private readonly byId: (Leaf | undefined)[] = [];
   private readonly freeIds: number[] = [];
   /** Every word and text prefix any rule uses, so a story finds them all in one pass. */
@@ -87,8 +96,14 @@ export class LeafTable {
   }
 
   acquire(spec: LeafSpec): Leaf {
+    const group = groupOf(spec);
     const key = keyOf(spec);
-    let leaf = this.byKey.get(key);
+    let byKey = this.groups.get(group);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.groups.set(group, byKey);
+    }
+    let leaf = byKey.get(key);
     if (leaf === undefined) {
       // Operands first: they take ids of their own.
       const left = spec.left === undefined ? null : this.acquire(spec.left);
@@ -100,6 +115,7 @@ export class LeafTable {
       const anchors = chooseLeafAnchors({ ...spec, left, right }, this.cost);
       leaf = {
         id,
+        group,
         key,
         kind: spec.kind,
         mask: spec.mask,
@@ -114,7 +130,7 @@ export class LeafTable {
         anchors,
         refs: 0,
       };
-      this.byKey.set(key, leaf);
+      byKey.set(key, leaf);
       this.byId[id] = leaf;
       this.describe(leaf);
     }
@@ -125,7 +141,7 @@ export class LeafTable {
   release(leaf: Leaf): void {
     leaf.refs--;
     if (leaf.refs > 0) return;
-    this.byKey.delete(leaf.key);
+    this.groups.get(leaf.group)!.delete(leaf.key);
     this.byId[leaf.id] = undefined;
     this.freeIds.push(leaf.id);
     if (leaf.left !== null) this.release(leaf.left);

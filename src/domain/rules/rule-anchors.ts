@@ -67,39 +67,85 @@ export function scopeOfMask(mask: number): number {
 }
 
 /**
+ * Two anchor sets for a rule; every story the rule matches contains a key of each.
+ * `second` is null when it would be the same as `first` (single pass).
+ */
+export interface RuleAnchors {
+  readonly first: readonly Anchor[];
+  readonly second: readonly Anchor[] | null;
+}
+
+interface TwoPasses {
+  first: AnchorChoice;
+  second: AnchorChoice;
+  distinct: boolean;
+}
+
+/**
  * Anchors such that every story the rule matches contains at least one of them
  * (Lucene Monitor's presearcher): one child of an AND, every child of an OR, never a
- * negated leaf. Null when the rule has none. Deterministic, so removal finds the same keys.
+ * negated leaf. A second pass takes another child of each AND where there is one, so a
+ * rule is verified only when a key of each pass is present (Monitor's multipass idea).
+ * Null when the rule has no anchor. Deterministic, so removal finds the same keys.
  */
 export function chooseAnchors(
   code: ArrayLike<number>,
   start: number,
   leaves: LeafTable,
-): readonly Anchor[] | null {
-  return chooseAt(code, start, leaves)?.anchors ?? null;
+): RuleAnchors | null {
+  const passes = chooseAt(code, start, leaves);
+  if (passes === null) return null;
+  return {
+    first: passes.first.anchors,
+    second: passes.distinct ? passes.second.anchors : null,
+  };
 }
 
-function chooseAt(code: ArrayLike<number>, pc: number, leaves: LeafTable): AnchorChoice | null {
+function chooseAt(code: ArrayLike<number>, pc: number, leaves: LeafTable): TwoPasses | null {
   const word = code[pc]!;
   const op = word & 3;
-  if (op === OP_LEAF) return leaves.leafById(word >> 2).anchors;
+  if (op === OP_LEAF) {
+    const anchors = leaves.leafById(word >> 2).anchors;
+    return { first: anchors, second: anchors, distinct: false };
+  }
   if (op !== OP_AND && op !== OP_OR) return null;
   const end = pc + (word >> 2);
-  let best: AnchorChoice | null = null;
-  let union: Anchor[] | null = null;
-  let unionCost = 0;
+  const children: TwoPasses[] = [];
   for (let child = pc + 1; child < end; child += nodeLength(code, child)) {
-    const choice = chooseAt(code, child, leaves);
-    if (op === OP_OR) {
-      if (choice === null) return null;
-      union ??= [];
-      union.push(...choice.anchors);
-      unionCost += choice.cost;
-    } else if (choice !== null && (best === null || choice.cost < best.cost)) {
-      best = choice;
-    }
+    const passes = chooseAt(code, child, leaves);
+    if (passes !== null) children.push(passes);
+    else if (op === OP_OR) return null;
   }
-  return union === null ? best : { anchors: union, cost: unionCost };
+  if (children.length === 0) return null;
+  if (op === OP_OR) {
+    return {
+      first: unite(children.map((child) => child.first)),
+      second: unite(children.map((child) => child.second)),
+      distinct: children.some((child) => child.distinct),
+    };
+  }
+  // The rarest child anchors the first pass, the next rarest the second.
+  let best = 0;
+  for (let i = 1; i < children.length; i++) {
+    if (children[i]!.first.cost < children[best]!.first.cost) best = i;
+  }
+  if (children.length === 1) return children[0]!;
+  let next = best === 0 ? 1 : 0;
+  for (let i = 0; i < children.length; i++) {
+    if (i !== best && children[i]!.first.cost < children[next]!.first.cost) next = i;
+  }
+  return { first: children[best]!.first, second: children[next]!.first, distinct: true };
+}
+
+function unite(choices: AnchorChoice[]): AnchorChoice {
+  if (choices.length === 1) return choices[0]!;
+  const anchors: Anchor[] = [];
+  let cost = 0;
+  for (const choice of choices) {
+    anchors.push(...choice.anchors);
+    cost += choice.cost;
+  }
+  return { anchors, cost };
 }
 
 /** The anchors of one leaf, chosen once when the leaf is interned. */

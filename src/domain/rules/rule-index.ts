@@ -1,11 +1,17 @@
 import { compileRule, releaseRule } from './compile-rule.js';
 import { LeafTable } from './leaf-table.js';
 import type { PrefixEntry, PrefixTable } from './prefix-table.js';
-import { type Anchor, chooseAnchors, type TermCost } from './rule-anchors.js';
+import { chooseAnchors, type RuleAnchors, type TermCost } from './rule-anchors.js';
 import type { ParsedRule } from './rule-ast.js';
 import { RulePostings, type ScopedPostings, TOKEN_OFFSET } from './rule-postings.js';
 import { RuleStore } from './rule-store.js';
-import { BODY_BIT, getStoryLookup, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
+import {
+  BODY_BIT,
+  buildStoryLookup,
+  HEADLINE_BIT,
+  type StoryLookup,
+  SUMMARY_BIT,
+} from './story-lookup.js';
 import type { PrefixData } from './term-dictionary.js';
 import type { TokenizedStory } from './tokenized-story.js';
 import { MatchContext, runRule } from './verify-rule.js';
@@ -34,6 +40,8 @@ export class RuleIndex {
   private readonly unanchored = new Set<number>();
   private readonly foundPrefixes: PrefixEntry<PrefixData>[] = [];
   private readonly touchedPrefixes: PrefixData[] = [];
+  /** The last story's lookup tables, reused when the same story is matched again. */
+  private lastLookup: StoryLookup | undefined;
 
   constructor(options: RuleIndexOptions = {}) {
     const frequency = options.documentFrequency;
@@ -58,8 +66,14 @@ export class RuleIndex {
     const slot = this.rules.store(id, compileRule(rule.root, this.leaves));
     this.slotOf.set(id, slot);
     const anchors = this.anchorsOf(slot);
-    if (anchors === null) this.unanchored.add(slot);
-    else for (const anchor of anchors) this.postings.add(anchor, slot);
+    if (anchors === null) {
+      this.unanchored.add(slot);
+      return;
+    }
+    for (const anchor of anchors.first) this.postings.add(anchor, postingEntry(slot, anchors, 0));
+    for (const anchor of anchors.second ?? []) {
+      this.postings.add(anchor, postingEntry(slot, anchors, 1));
+    }
   }
 
   /** Removes a rule; false when there was none with this id. */
@@ -68,7 +82,14 @@ export class RuleIndex {
     if (slot === undefined) return false;
     const anchors = this.anchorsOf(slot);
     if (anchors === null) this.unanchored.delete(slot);
-    else for (const anchor of anchors) this.postings.remove(anchor, slot);
+    if (anchors !== null) {
+      for (const anchor of anchors.first) {
+        this.postings.remove(anchor, postingEntry(slot, anchors, 0));
+      }
+      for (const anchor of anchors.second ?? []) {
+        this.postings.remove(anchor, postingEntry(slot, anchors, 1));
+      }
+    }
     releaseRule(this.rules.heap, this.rules.start(slot), this.leaves);
     this.rules.release(slot);
     this.slotOf.delete(id);
@@ -84,7 +105,8 @@ export class RuleIndex {
   matchWithStats(story: TokenizedStory): { ids: string[]; candidates: number } {
     const context = this.context;
     const rules = this.rules;
-    context.begin(getStoryLookup(story), rules.capacity);
+    if (this.lastLookup?.story !== story) this.lastLookup = buildStoryLookup(story);
+    context.begin(this.lastLookup, rules.capacity);
     const candidates = this.collectCandidates(story);
     const matched: number[] = [];
     const heap = rules.heap;
@@ -96,7 +118,7 @@ export class RuleIndex {
     return { ids: matched.map((slot) => rules.ids[slot]!), candidates: candidates.length };
   }
 
-  private anchorsOf(slot: number): readonly Anchor[] | null {
+  private anchorsOf(slot: number): RuleAnchors | null {
     return chooseAnchors(this.rules.heap, this.rules.start(slot), this.leaves);
   }
 
@@ -105,7 +127,7 @@ export class RuleIndex {
     const context = this.context;
     const lookup = context.lookup!;
     const { postings } = this;
-    const gather = new Gatherer(context.slotStamp, context.epoch);
+    const gather = new Gatherer(context.slotState, context.epoch);
     const { distinct, stems, masks } = lookup;
     const { words, prefixes } = this.leaves.terms;
     // One dictionary lookup per distinct token (two when its stem differs) marks the
@@ -152,7 +174,7 @@ export class RuleIndex {
       gather.addAll(postings.sections.get(story.section));
       this.addPrefixed(postings.sectionPrefixes, story.section, gather);
     }
-    if (this.unanchored.size > 0) gather.addAll([...this.unanchored]);
+    for (const slot of this.unanchored) gather.candidates.push(slot);
     return gather.candidates;
   }
 
@@ -164,24 +186,45 @@ export class RuleIndex {
   }
 }
 
-/** Collects candidate slots, each once per story (stamped with the story's epoch). */
+/**
+ * A posting entry: `slot * 4 + (two passes ? 2 : 0) + pass`, so gathering needs nothing
+ * but the entry and one state word per slot.
+ */
+function postingEntry(slot: number, anchors: RuleAnchors, pass: number): number {
+  return slot * 4 + (anchors.second === null ? 0 : 2) + pass;
+}
+
+/**
+ * Collects candidate slots from posting entries: a slot becomes a candidate, once per
+ * story, when every pass it requires has been hit. A slot's state word is
+ * `epoch * 8 + bits` (bits 1 and 2: passes hit; 4: already a candidate).
+ */
 class Gatherer {
   readonly candidates: number[] = [];
 
   constructor(
-    private readonly stamps: Int32Array,
+    private readonly state: Int32Array,
     private readonly epoch: number,
   ) {}
 
   addAll(list: readonly number[] | undefined): void {
     if (list === undefined) return;
-    const { stamps, epoch, candidates } = this;
+    const { state, candidates } = this;
+    const base = this.epoch * 8;
     for (let i = 0; i < list.length; i++) {
-      const slot = list[i]!;
-      if (stamps[slot] !== epoch) {
-        stamps[slot] = epoch;
+      const entry = list[i]!;
+      const slot = entry >> 2;
+      const old = state[slot]!;
+      let bits = old - base;
+      if (bits < 0 || bits > 7) bits = 0;
+      if (bits & 4) continue;
+      bits |= 1 << (entry & 1);
+      const needed = entry & 2 ? 3 : 1;
+      if ((bits & needed) === needed) {
+        bits |= 4;
         candidates.push(slot);
       }
+      state[slot] = base + bits;
     }
   }
 

@@ -38,19 +38,8 @@ export interface StoryLookup {
   readonly fieldOf: Uint16Array;
 }
 
-const lookups = new WeakMap<TokenizedStory, StoryLookup>();
-
-/** The lookup tables of a story, built on first use and kept as long as the story is. */
-export function getStoryLookup(story: TokenizedStory): StoryLookup {
-  let lookup = lookups.get(story);
-  if (lookup === undefined) {
-    lookup = buildStoryLookup(story);
-    lookups.set(story, lookup);
-  }
-  return lookup;
-}
-
-function buildStoryLookup(story: TokenizedStory): StoryLookup {
+/** Builds the lookup tables of a story (the index keeps the last one it built). */
+export function buildStoryLookup(story: TokenizedStory): StoryLookup {
   const { fields } = story;
   let total = 0;
   for (const field of fields) total += field.tokens.length;

@@ -29,19 +29,21 @@ export class MatchContext {
   /** Per dictionary word: the story's distinct-token number of this exact token. */
   tokenStamp: Int32Array = new Int32Array(256);
   tokenNumber: Int32Array = new Int32Array(256);
-  slotStamp: Int32Array = new Int32Array(256);
+  /** Per rule slot: `epoch * 8 + bits` while gathering candidates (`rule-index.ts`). */
+  slotState: Int32Array = new Int32Array(256);
 
   constructor(readonly leaves: LeafTable) {}
 
   /** Starts a new story, growing the arrays to the current table sizes. */
   begin(lookup: StoryLookup, slotCapacity: number): void {
     this.lookup = lookup;
-    if (this.epoch >= 0x7fffffff) {
+    // Slot states hold `epoch * 8` in an Int32: start over well before it overflows.
+    if (this.epoch >= 0x0fffffff) {
       this.epoch = 0;
       for (const stamps of [this.leafStamp, this.prefixStamp, this.stemStamp, this.tokenStamp]) {
         stamps.fill(0);
       }
-      this.slotStamp.fill(0);
+      this.slotState.fill(0);
     }
     this.epoch++;
     const { terms } = this.leaves;
@@ -59,7 +61,7 @@ export class MatchContext {
       this.tokenStamp = grow(this.tokenStamp, terms.wordCapacity);
       this.tokenNumber = new Int32Array(this.tokenStamp.length);
     }
-    if (slotCapacity > this.slotStamp.length) this.slotStamp = grow(this.slotStamp, slotCapacity);
+    if (slotCapacity > this.slotState.length) this.slotState = grow(this.slotState, slotCapacity);
   }
 
   /** Records that tokens in the fields of `mask` start with prefix `id`; true when first seen. */

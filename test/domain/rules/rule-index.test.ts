@@ -142,6 +142,22 @@ describe('RuleIndex add and remove', () => {
     expect(index.match(story)).toEqual(['other', 'rule']);
   });
 
+  it('keeps matching after most rules are removed and their storage is compacted', () => {
+    const index = new RuleIndex();
+    const rules = randomRules(31, 3000);
+    for (const { id, rule } of rules) index.add(id, rule);
+    const kept = rules.filter((_, i) => i % 10 === 0);
+    for (const { id } of rules) if (!kept.some((rule) => rule.id === id)) index.remove(id);
+    const readded = rules.slice(1, 200).filter((_, i) => i % 10 !== 9);
+    for (const { id, rule } of readded) index.add(id, rule);
+    const live = [...kept, ...readded];
+    const random = createRandom(8);
+    for (let i = 0; i < 100; i++) {
+      const other = tokenizeStory(randomStory(random));
+      expect(new Set(index.match(other))).toEqual(new Set(expectedIds(live, other)));
+    }
+  });
+
   it('replaces a rule added again under the same id', () => {
     const index = new RuleIndex();
     index.add('rule', parse('sanctions'));
