@@ -3,8 +3,8 @@
  *
  * Compares, on seeded synthetic data (bench/synthetic-data.ts), the rule index, the
  * reference evaluator over every rule, and the `liqe` package evaluating every rule.
- * The 1M-rule run needs about 1.5 GB of heap; if Node's default limit is lower, run
- * `NODE_OPTIONS=--max-old-space-size=3072 npm run bench:match`.
+ * The 1M-rule run peaks near 1 GB resident; where Node's default heap limit is lower
+ * than that, run `NODE_OPTIONS=--max-old-space-size=2048 npm run bench:match`.
  */
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';

@@ -9,13 +9,18 @@ export interface RuleChange {
   query: string | null;
 }
 
-/** Logs that a rule was added or changed (`query`) or removed (`null`). */
+/**
+ * Logs that a rule was added or changed (`query`) or removed (`null`). Call it inside the
+ * transaction that makes the change. On PostgreSQL the table lock makes entries commit in id
+ * order, so a worker that has seen version N can never later find an entry below N.
+ */
 export async function recordRuleChange(
   db: Db,
   ruleKey: string,
   query: string | null,
   now: Date,
 ): Promise<void> {
+  if (isPostgres(db)) await sql`lock table rule_changes in share row exclusive mode`.execute(db);
   await db
     .insertInto('rule_changes')
     .values({ rule_key: ruleKey, query, created_at: toIso(now) })
