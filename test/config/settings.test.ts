@@ -30,6 +30,7 @@ describe('loadSettings defaults', () => {
       smtpUrl: null,
       publicBaseUrl: 'http://localhost:3000',
       trialUrl: 'http://localhost:3000/trial',
+      unsubscribeMailto: null,
       secretKey: null,
       mailFrom: { email: 'alerts@bulletin.example', name: 'Bulletin' },
       postalAddress: expect.stringContaining('POSTAL_ADDRESS'),
@@ -94,6 +95,7 @@ describe('loadSettings refuses a bad setting, naming the variable', () => {
     ['TRIAL_URL', { TRIAL_URL: 'mailto:sales@news.example' }],
     ['MAIL_FROM', { MAIL_FROM: 'nobody' }],
     ['MAIL_FROM', { MAIL_FROM: 'Alerts <nobody>' }],
+    ['UNSUBSCRIBE_MAILTO', { UNSUBSCRIBE_MAILTO: 'unsubscribe' }],
     ['QUEUE_PREFIX', { QUEUE_PREFIX: 'bulletin:prod' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['API_TOKEN', { API_TOKEN: 'short-token' }],
@@ -136,6 +138,15 @@ describe('loadSettings refuses a bad setting, naming the variable', () => {
 });
 
 describe('loadSettings reads good values', () => {
+  it('takes an unsubscribe address, with or without a name', () => {
+    expect(load({ UNSUBSCRIBE_MAILTO: 'unsubscribe@news.example' }).unsubscribeMailto).toBe(
+      'unsubscribe@news.example',
+    );
+    expect(load({ UNSUBSCRIBE_MAILTO: 'Unsub <u@news.example>' }).unsubscribeMailto).toBe(
+      'u@news.example',
+    );
+  });
+
   it('takes a PostgreSQL URL as given', () => {
     const url = 'postgres://bulletin:s3cret@db.internal:5432/bulletin';
     expect(load({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
