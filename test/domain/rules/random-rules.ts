@@ -1,16 +1,7 @@
 import type { MatchableStory } from '../../../src/domain/story.js';
 
-/** A small seeded PRNG (mulberry32), so every run draws the same rules and stories. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The benchmark's seeded PRNG (mulberry32), so every run draws the same rules and stories.
+export { createRandom } from '../../../bench/synthetic-data.js';
 
 // Few words, so rules and stories meet often; chosen for the stemming edge cases
 // (ies/eies/aies, es/aes/ees/oes, us/ss, digits, short tokens) and Unicode.
