@@ -133,17 +133,6 @@ export async function findStaleQueuedDeliveries(
   return rows.map((r) => r.id);
 }
 
-export async function findQueuedDeliveries(db: Db, limit = 10_000): Promise<number[]> {
-  const rows = await db
-    .selectFrom('deliveries')
-    .select('id')
-    .where('status', '=', 'queued')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 export async function listDeliveries(
   db: Db,
   filter: { recipient?: string; since?: Date; limit?: number } = {},

@@ -1,10 +1,9 @@
-/** A reader's plan, as stored on the subscriber. */
-export type ReaderPlan = 'subscriber' | 'trial' | 'free' | 'prospect';
+import { emailDomain, type Plan } from './reader.js';
 
 /** What access needs to know about a reader. */
 export interface AccessReader {
   email: string;
-  plan: ReaderPlan;
+  plan: Plan;
   /** End of the trial; only read when `plan` is `trial`. */
   trialEndsAt: Date | null;
 }
@@ -41,19 +40,11 @@ export function decideAccess(
   if (reader.plan === 'trial' && reader.trialEndsAt && reader.trialEndsAt > now) {
     return { full: true, reason: 'trial' };
   }
-  const domain = emailDomainOf(reader.email);
+  const domain = normalizeDomain(emailDomain(reader.email));
   if (domain && licenses.some((license) => coversDomain(license, domain, now))) {
     return { full: true, reason: 'site-license' };
   }
   return { full: false, reason: 'none' };
-}
-
-/** The lower-cased domain of an address, or `null` when the address has none. */
-function emailDomainOf(email: string): string | null {
-  const at = email.lastIndexOf('@');
-  if (at < 0) return null;
-  const domain = normalizeDomain(email.slice(at + 1));
-  return domain === '' ? null : domain;
 }
 
 function coversDomain(license: SiteLicense, domain: string, now: Date): boolean {
