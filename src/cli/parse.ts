@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
+import { normalizeEmail } from '../domain/reader.js';
 import { isValidSendAt, isValidTimeZone } from '../domain/schedule.js';
 import { InputError } from './cli-error.js';
 
@@ -13,7 +14,7 @@ export function parseOption<T>(name: string, value: unknown, schema: z.ZodType<T
   );
 }
 
-export const emailSchema = z.email('not an email address').transform((e) => e.trim().toLowerCase());
+export const emailSchema = z.email('not an email address').transform(normalizeEmail);
 export const slugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use lower-case letters, digits and dashes (up to 64)');

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { normalizeEmail } from '../domain/reader.js';
 import { parseStoriesText } from '../domain/story.js';
 import { publishStories } from '../services/publish-story.service.js';
 import { startTrial } from '../services/trials.service.js';
@@ -61,6 +62,6 @@ export async function handleTrialsApi(
     sendJson(res, 400, { error: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
     return;
   }
-  const reader = await startTrial(ctx, parsed.data.email.toLowerCase(), parsed.data.days);
+  const reader = await startTrial(ctx, normalizeEmail(parsed.data.email), parsed.data.days);
   sendJson(res, 200, { email: reader.email, plan: reader.plan, trialEndsAt: reader.trialEndsAt });
 }
