@@ -128,6 +128,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('matches')
     .columns(['subscriber_id', 'digest_id'])
     .execute();
+  // The minute sweep looks for instant matches still waiting; only unclaimed rows are indexed.
+  await db.schema
+    .createIndex('matches_waiting')
+    .on('matches')
+    .columns(['cadence', 'created_at'])
+    .where(sql.ref('digest_id'), 'is', null)
+    .execute();
 
   await db.schema
     .createTable('deliveries')

@@ -104,15 +104,17 @@ export async function findDigestMatches(
   }));
 }
 
-/** Readers with instant matches waiting, for the alert sweep. */
+/** Active readers with instant matches waiting, for the alert sweep. */
 export async function findReadersWithPendingAlerts(db: Db, before: Date): Promise<number[]> {
   const rows = await db
     .selectFrom('matches')
-    .select('subscriber_id')
+    .innerJoin('subscribers', 'subscribers.id', 'matches.subscriber_id')
+    .select('matches.subscriber_id')
     .distinct()
-    .where('cadence', '=', 'instant')
-    .where('digest_id', 'is', null)
-    .where('created_at', '<=', toIso(before))
+    .where('subscribers.status', '=', 'active')
+    .where('matches.cadence', '=', 'instant')
+    .where('matches.digest_id', 'is', null)
+    .where('matches.created_at', '<=', toIso(before))
     .execute();
   return rows.map((r) => r.subscriber_id);
 }
