@@ -150,7 +150,14 @@ export interface TrialClicksTable {
   created_at: Timestamp;
 }
 
+/** One row: this database's identity, which its queues in Redis are bound to. */
+export interface InstallationTable {
+  id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  installation: InstallationTable;
   rule_changes: RuleChangesTable;
   stories: StoriesTable;
   topics: TopicsTable;

@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { type Db, migrateDatabase, openDatabase } from '../db/connection.js';
+import { readInstallationId } from '../db/repositories/installation.repository.js';
 import type { BullQueues } from '../jobs/bull-work-queue.js';
+import { bullPrefix } from '../jobs/queue-names.js';
 import { createLogger, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
+import { claimQueuePrefix } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
 import type { Settings } from './config/settings.js';
@@ -41,6 +44,11 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       redis = await connectRedis({ ...settings.redis, varDir: settings.varDir });
       const handle = redis;
       closers.unshift(() => handle.release());
+      await claimQueuePrefix(
+        redis.options,
+        bullPrefix(settings.queuePrefix),
+        await readInstallationId(db),
+      );
       // Loaded on demand: commands that only touch the database start faster without them.
       const { openBullQueues } = await import('../jobs/bull-work-queue.js');
       bull = openBullQueues(redis.bullConnection, settings);

@@ -1,9 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { columnTypes } from './column-types.js';
 
 /** The first schema: stories, topics, readers and their subscriptions, matches, digests, deliveries. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const t = columnTypes(db);
+
+  // Names this database, so two installations never share one set of queues by mistake.
+  await db.schema
+    .createTable('installation')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .execute();
+  await db
+    .insertInto('installation' as never)
+    .values({ id: randomUUID(), created_at: new Date().toISOString() } as never)
+    .execute();
 
   await db.schema
     .createTable('rule_changes')
@@ -205,6 +217,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     'topics',
     'stories',
     'rule_changes',
+    'installation',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { QueuePrefixTakenError } from '../adapters/queue-owner.js';
 import { RedisUnavailableError } from '../adapters/redis.js';
 import { SettingsError } from '../config/settings.js';
 import { InputError } from './cli-error.js';
@@ -49,7 +50,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`bulletin: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof RedisUnavailableError) {
+    if (error instanceof RedisUnavailableError || error instanceof QueuePrefixTakenError) {
       process.stderr.write(`bulletin: ${error.message}\n`);
       return 1;
     }

@@ -52,6 +52,10 @@ export async function createTestApp(
     mail: true,
     now: () => now ?? new Date(),
     log: pino({ level: 'silent' }),
+  }).catch(async (error: unknown) => {
+    await database.drop();
+    fs.rmSync(varDir, { recursive: true, force: true });
+    throw error;
   });
   return {
     app,
