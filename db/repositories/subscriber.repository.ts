@@ -93,6 +93,14 @@ export async function setReaderStatus(
   return Number(result.numUpdatedRows) > 0;
 }
 
+export async function setMarketingConsent(db: Db, email: string, consent: boolean, now: Date): Promise<void> {
+  await db
+    .updateTable('subscribers')
+    .set({ marketing_consent: toBit(consent), updated_at: toIso(now) })
+    .where('email', '=', email)
+    .execute();
+}
+
 export async function deleteReader(db: Db, email: string): Promise<boolean> {
   const result = await db.deleteFrom('subscribers').where('email', '=', email).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;

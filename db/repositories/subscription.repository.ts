@@ -144,6 +144,23 @@ export async function setNextDueAt(db: Db, id: number, nextDueAt: Date): Promise
     .execute();
 }
 
+/** Changes how often a subscription is sent, and when it is next due. */
+export async function setSubscriptionSchedule(
+  db: Db,
+  id: number,
+  schedule: { cadence: Cadence; weekday: number | null; nextDueAt: Date | null },
+): Promise<void> {
+  await db
+    .updateTable('subscriptions')
+    .set({
+      cadence: schedule.cadence,
+      weekday: schedule.weekday,
+      next_due_at: schedule.nextDueAt && toIso(schedule.nextDueAt),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function setSubscriptionPaused(db: Db, id: number, paused: boolean): Promise<void> {
   await db
     .updateTable('subscriptions')

@@ -4,12 +4,8 @@ import type { QueueName } from '../../jobs/queue-names.js';
 import type { FlowContext } from '../services/context.js';
 import { handleStoriesApi, handleTrialsApi } from './api.routes.js';
 import { handleHealth, handleMetrics } from './health.routes.js';
-import {
-  handlePreferences,
-  handleTrialLink,
-  handleTrialPlaceholder,
-  handleUnsubscribe,
-} from './reader.routes.js';
+import { handlePreferences } from './preferences.routes.js';
+import { handleTrialLink, handleTrialPlaceholder, handleUnsubscribe } from './reader.routes.js';
 import { sendJson } from './respond.js';
 
 export interface HttpContext extends FlowContext {
@@ -32,6 +28,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'GET', pattern: /^\/u\/([A-Za-z0-9_.-]+)$/, handler: handleUnsubscribe },
   { method: 'POST', pattern: /^\/u\/([A-Za-z0-9_.-]+)$/, handler: handleUnsubscribe },
   { method: 'GET', pattern: /^\/p\/([A-Za-z0-9_.-]+)$/, handler: handlePreferences },
+  { method: 'POST', pattern: /^\/p\/([A-Za-z0-9_.-]+)$/, handler: handlePreferences },
   { method: 'GET', pattern: /^\/t\/([A-Za-z0-9_.-]+)$/, handler: handleTrialLink },
   { method: 'GET', pattern: /^\/trial$/, handler: handleTrialPlaceholder },
 ];

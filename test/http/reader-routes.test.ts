@@ -156,6 +156,6 @@ describe.each(DIALECTS)('HTTP routes (%s)', (dialect) => {
     );
     const html = await (await fetch(`${base}/p/${token}`)).text();
     expect(html).toContain('customs');
-    expect(html).toContain('daily at 07:00');
+    expect(html).toContain('<option value="daily" selected>Daily digest</option>');
   });
 });
