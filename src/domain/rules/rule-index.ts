@@ -14,6 +14,7 @@ import {
 } from './story-lookup.js';
 import type { PrefixData } from './term-dictionary.js';
 import type { TokenizedStory } from './tokenized-story.js';
+import { TokenTermCache } from './token-terms.js';
 import { MatchContext, runRule } from './verify-rule.js';
 
 /** Options of a `RuleIndex`. */
@@ -38,7 +39,7 @@ export class RuleIndex {
   private readonly slotOf = new Map<string, number>();
   /** Rules without an anchor: checked against every story. */
   private readonly unanchored = new Set<number>();
-  private readonly foundPrefixes: PrefixEntry<PrefixData>[] = [];
+  private readonly tokenTerms: TokenTermCache;
   private readonly touchedPrefixes: PrefixData[] = [];
   /** The last story's lookup tables, reused when the same story is matched again. */
   private lastLookup: StoryLookup | undefined;
@@ -50,6 +51,7 @@ export class RuleIndex {
     this.leaves = new LeafTable(termCost);
     this.postings = new RulePostings(this.leaves.terms);
     this.context = new MatchContext(this.leaves);
+    this.tokenTerms = new TokenTermCache(this.leaves.terms);
   }
 
   get size(): number {
@@ -129,41 +131,33 @@ export class RuleIndex {
     const { postings } = this;
     const gather = new Gatherer(context.slotState, context.epoch);
     const { distinct, stems, masks } = lookup;
-    const { words, prefixes } = this.leaves.terms;
-    // One dictionary lookup per distinct token (two when its stem differs) marks the
-    // words leaves test and adds the rules anchored on them.
+    const cache = this.tokenTerms;
+    cache.refresh();
+    // Per distinct token: mark the words and prefixes leaves test and add the rules
+    // anchored on its words. Prefix rules wait until every token has added its fields.
+    const touched = this.touchedPrefixes;
+    touched.length = 0;
     for (let i = 0; i < distinct.length; i++) {
       const token = distinct[i]!;
-      const stem = stems[i]!;
       const mask = masks[i]!;
-      const entry = words.get(token);
-      if (entry !== undefined) {
-        context.noteToken(entry.id, i);
-        gather.addScoped(entry.postings, TOKEN_OFFSET, mask);
+      const { word, stemWord, prefixes } = cache.lookup(token, stems[i]!);
+      if (word !== undefined) {
+        context.noteToken(word.id, i);
+        gather.addScoped(word.postings, TOKEN_OFFSET, mask);
       }
-      const stemEntry = stem === token ? entry : words.get(stem);
-      if (stemEntry !== undefined) {
-        context.noteStem(stemEntry.id, mask);
-        gather.addScoped(stemEntry.postings, 0, mask);
+      if (stemWord !== undefined) {
+        context.noteStem(stemWord.id, mask);
+        gather.addScoped(stemWord.postings, 0, mask);
+      }
+      for (let k = 0; k < prefixes.length; k++) {
+        const data = prefixes[k]!;
+        if (context.notePrefix(data.id, mask)) touched.push(data);
       }
     }
-    if (prefixes.size > 0) {
-      // Every prefix any rule uses gets the fields it occurs in, for verification; those
-      // with anchored rules add them.
-      const found = this.foundPrefixes;
-      const touched = this.touchedPrefixes;
-      found.length = 0;
-      touched.length = 0;
-      for (let i = 0; i < distinct.length; i++) {
-        prefixes.collectPrefixesOf(distinct[i]!, found);
-        for (const entry of found) {
-          if (context.notePrefix(entry.value.id, masks[i]!)) touched.push(entry.value);
-        }
-        found.length = 0;
-      }
-      for (const data of touched) {
-        if (data.postings.length > 0)
-          gather.addScoped(data.postings, 0, context.prefixMaskOf(data.id));
+    for (let k = 0; k < touched.length; k++) {
+      const data = touched[k]!;
+      if (data.postings.length > 0) {
+        gather.addScoped(data.postings, 0, context.prefixMaskOf(data.id));
       }
     }
     for (const value of story.tagValues) {

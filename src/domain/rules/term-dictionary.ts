@@ -29,6 +29,8 @@ export class TermDictionary {
   private readonly freePrefixIds: number[] = [];
   private wordIdCount = 0;
   private prefixIdCount = 0;
+  /** Changes whenever a word or prefix is added or dropped (not when postings change). */
+  version = 0;
 
   get wordCapacity(): number {
     return this.wordIdCount;
@@ -44,6 +46,7 @@ export class TermDictionary {
       const id = this.freeWordIds.pop() ?? this.wordIdCount++;
       entry = { id, refs: 0, postings: [] };
       this.words.set(term, entry);
+      this.version++;
     }
     entry.refs++;
     return entry;
@@ -54,6 +57,7 @@ export class TermDictionary {
     entry.refs--;
     if (entry.refs > 0) return;
     this.words.delete(term);
+    this.version++;
     this.freeWordIds.push(entry.id);
   }
 
@@ -62,6 +66,7 @@ export class TermDictionary {
     if (entry === undefined) {
       const id = this.freePrefixIds.pop() ?? this.prefixIdCount++;
       entry = this.prefixes.insert(prefix, { id, refs: 0, postings: [] });
+      this.version++;
     }
     entry.value.refs++;
     return entry;
@@ -71,6 +76,7 @@ export class TermDictionary {
     entry.value.refs--;
     if (entry.value.refs > 0) return;
     this.prefixes.delete(entry);
+    this.version++;
     this.freePrefixIds.push(entry.value.id);
   }
 }
