@@ -3,13 +3,15 @@ import type { WorkQueue } from '../src/services/work-queue.js';
 import { bullPrefix, JOB, jobId, QUEUE, type QueueName } from './queue-names.js';
 
 /**
- * Finished jobs are removed: the database rows carry the outcome and guard against doing the
- * work twice; a job id only keeps a second hand-on of the same work out while the first waits.
- * Failed jobs stay a day for `queues status` and `queues retry`.
+ * Finished and failed jobs are removed: the database rows carry the outcome and guard
+ * against doing the work twice, and the minute tick re-hands-on any work whose job gave up
+ * (a story still unmatched, a delivery still queued), which a kept failed job would block,
+ * its id being taken. A job id only keeps a second hand-on out while the first waits or runs.
+ * Failures are logged (`job.failed`).
  */
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
-  removeOnFail: { age: 24 * 3600, count: 5000 },
+  removeOnFail: true,
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
 };
