@@ -1,4 +1,5 @@
 import type { Cadence } from '../../src/domain/subscription.js';
+import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
 import { fromJson, toDate, toIso } from '../mappers.js';
 
@@ -16,13 +17,12 @@ export interface NewMatch {
  */
 export async function insertMatches(db: Db, matches: NewMatch[], now: Date): Promise<NewMatch[]> {
   const created: NewMatch[] = [];
-  // Chunked to stay under SQLite's bound-parameter limit.
-  for (let i = 0; i < matches.length; i += 500) {
-    const chunk = matches.slice(i, i + 500);
-    const rows = await db
+  // Seven parameters a row: 500 rows stay well under the limit.
+  for (const rows of chunk(matches, 500)) {
+    const inserted = await db
       .insertInto('matches')
       .values(
-        chunk.map((m) => ({
+        rows.map((m) => ({
           subscriber_id: m.subscriberId,
           story_id: m.storyId,
           revision: m.revision,
@@ -35,8 +35,8 @@ export async function insertMatches(db: Db, matches: NewMatch[], now: Date): Pro
       .onConflict((oc) => oc.columns(['subscriber_id', 'story_id', 'revision']).doNothing())
       .returning(['subscriber_id', 'story_id'])
       .execute();
-    const fresh = new Set(rows.map((r) => `${r.subscriber_id}:${r.story_id}`));
-    created.push(...chunk.filter((m) => fresh.has(`${m.subscriberId}:${m.storyId}`)));
+    const fresh = new Set(inserted.map((r) => `${r.subscriber_id}:${r.story_id}`));
+    created.push(...rows.filter((m) => fresh.has(`${m.subscriberId}:${m.storyId}`)));
   }
   return created;
 }

@@ -93,7 +93,12 @@ export async function setReaderStatus(
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function setMarketingConsent(db: Db, email: string, consent: boolean, now: Date): Promise<void> {
+export async function setMarketingConsent(
+  db: Db,
+  email: string,
+  consent: boolean,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('subscribers')
     .set({ marketing_consent: toBit(consent), updated_at: toIso(now) })

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Cadence, Subscription } from '../../src/domain/subscription.js';
+import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
 import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
 import type { SubscriptionsTable } from '../schema.js';
@@ -98,24 +99,24 @@ export async function findLiveSubscriptionsForRules(
   db: Db,
   rules: { topicIds: number[]; subscriptionIds: number[] },
 ): Promise<Subscription[]> {
-  if (rules.topicIds.length === 0 && rules.subscriptionIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('subscriptions')
-    .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
-    .selectAll('subscriptions')
-    .where('subscriptions.paused', '=', 0)
-    .where('subscribers.status', '=', 'active')
-    .where((eb) =>
-      eb.or([
-        ...(rules.topicIds.length > 0 ? [eb('subscriptions.topic_id', 'in', rules.topicIds)] : []),
-        ...(rules.subscriptionIds.length > 0
-          ? [eb('subscriptions.id', 'in', rules.subscriptionIds)]
-          : []),
-      ]),
-    )
-    .execute();
+  const live = () =>
+    db
+      .selectFrom('subscriptions')
+      .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+      .selectAll('subscriptions')
+      .where('subscriptions.paused', '=', 0)
+      .where('subscribers.status', '=', 'active');
+  const rows = [];
+  for (const ids of chunk(rules.topicIds, ID_CHUNK)) {
+    rows.push(...(await live().where('subscriptions.topic_id', 'in', ids).execute()));
+  }
+  for (const ids of chunk(rules.subscriptionIds, ID_CHUNK)) {
+    rows.push(...(await live().where('subscriptions.id', 'in', ids).execute()));
+  }
   return rows.map(toSubscription);
 }
+
+const ID_CHUNK = 10_000;
 
 /** Daily and weekly subscriptions whose digest is due at `now`. */
 export async function findDueSubscriptions(
