@@ -38,23 +38,7 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   if (parts.scheduler) await upsertTickScheduler(app.bull.queues.schedule);
   if (parts.web) server = await startHttpServer({ ...ctx, queues: app.bull.queues }, settings.port);
 
-  const where = server ? `http://localhost:${(server.address() as { port: number }).port}` : null;
-  const mail = app.transport.describe();
-  process.stderr.write(
-    `${[
-      `Bulletin is running (${Object.entries(parts)
-        .filter(([, on]) => on)
-        .map(([part]) => part)
-        .join(', ')}).`,
-      where ? `  web:      ${where}` : null,
-      `  mail:     ${mail}`,
-      `  database: ${settings.database.kind === 'sqlite' ? displayPath(settings.database.file) : 'postgresql'}`,
-      `  redis:    ${app.redis.description}`,
-      'Press Ctrl-C to stop.',
-    ]
-      .filter(Boolean)
-      .join('\n')}\n`,
-  );
+  process.stderr.write(describeRunning(app, parts, server));
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
@@ -67,11 +51,37 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
     process.once('SIGTERM', onSignal);
   });
   if (server) {
+    // Requests in flight finish; idle keep-alive connections must not hold the close open.
     const closing = server;
-    await new Promise((resolve) => closing.close(resolve));
-    closing.closeAllConnections();
+    const closed = new Promise((resolve) => closing.close(resolve));
+    closing.closeIdleConnections();
+    await closed;
   }
   await workers?.close();
   log.info({ event: 'process.stopped' });
   return 0;
+}
+
+/** The start-up message: what runs, where it listens, where mail goes, what it stores in. */
+function describeRunning(app: App, parts: ProcessParts, server: Server | null): string {
+  const running = Object.entries(parts)
+    .filter(([, on]) => on)
+    .map(([part]) => part);
+  const port = server ? (server.address() as { port: number }).port : null;
+  const { database } = app.settings;
+  const lines = [
+    `Bulletin is running (${running.join(', ')}).`,
+    port === null ? null : `  web:      http://localhost:${port}`,
+    `  mail:     ${app.transport?.describe()}`,
+    `  database: ${database.kind === 'sqlite' ? displayPath(database.file) : describePostgres(database.url)}`,
+    `  redis:    ${app.redis?.description}`,
+    'Press Ctrl-C to stop.',
+  ];
+  return `${lines.filter((line) => line !== null).join('\n')}\n`;
+}
+
+/** `postgresql host:5432/bulletin`, without credentials. */
+function describePostgres(url: string): string {
+  const parsed = new URL(url);
+  return `postgresql ${parsed.host}${parsed.pathname}`;
 }
