@@ -65,6 +65,18 @@ export async function insertOrFindDelivery(
   return toDelivery(existing);
 }
 
+export async function findDeliveryByDigest(
+  db: Db,
+  digestId: number,
+): Promise<Delivery | undefined> {
+  const row = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('digest_id', '=', digestId)
+    .executeTakeFirst();
+  return row && toDelivery(row);
+}
+
 export async function findDeliveryById(db: Db, id: number): Promise<Delivery | undefined> {
   const row = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toDelivery(row);

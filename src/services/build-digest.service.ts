@@ -1,13 +1,21 @@
-import { insertOrFindDelivery } from '../../db/repositories/delivery.repository.js';
+import {
+  findDeliveryByDigest,
+  insertOrFindDelivery,
+} from '../../db/repositories/delivery.repository.js';
 import {
   insertOrFindDigest,
   setDigestStoryCount,
 } from '../../db/repositories/digest.repository.js';
-import { claimPendingMatches, findDigestMatches } from '../../db/repositories/match.repository.js';
+import {
+  claimPendingMatches,
+  findDigestMatches,
+  findPendingMatches,
+} from '../../db/repositories/match.repository.js';
 import { findStoriesByIds } from '../../db/repositories/story.repository.js';
 import { findReaderById } from '../../db/repositories/subscriber.repository.js';
 import type { Cadence } from '../domain/subscription.js';
 import type { FlowContext } from './context.js';
+import { scheduleAlert } from './match-story.service.js';
 import type { BuildAlertWork, BuildDigestWork } from './work-queue.js';
 
 export type BuildOutcome =
@@ -55,7 +63,17 @@ async function buildPeriod(
   const reader = await findReaderById(ctx.db, period.subscriberId);
   if (reader?.status !== 'active') return { status: 'reader-gone' };
   const now = ctx.now();
-  const { digest } = await insertOrFindDigest(ctx.db, period, now);
+  const { digest, created } = await insertOrFindDigest(ctx.db, period, now);
+  const delivered = created ? undefined : await findDeliveryByDigest(ctx.db, digest.id);
+  if (delivered) {
+    // This period's email exists already: a match that arrived since must not be claimed
+    // into it (it would never be sent). An instant one gets the next alert.
+    const waiting =
+      period.cadence === 'instant' &&
+      (await findPendingMatches(ctx.db, reader.id, 'instant')).length > 0;
+    if (waiting) await scheduleAlert(ctx, reader.id, now);
+    return { status: 'queued', deliveryId: delivered.id, stories: delivered.storyIds.length };
+  }
   // Claim up to the build time, not the period end: a match that arrived while this job waited
   // goes out now rather than a period later.
   await claimPendingMatches(ctx.db, {

@@ -8,7 +8,7 @@ import { RuleCatalog } from '../../src/services/rule-catalog.js';
 import { runScheduleTick } from '../../src/services/schedule-tick.service.js';
 import { sendDelivery } from '../../src/services/send-delivery.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
-import { makeStory, publish } from '../support/flow-helpers.js';
+import { makeStory, publish, runDue } from '../support/flow-helpers.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-test-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
@@ -97,6 +97,46 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     const deliveries = await listDeliveries(t.app.db);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ kind: 'digest', storyIds: ['c-2'] });
+  });
+
+  it('never folds a later story into an alert already built for the same instant', async () => {
+    await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
+    const queue = new DirectWorkQueue();
+    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    const catalog = new RuleCatalog(t.app.db, t.app.log);
+    await publish(t.app, queue, [makeStory('c-4', { headline: 'Customs first' })]);
+    await queue.drain(ctx, catalog);
+    expect(smtp.received).toHaveLength(1);
+
+    // A second story matched in the same second, whose alert job carries the same id as the
+    // first (it was computed before the first alert was recorded) and runs after it.
+    const later = new DirectWorkQueue();
+    const laterCtx = { ...ctx, queue: later };
+    await publish(t.app, later, [makeStory('c-5', { headline: 'Customs second' })]);
+    const story = await t.app.db
+      .selectFrom('stories')
+      .select(['id', 'revision'])
+      .where('external_id', '=', 'c-5')
+      .executeTakeFirstOrThrow();
+    await matchStory({ ...laterCtx, queue: new DirectWorkQueue() }, catalog, {
+      storyId: story.id,
+      revision: story.revision,
+    });
+    const [first] = await listDeliveries(t.app.db);
+    const sameInstant = await t.app.db
+      .selectFrom('digests')
+      .select('period_key')
+      .where('id', '=', first!.digestId!)
+      .executeTakeFirstOrThrow();
+    const outcome = await buildAlert(laterCtx, { subscriberId: 1, dueAt: sameInstant.period_key });
+    expect(outcome).toMatchObject({ status: 'queued', deliveryId: first!.id });
+
+    // The story is still waiting, and the next alert (after the window) carries it.
+    t.setNow(new Date('2026-11-27T10:02:01Z'));
+    await runDue(t.app);
+    expect(smtp.received).toHaveLength(2);
+    const deliveries = await listDeliveries(t.app.db);
+    expect(deliveries.map((d) => d.storyIds)).toEqual([['c-5'], ['c-4']]);
   });
 
   it('leaves a delivery found mid-send alone instead of sending it again', async () => {

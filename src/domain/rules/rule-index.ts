@@ -13,8 +13,8 @@ import {
   SUMMARY_BIT,
 } from './story-lookup.js';
 import type { PrefixData } from './term-dictionary.js';
-import type { TokenizedStory } from './tokenized-story.js';
 import { TokenTermCache } from './token-terms.js';
+import type { TokenizedStory } from './tokenized-story.js';
 import { MatchContext, runRule } from './verify-rule.js';
 
 /** Options of a `RuleIndex`. */
@@ -40,6 +40,8 @@ export class RuleIndex {
   /** Rules without an anchor: checked against every story. */
   private readonly unanchored = new Set<number>();
   private readonly tokenTerms: TokenTermCache;
+  /** Scratch space for sorting the matched slots of a story. */
+  private sortKeys = new Float64Array(256);
   private readonly touchedPrefixes: PrefixData[] = [];
   /** The last story's lookup tables, reused when the same story is matched again. */
   private lastLookup: StoryLookup | undefined;
@@ -110,14 +112,35 @@ export class RuleIndex {
     if (this.lastLookup?.story !== story) this.lastLookup = buildStoryLookup(story);
     context.begin(this.lastLookup, rules.capacity);
     const candidates = this.collectCandidates(story);
-    const matched: number[] = [];
     const heap = rules.heap;
-    for (const slot of candidates) {
-      if (runRule(heap, rules.start(slot), context)) matched.push(slot);
+    let keys = this.sortKeys;
+    if (keys.length < candidates.length) {
+      keys = new Float64Array(Math.max(candidates.length, keys.length * 2));
+      this.sortKeys = keys;
     }
+    // Orders and slots are integers: pack both into one exact double so a plain typed
+    // sort puts the matches in add order, with no comparator calls.
+    let factor = 1;
+    while (factor < rules.capacity) factor *= 2;
+    const packable = rules.orderBound * factor <= Number.MAX_SAFE_INTEGER;
     const order = rules.order;
-    matched.sort((a, b) => order[a]! - order[b]!);
-    return { ids: matched.map((slot) => rules.ids[slot]!), candidates: candidates.length };
+    let count = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      const slot = candidates[i]!;
+      if (runRule(heap, rules.start(slot), context)) {
+        keys[count++] = packable ? order[slot]! * factor + slot : slot;
+      }
+    }
+    const ids: string[] = new Array(count);
+    if (packable) {
+      const sorted = keys.subarray(0, count).sort();
+      for (let i = 0; i < count; i++) ids[i] = rules.ids[sorted[i]! % factor]!;
+    } else {
+      const matched = Array.from(keys.subarray(0, count));
+      matched.sort((a, b) => order[a]! - order[b]!);
+      for (let i = 0; i < count; i++) ids[i] = rules.ids[matched[i]!]!;
+    }
+    return { ids, candidates: candidates.length };
   }
 
   private anchorsOf(slot: number): RuleAnchors | null {

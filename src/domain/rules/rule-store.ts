@@ -22,6 +22,11 @@ export class RuleStore {
     return this.slotCount;
   }
 
+  /** Above every order given so far. */
+  get orderBound(): number {
+    return this.nextOrder;
+  }
+
   start(slot: number): number {
     return this.starts[slot]!;
   }
