@@ -42,6 +42,7 @@ export class RuleIndex {
   private readonly tokenTerms: TokenTermCache;
   /** Scratch space for sorting the matched slots of a story. */
   private sortKeys = new Float64Array(256);
+  private readonly gatherer = new Gatherer();
   private readonly touchedPrefixes: PrefixData[] = [];
   /** The last story's lookup tables, reused when the same story is matched again. */
   private lastLookup: StoryLookup | undefined;
@@ -152,7 +153,8 @@ export class RuleIndex {
     const context = this.context;
     const lookup = context.lookup!;
     const { postings } = this;
-    const gather = new Gatherer(context.slotState, context.epoch);
+    const gather = this.gatherer;
+    gather.begin(context.slotState, context.epoch);
     const { distinct, stems, masks } = lookup;
     const cache = this.tokenTerms;
     cache.refresh();
@@ -163,15 +165,16 @@ export class RuleIndex {
     for (let i = 0; i < distinct.length; i++) {
       const token = distinct[i]!;
       const mask = masks[i]!;
-      const { word, stemWord, prefixes } = cache.lookup(token, stems[i]!);
-      if (word !== undefined) {
-        context.noteToken(word.id, i);
-        gather.addScoped(word.postings, TOKEN_OFFSET, mask);
+      const terms = cache.lookup(token, stems[i]!);
+      if (terms.wordId >= 0) {
+        context.noteToken(terms.wordId, i);
+        gather.addScoped(terms.wordPostings, TOKEN_OFFSET, mask);
       }
-      if (stemWord !== undefined) {
-        context.noteStem(stemWord.id, mask);
-        gather.addScoped(stemWord.postings, 0, mask);
+      if (terms.stemId >= 0) {
+        context.noteStem(terms.stemId, mask);
+        gather.addScoped(terms.stemPostings, 0, mask);
       }
+      const prefixes = terms.prefixes;
       for (let k = 0; k < prefixes.length; k++) {
         const data = prefixes[k]!;
         if (context.notePrefix(data.id, mask)) touched.push(data);
@@ -218,11 +221,15 @@ function postingEntry(slot: number, anchors: RuleAnchors, pass: number): number 
  */
 class Gatherer {
   readonly candidates: number[] = [];
+  private state: Int32Array = new Int32Array(0);
+  private epoch = 0;
 
-  constructor(
-    private readonly state: Int32Array,
-    private readonly epoch: number,
-  ) {}
+  /** Starts a story: state words of other epochs count as empty. */
+  begin(state: Int32Array, epoch: number): void {
+    this.state = state;
+    this.epoch = epoch;
+    this.candidates.length = 0;
+  }
 
   addAll(list: readonly number[] | undefined): void {
     if (list === undefined) return;

@@ -1,18 +1,25 @@
 import type { PrefixEntry } from './prefix-table.js';
+import type { ScopedPostings } from './rule-postings.js';
 import type { PrefixData, TermDictionary, WordEntry } from './term-dictionary.js';
 
-/** What the dictionary holds for one story token: its word, its stem's word, its prefixes. */
+/**
+ * What the dictionary holds for one story token: its word, its stem's word (the same when
+ * the token is its own stem), its prefixes. Word ids are -1 when absent; ids and postings
+ * are copied out of the entries so a story reads one object per token.
+ */
 export interface TokenTerms {
-  readonly word: WordEntry | undefined;
-  /** The entry of the token's stem (the same as `word` when the token is its own stem). */
-  readonly stemWord: WordEntry | undefined;
+  readonly wordId: number;
+  readonly wordPostings: ScopedPostings;
+  readonly stemId: number;
+  readonly stemPostings: ScopedPostings;
   readonly prefixes: readonly PrefixData[];
 }
 
-/** Tokens remembered at most; past it the cache starts over (story vocabularies repeat). */
+/** Past this many tokens the cache starts over (story vocabularies repeat, so it refills). */
 const CACHE_LIMIT = 1 << 16;
 
 const NO_PREFIXES: readonly PrefixData[] = [];
+const NO_POSTINGS: ScopedPostings = [];
 
 /**
  * Remembers, per token, its dictionary entries and the prefixes it starts with, so a token
@@ -49,8 +56,18 @@ export class TokenTermCache {
       prefixes.collectPrefixesOf(token, entries);
       if (entries.length > 0) found = entries.map((entry) => entry.value);
     }
-    const terms: TokenTerms = { word, stemWord, prefixes: found };
+    const terms: TokenTerms = {
+      wordId: idOf(word),
+      wordPostings: word?.postings ?? NO_POSTINGS,
+      stemId: idOf(stemWord),
+      stemPostings: stemWord?.postings ?? NO_POSTINGS,
+      prefixes: found,
+    };
     this.cache.set(token, terms);
     return terms;
   }
+}
+
+function idOf(entry: WordEntry | undefined): number {
+  return entry === undefined ? -1 : entry.id;
 }

@@ -90,6 +90,58 @@ describe('RuleIndex agrees with the reference evaluator', () => {
     }
   });
 
+  it('while rules change between stories that share their tokens', () => {
+    const index = new RuleIndex();
+    const live = new Map<string, ParsedRule>();
+    const half = rules.slice(0, 1500);
+    for (const { id, rule } of half) {
+      index.add(id, rule);
+      live.set(id, rule);
+    }
+    const churn = createRandom(31);
+    let next = half.length;
+    for (const story of stories.slice(0, 150)) {
+      const liveRules = [...live].map(([id, rule]) => ({ id, rule }));
+      expect(new Set(index.match(story))).toEqual(new Set(expectedIds(liveRules, story)));
+      // New words and prefixes come and go, so what a token found in earlier stories changes.
+      for (let k = 0; k < 10; k++) {
+        const { id } = liveRules[Math.floor(churn() * liveRules.length)]!;
+        index.remove(id);
+        live.delete(id);
+        const added = rules[next++ % rules.length]!;
+        index.add(added.id, added.rule);
+        live.set(added.id, added.rule);
+      }
+    }
+  });
+
+  it('finds words and prefixes added after earlier stories held them', () => {
+    const index = new RuleIndex();
+    const first = tokenizeStory({
+      headline: 'oil gasoline',
+      summary: '',
+      body: '',
+      tags: [],
+      section: null,
+    });
+    const second = tokenizeStory({
+      headline: 'oil gasoline',
+      summary: '',
+      body: '',
+      tags: [],
+      section: null,
+    });
+    index.add('oil', parse('oil'));
+    expect(index.match(first)).toEqual(['oil']);
+    index.add('gas', parse('gas*'));
+    index.add('gasoline', parse('gasoline'));
+    expect(index.match(second)).toEqual(['oil', 'gas', 'gasoline']);
+    index.remove('gasoline');
+    index.remove('gas');
+    index.add('gas again', parse('headline:gaso*'));
+    expect(index.match(first)).toEqual(['oil', 'gas again']);
+  });
+
   it('returns ids in the order the rules were added', () => {
     const index = new RuleIndex();
     const story = tokenizeStory({
