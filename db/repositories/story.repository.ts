@@ -1,21 +1,19 @@
 import type { Selectable } from 'kysely';
-import type { StoryAccess, StoryInput } from '../../src/domain/story.js';
+import type { StoryInput } from '../../src/domain/story.js';
 import type { Db } from '../connection.js';
 import { fromJson, toDate, toIso } from '../mappers.js';
 import type { StoriesTable } from '../schema.js';
 
 /** A story as stored: the publisher's fields plus our bookkeeping. */
-export interface StoredStory {
+export interface StoredStory
+  extends Pick<
+    StoryInput,
+    'url' | 'headline' | 'summary' | 'body' | 'section' | 'tags' | 'access'
+  > {
   id: number;
+  /** The publisher's id. */
   externalId: string;
-  url: string;
-  headline: string;
-  summary: string;
-  body: string;
-  section: string | null;
-  tags: string[];
   publishedAt: Date;
-  access: StoryAccess;
   revision: number;
   matchedRevision: number;
   createdAt: Date;
