@@ -1,30 +1,26 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReaderByEmail } from '../../db/repositories/subscriber.repository.js';
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
-import { createHttpServer } from '../../src/http/server.js';
-import { DirectWorkQueue } from '../../src/services/direct-work-queue.js';
 import { saveReader, subscribe } from '../../src/services/readers.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { launchBrowser } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { startTestHttpServer } from '../support/test-http.js';
 
 /** A reader changes how often they hear from us, in a real browser. */
 describe('the preferences page in a browser', () => {
   let t: TestApp;
-  let server: Server;
+  let server: { base: string; close: () => Promise<void> };
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     t = await createTestApp('sqlite');
     t.setNow(new Date('2026-11-28T10:00:00Z'));
-    server = createHttpServer({ ...t.app, queue: new DirectWorkQueue(), queues: null });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestHttpServer(t.app);
+    base = server.base;
     browser = await launchBrowser();
     await addTopic(t.app, { slug: 'customs', name: 'Customs', query: 'customs' });
     await addTopic(t.app, { slug: 'sanctions', name: 'Sanctions', query: 'sanctions' });
@@ -46,7 +42,7 @@ describe('the preferences page in a browser', () => {
   });
   afterAll(async () => {
     await browser.close();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await t.close();
   });
 

@@ -1,21 +1,18 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReaderByEmail } from '../../db/repositories/subscriber.repository.js';
 import { findSuppression } from '../../db/repositories/suppression.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
-import { createHttpServer } from '../../src/http/server.js';
-import { DirectWorkQueue } from '../../src/services/direct-work-queue.js';
 import { saveReader, subscribe } from '../../src/services/readers.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
+import { startTestHttpServer } from '../support/test-http.js';
 
 const API_TOKEN = 'test-api-token-0123456789';
 
 describe.each(DIALECTS)('HTTP routes (%s)', (dialect) => {
   let t: TestApp;
-  let server: Server;
+  let server: { base: string; close: () => Promise<void> };
   let base: string;
   const inAYear = new Date(Date.now() + 365 * 86_400_000);
 
@@ -23,9 +20,8 @@ describe.each(DIALECTS)('HTTP routes (%s)', (dialect) => {
     t = await createTestApp(dialect, {
       env: { API_TOKEN, TRIAL_URL: 'https://publisher.example/trial' },
     });
-    server = createHttpServer({ ...t.app, queue: new DirectWorkQueue(), queues: null });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestHttpServer(t.app);
+    base = server.base;
     await addTopic(t.app, { slug: 'customs', name: 'Customs', query: 'customs' });
     await saveReader(t.app, {
       email: 'kim@corp.example',
@@ -38,7 +34,7 @@ describe.each(DIALECTS)('HTTP routes (%s)', (dialect) => {
     await subscribe(t.app, { email: 'kim@corp.example', topic: 'customs', cadence: 'daily' });
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await t.close();
   });
 
