@@ -14,7 +14,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMessageId } from '../src/adapters/mail/build-message.js';
-import { createMailTransport, type OutgoingEmail } from '../src/adapters/mail/mail-transport.js';
+import { createMailTransport } from '../src/adapters/mail/create-mail-transport.js';
+import type { OutgoingEmail } from '../src/adapters/mail/mail-transport.js';
 import { outboxFileName } from '../src/adapters/mail/outbox.transport.js';
 import type {
   DigestContent,

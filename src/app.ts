@@ -57,7 +57,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     }
     let transport: MailTransport | null = null;
     if (options.mail) {
-      const { createMailTransport } = await import('./adapters/mail/mail-transport.js');
+      const { createMailTransport } = await import('./adapters/mail/create-mail-transport.js');
       transport = createMailTransport({
         smtpUrl: settings.smtpUrl,
         outboxDir: path.join(settings.varDir, 'outbox'),

@@ -10,21 +10,8 @@ import {
 } from './leaf-kinds.js';
 import type { LeafSpec, LeafTable } from './leaf-table.js';
 import type { RuleNode, TextLeaf, TextScope } from './rule-ast.js';
+import { nodeLength, OP_AND, OP_LEAF, OP_NOT, OP_OR, type RuleCode } from './rule-code.js';
 import { ANY_TEXT_MASK, BODY_BIT, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
-
-/**
- * A compiled rule is a flat program of small integers, in negation normal form (NOT only
- * on leaves), prefix order. Each word is `argument * 4 + op`:
- * - LEAF: the argument is a leaf id (`LeafTable`);
- * - AND / OR: the argument is the node's length in words, children follow;
- * - NOT: the argument is 2, one LEAF follows.
- */
-export type RuleCode = number[];
-
-export const OP_LEAF = 0;
-export const OP_AND = 1;
-export const OP_OR = 2;
-export const OP_NOT = 3;
 
 const SCOPE_MASKS: Record<TextScope, number> = {
   any: ANY_TEXT_MASK,
@@ -128,10 +115,4 @@ function textSpecOf(leaf: TextLeaf): LeafSpec {
   if (leaf.kind === 'word') return { kind: WORD, mask, term: leaf.stem, tokens: leaf.tokens };
   if (leaf.kind === 'prefix') return { kind: PREFIX, mask, term: leaf.stem, tokens: leaf.tokens };
   return { kind: PHRASE, mask, term: leaf.tokens.join(' '), tokens: leaf.tokens };
-}
-
-/** The number of words of the node starting at `pc`. */
-export function nodeLength(code: ArrayLike<number>, pc: number): number {
-  const word = code[pc]!;
-  return (word & 3) === OP_LEAF ? 1 : word >> 2;
 }

@@ -1,4 +1,3 @@
-import { nodeLength, OP_AND, OP_LEAF, OP_OR } from './compile-rule.js';
 import {
   NEAR,
   PHRASE,
@@ -9,7 +8,7 @@ import {
   TAG_PREFIX,
   WORD,
 } from './leaf-kinds.js';
-import type { LeafTable } from './leaf-table.js';
+import { nodeLength, OP_AND, OP_LEAF, OP_OR } from './rule-code.js';
 import { BODY_BIT, HEADLINE_BIT, SUMMARY_BIT } from './story-lookup.js';
 
 export const ANCHOR_STEM = 0;
@@ -70,6 +69,11 @@ export function scopeOfMask(mask: number): number {
  * Two anchor sets for a rule; every story the rule matches contains a key of each.
  * `second` is null when it would be the same as `first` (single pass).
  */
+/** Where a compiled rule's leaf ids find their anchors (the leaf table). */
+export interface LeafAnchorSource {
+  leafById(id: number): { readonly anchors: AnchorChoice };
+}
+
 export interface RuleAnchors {
   readonly first: readonly Anchor[];
   readonly second: readonly Anchor[] | null;
@@ -91,7 +95,7 @@ interface TwoPasses {
 export function chooseAnchors(
   code: ArrayLike<number>,
   start: number,
-  leaves: LeafTable,
+  leaves: LeafAnchorSource,
 ): RuleAnchors | null {
   const passes = chooseAt(code, start, leaves);
   if (passes === null) return null;
@@ -101,7 +105,7 @@ export function chooseAnchors(
   };
 }
 
-function chooseAt(code: ArrayLike<number>, pc: number, leaves: LeafTable): TwoPasses | null {
+function chooseAt(code: ArrayLike<number>, pc: number, leaves: LeafAnchorSource): TwoPasses | null {
   const word = code[pc]!;
   const op = word & 3;
   if (op === OP_LEAF) {

@@ -3,7 +3,7 @@ import { LeafTable } from './leaf-table.js';
 import type { PrefixEntry, PrefixTable } from './prefix-table.js';
 import { chooseAnchors, type RuleAnchors, type TermCost } from './rule-anchors.js';
 import type { ParsedRule } from './rule-ast.js';
-import { RulePostings, type ScopedPostings, TOKEN_OFFSET } from './rule-postings.js';
+import { RulePostings, TOKEN_OFFSET } from './rule-postings.js';
 import { RuleStore } from './rule-store.js';
 import {
   BODY_BIT,
@@ -12,7 +12,7 @@ import {
   type StoryLookup,
   SUMMARY_BIT,
 } from './story-lookup.js';
-import type { PrefixData } from './term-dictionary.js';
+import type { PrefixData, ScopedPostings } from './term-dictionary.js';
 import { TokenTermCache } from './token-terms.js';
 import type { TokenizedStory } from './tokenized-story.js';
 import { MatchContext, runRule } from './verify-rule.js';

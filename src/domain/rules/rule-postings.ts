@@ -8,14 +8,7 @@ import {
   ANCHOR_TOKEN,
   type Anchor,
 } from './rule-anchors.js';
-import type { TermDictionary } from './term-dictionary.js';
-
-/**
- * Rule slots anchored on one text key, per scope (0 any field, 1 headline, 2 summary,
- * 3 body). For a word key, slots 0-3 hold rules anchored on it as a stem and 4-7 as an
- * exact token (phrases), so one lookup per story token serves both.
- */
-export type ScopedPostings = (number[] | undefined)[];
+import type { ScopedPostings, TermDictionary } from './term-dictionary.js';
 
 /** Where an exact-token anchor's lists start in a word key's `ScopedPostings`. */
 export const TOKEN_OFFSET = 4;

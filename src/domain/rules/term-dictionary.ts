@@ -1,5 +1,11 @@
 import { type PrefixEntry, PrefixTable } from './prefix-table.js';
-import type { ScopedPostings } from './rule-postings.js';
+
+/**
+ * Rule slots anchored on one text key, per scope (0 any field, 1 headline, 2 summary,
+ * 3 body). For a word key, slots 0-3 hold rules anchored on it as a stem and 4-7 as an
+ * exact token (phrases), so one lookup per story token serves both.
+ */
+export type ScopedPostings = (number[] | undefined)[];
 
 /**
  * A word the rules use, as a stem (words) or an exact token (phrases). Its id indexes the

@@ -1,6 +1,5 @@
 import type { PrefixEntry } from './prefix-table.js';
-import type { ScopedPostings } from './rule-postings.js';
-import type { PrefixData, TermDictionary, WordEntry } from './term-dictionary.js';
+import type { PrefixData, ScopedPostings, TermDictionary, WordEntry } from './term-dictionary.js';
 
 /**
  * What the dictionary holds for one story token: its word, its stem's word (the same when

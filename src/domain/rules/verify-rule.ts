@@ -1,4 +1,3 @@
-import { nodeLength, OP_AND, OP_LEAF, OP_NOT } from './compile-rule.js';
 import {
   NEAR,
   PHRASE,
@@ -10,6 +9,7 @@ import {
   WORD,
 } from './leaf-kinds.js';
 import type { Leaf, LeafTable } from './leaf-table.js';
+import { nodeLength, OP_AND, OP_LEAF, OP_NOT } from './rule-code.js';
 import { appendPositions, fieldBit, type StoryLookup } from './story-lookup.js';
 
 /**

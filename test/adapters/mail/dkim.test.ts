@@ -2,10 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMailTransport,
-  type MailSettings,
-} from '../../../src/adapters/mail/mail-transport.js';
+import { createMailTransport } from '../../../src/adapters/mail/create-mail-transport.js';
+import type { MailSettings } from '../../../src/adapters/mail/mail-transport.js';
 import { startSmtpServer } from '../../support/smtp-test-server.js';
 import { createDkimKey, FROM, makeTempDir, sampleEmail } from './mail-fixtures.js';
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createMailTransport,
-  type MailSettings,
-} from '../../../src/adapters/mail/mail-transport.js';
+import { createMailTransport } from '../../../src/adapters/mail/create-mail-transport.js';
+import type { MailSettings } from '../../../src/adapters/mail/mail-transport.js';
 import { FROM } from './mail-fixtures.js';
 
 const base: MailSettings = { smtpUrl: null, outboxDir: 'var/outbox', from: FROM, dkim: null };

@@ -1,10 +1,8 @@
 import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createMailTransport,
-  type MailTransport,
-} from '../../../src/adapters/mail/mail-transport.js';
+import { createMailTransport } from '../../../src/adapters/mail/create-mail-transport.js';
+import type { MailTransport } from '../../../src/adapters/mail/mail-transport.js';
 import { outboxFileName } from '../../../src/adapters/mail/outbox.transport.js';
 import { SendFailure } from '../../../src/adapters/mail/smtp-failure.js';
 import {

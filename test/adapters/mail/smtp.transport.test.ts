@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createMailTransport,
-  type MailTransport,
-} from '../../../src/adapters/mail/mail-transport.js';
+import { createMailTransport } from '../../../src/adapters/mail/create-mail-transport.js';
+import type { MailTransport } from '../../../src/adapters/mail/mail-transport.js';
 import { SendFailure } from '../../../src/adapters/mail/smtp-failure.js';
 import { smtpReply, startSmtpServer, type TestSmtpServer } from '../../support/smtp-test-server.js';
 import { FROM, headerValues, parseMail, readHeaderLines, sampleEmail } from './mail-fixtures.js';
