@@ -7,16 +7,9 @@
  * `--direct-readers` caps the direct pass (its rate does not depend on the count).
  */
 import { parseArgs } from 'node:util';
-import type {
-  DigestContent,
-  EmailReader,
-  EmailStory,
-  LinkSettings,
-} from '../src/domain/email-content.js';
-import {
-  createEmailRenderer,
-  renderDigestEmailDirect,
-} from '../src/services/email-render.service.js';
+import type { DigestContent, EmailStory } from '../src/domain/digest-content.js';
+import type { EmailReader, LinkSettings } from '../src/email/index.js';
+import { createEmailRenderer, renderDigestEmailDirect } from '../src/email/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,4 +1,5 @@
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import type { QueueInspector } from '../src/services/operations.service.js';
 import type { WorkQueue } from '../src/services/work-queue.js';
 import { bullPrefix, JOB, jobId, QUEUE, type QueueName } from './queue-names.js';
 
@@ -19,6 +20,7 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export interface BullQueues {
   queues: Record<QueueName, Queue>;
   workQueue: WorkQueue;
+  inspector: QueueInspector;
   close(): Promise<void>;
 }
 
@@ -62,9 +64,21 @@ export function openBullQueues(
       });
     },
   };
+  const inspector: QueueInspector = {
+    async countJobs() {
+      const counts = [];
+      for (const [name, queue] of Object.entries(queues)) {
+        const byState = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+        for (const [state, count] of Object.entries(byState))
+          counts.push({ queue: name, state, count });
+      }
+      return counts;
+    },
+  };
   return {
     queues,
     workQueue,
+    inspector,
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));
     },

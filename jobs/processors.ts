@@ -1,10 +1,10 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { buildAlert, buildDigest } from '../src/services/build-digest.service.js';
-import type { FlowContext } from '../src/services/context.js';
+import type { FlowContext, SendContext } from '../src/services/context.js';
 import { matchStory } from '../src/services/match-story.service.js';
 import type { RuleCatalog } from '../src/services/rule-catalog.js';
 import { runScheduleTick } from '../src/services/schedule-tick.service.js';
-import { type SendContext, sendDelivery } from '../src/services/send-delivery.service.js';
+import { sendDelivery } from '../src/services/send-delivery.service.js';
 import type {
   BuildAlertWork,
   BuildDigestWork,

@@ -1,8 +1,7 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
 import type { Logger } from '../src/adapters/logger.js';
-import type { FlowContext } from '../src/services/context.js';
+import type { FlowContext, SendContext } from '../src/services/context.js';
 import type { RuleCatalog } from '../src/services/rule-catalog.js';
-import type { SendContext } from '../src/services/send-delivery.service.js';
 import {
   createDigestProcessor,
   createIngestProcessor,

@@ -17,13 +17,9 @@ import { createMessageId } from '../src/adapters/mail/build-message.js';
 import { createMailTransport } from '../src/adapters/mail/create-mail-transport.js';
 import type { OutgoingEmail } from '../src/adapters/mail/mail-transport.js';
 import { outboxFileName } from '../src/adapters/mail/outbox.transport.js';
-import type {
-  DigestContent,
-  EmailStory,
-  LinkSettings,
-  RenderedEmail,
-} from '../src/domain/email-content.js';
-import { renderCampaignEmail, renderDigestEmail } from '../src/services/email-render.service.js';
+import type { DigestContent, EmailStory } from '../src/domain/digest-content.js';
+import type { LinkSettings, RenderedEmail } from '../src/email/index.js';
+import { createEmailRenderer } from '../src/email/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK_DIR = join(ROOT, 'var', 'check-emails');
@@ -113,6 +109,7 @@ interface Sample {
 
 /** Renders the four kinds of message and addresses them as the send job would. */
 async function renderSamples(): Promise<Sample[]> {
+  const renderer = createEmailRenderer();
   const subscriber = {
     email: 'dana.analyst@exporter.example',
     name: 'Dana Analyst',
@@ -123,15 +120,15 @@ async function renderSamples(): Promise<Sample[]> {
   const digest = { content: digestContent(), digestId: 101, links: LINKS, now: NOW };
   return [
     sample('digest-subscriber', false, 'export-controls-daily', '101:digest:daily:bulletin', {
-      ...(await renderDigestEmail({ ...digest, reader: subscriber })),
+      ...(await renderer.renderDigestEmail({ ...digest, reader: subscriber })),
       to: subscriber,
     }),
     sample('digest-free-reader', false, 'export-controls-daily', '102:digest:daily:bulletin', {
-      ...(await renderDigestEmail({ ...digest, digestId: 102, reader: freeReader })),
+      ...(await renderer.renderDigestEmail({ ...digest, digestId: 102, reader: freeReader })),
       to: freeReader,
     }),
     sample('alert', false, 'export-controls-instant', '103:alert:instant:bulletin', {
-      ...(await renderDigestEmail({
+      ...(await renderer.renderDigestEmail({
         content: alertContent(),
         digestId: 103,
         links: LINKS,
@@ -141,7 +138,7 @@ async function renderSamples(): Promise<Sample[]> {
       to: subscriber,
     }),
     sample('trial-invitation', true, 'trial-invitations', '7:campaign:trial:bulletin', {
-      ...(await renderCampaignEmail({
+      ...(await renderer.renderCampaignEmail({
         reader: prospect,
         stories: STORIES,
         campaignId: 7,

@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listDeliveries } from '../db/repositories/delivery.repository.js';
 import { upsertSiteLicense } from '../db/repositories/site-license.repository.js';
-import { openApp } from '../src/app.js';
+import { DirectWorkQueue } from '../jobs/direct-work-queue.js';
+import { openApp, sendContextOf } from '../src/app.js';
 import { displayPath } from '../src/config/display-path.js';
 import { loadSettings } from '../src/config/settings.js';
 import { parseStoriesText } from '../src/domain/story.js';
-import { DirectWorkQueue } from '../src/services/direct-work-queue.js';
 import { publishStories } from '../src/services/publish-story.service.js';
 import { saveReader, subscribe } from '../src/services/readers.service.js';
 import { RuleCatalog } from '../src/services/rule-catalog.js';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
     const storiesFile = path.join(import.meta.dirname, 'demo-data', 'stories.json');
     const queue = new DirectWorkQueue();
-    const ctx = { ...app, queue, transport: app.transport! };
+    const ctx = { ...sendContextOf(app), queue };
     const catalog = new RuleCatalog(app.db, app.log);
     const report = await publishStories(
       ctx,

@@ -9,23 +9,33 @@ import { claimQueuePrefix } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
 import type { Settings } from './config/settings.js';
-import type { ServiceContext } from './services/context.js';
+import type { EmailRenderer } from './email/index.js';
+import type {
+  FlowContext,
+  RenderContext,
+  SendContext,
+  ServiceContext,
+} from './services/context.js';
 
 /**
  * The composition root: opens what a command needs (database always; Redis and queues, the
- * mail transport when asked) and closes it again in the right order.
+ * mail transport and the email renderer when asked) and closes it again in the right order.
  */
 export interface App extends ServiceContext {
   secretKey: Buffer;
   redis: RedisHandle | null;
   bull: BullQueues | null;
   transport: MailTransport | null;
+  renderer: EmailRenderer | null;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   redis?: boolean;
+  /** The mail transport, and the renderer that sending needs. */
   mail?: boolean;
+  /** The renderer alone (previews). */
+  render?: boolean;
   migrate?: boolean;
   now?: () => Date;
   log?: Logger;
@@ -68,6 +78,12 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       const mail = transport;
       closers.unshift(() => mail.close());
     }
+    let renderer: EmailRenderer | null = null;
+    if (options.mail || options.render) {
+      // React and the templates take most of a second to load: only commands that render pay.
+      const { createEmailRenderer } = await import('./email/index.js');
+      renderer = createEmailRenderer();
+    }
     return {
       db,
       settings,
@@ -77,6 +93,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       redis,
       bull,
       transport,
+      renderer,
       async close() {
         for (const close of closers)
           await close().catch((error) =>
@@ -88,4 +105,23 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     for (const close of closers) await close().catch(() => {});
     throw error;
   }
+}
+
+/** The app as a flow context whose hand-ons go to the BullMQ queues. */
+export function flowContextOf(app: App): FlowContext {
+  if (!app.bull) throw new Error('the app was opened without the queues (redis: true)');
+  return { ...app, queue: app.bull.workQueue };
+}
+
+/** The app as a context that renders readers' emails. */
+export function renderContextOf(app: App): RenderContext {
+  if (!app.renderer) throw new Error('the app was opened without the renderer (render: true)');
+  return { ...app, renderer: app.renderer };
+}
+
+/** The app as a context that renders and sends. */
+export function sendContextOf(app: App): SendContext {
+  if (!app.transport || !app.renderer)
+    throw new Error('the app was opened without the mail transport (mail: true)');
+  return { ...app, transport: app.transport, renderer: app.renderer };
 }

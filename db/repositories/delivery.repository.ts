@@ -176,3 +176,15 @@ export async function failAbandonedSends(db: Db, olderThan: Date, now: Date): Pr
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** How many deliveries are in each status, for metrics. */
+export async function countDeliveriesByStatus(
+  db: Db,
+): Promise<{ status: DeliveryStatus; count: number }[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
+}

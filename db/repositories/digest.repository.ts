@@ -1,19 +1,9 @@
 import type { Selectable } from 'kysely';
+import type { Digest } from '../../src/domain/digest.js';
 import type { Cadence } from '../../src/domain/subscription.js';
 import type { Db } from '../connection.js';
 import { toDate, toIso } from '../mappers.js';
 import type { DigestsTable } from '../schema.js';
-
-export interface Digest {
-  id: number;
-  subscriberId: number;
-  cadence: Cadence;
-  periodKey: string;
-  periodStart: Date;
-  periodEnd: Date;
-  storyCount: number;
-  createdAt: Date;
-}
 
 function toDigest(row: Selectable<DigestsTable>): Digest {
   return {

@@ -1,3 +1,4 @@
+import type { PendingMatch } from '../../src/domain/match.js';
 import type { Cadence } from '../../src/domain/subscription.js';
 import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
@@ -58,13 +59,6 @@ export async function claimPendingMatches(
     .where('created_at', '<=', toIso(claim.until))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
-}
-
-export interface PendingMatch {
-  storyId: number;
-  cadence: Cadence;
-  subscriptionIds: number[];
-  createdAt: Date;
 }
 
 /** Matches not yet in any digest, for previews. */

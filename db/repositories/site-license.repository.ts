@@ -1,11 +1,6 @@
+import type { SiteLicense } from '../../src/domain/access.js';
 import type { Db } from '../connection.js';
 import { toDate, toDateOrNull, toIso } from '../mappers.js';
-
-export interface SiteLicense {
-  domain: string;
-  until: Date | null;
-  createdAt: Date;
-}
 
 /** Adds a site license or changes its end date. */
 export async function upsertSiteLicense(

@@ -1,24 +1,9 @@
 import type { Selectable } from 'kysely';
+import type { StoredStory } from '../../src/domain/stored-story.js';
 import type { StoryInput } from '../../src/domain/story.js';
 import type { Db } from '../connection.js';
 import { fromJson, toDate, toIso } from '../mappers.js';
 import type { StoriesTable } from '../schema.js';
-
-/** A story as stored: the publisher's fields plus our bookkeeping. */
-export interface StoredStory
-  extends Pick<
-    StoryInput,
-    'url' | 'headline' | 'summary' | 'body' | 'section' | 'tags' | 'access'
-  > {
-  id: number;
-  /** The publisher's id. */
-  externalId: string;
-  publishedAt: Date;
-  revision: number;
-  matchedRevision: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 export function toStoredStory(row: Selectable<StoriesTable>): StoredStory {
   return {

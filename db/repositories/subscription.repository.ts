@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { SubscriptionLabel } from '../../src/domain/digest-content.js';
 import type { Cadence, Subscription } from '../../src/domain/subscription.js';
 import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
@@ -117,6 +118,23 @@ export async function findLiveSubscriptionsForRules(
 }
 
 const ID_CHUNK = 10_000;
+
+/** Which topic (if any) each of these subscriptions follows, for a digest's group titles. */
+export async function findSubscriptionLabels(
+  db: Db,
+  ids: readonly number[],
+): Promise<SubscriptionLabel[]> {
+  const labels: SubscriptionLabel[] = [];
+  for (const part of chunk(ids, ID_CHUNK)) {
+    const rows = await db
+      .selectFrom('subscriptions')
+      .select(['id', 'topic_id'])
+      .where('id', 'in', part)
+      .execute();
+    for (const row of rows) labels.push({ id: row.id, topicId: row.topic_id });
+  }
+  return labels;
+}
 
 /** Daily and weekly subscriptions whose digest is due at `now`. */
 export async function findDueSubscriptions(

@@ -1,14 +1,6 @@
+import type { Suppression, SuppressionReason } from '../../src/domain/suppression.js';
 import type { Db } from '../connection.js';
 import { toDate, toIso } from '../mappers.js';
-import type { SuppressionsTable } from '../schema.js';
-
-export type SuppressionReason = SuppressionsTable['reason'];
-
-export interface Suppression {
-  email: string;
-  reason: SuppressionReason;
-  createdAt: Date;
-}
 
 /** Adds a suppression; an address already suppressed keeps its first reason. */
 export async function addSuppression(

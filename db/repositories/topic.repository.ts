@@ -1,16 +1,8 @@
 import type { Selectable } from 'kysely';
+import type { Topic } from '../../src/domain/topic.js';
 import type { Db } from '../connection.js';
 import { toDate, toIso } from '../mappers.js';
 import type { TopicsTable } from '../schema.js';
-
-export interface Topic {
-  id: number;
-  slug: string;
-  name: string;
-  query: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 function toTopic(row: Selectable<TopicsTable>): Topic {
   return {

@@ -2,7 +2,7 @@ import type { Db } from '../connection.js';
 import { toIso } from '../mappers.js';
 
 /** Records a click on a trial link: who, which story, from which digest or campaign. */
-export async function recordTrialClick(
+export async function insertTrialClick(
   db: Db,
   click: { email: string; storyId: string; digestId: number | null; campaignId: number | null },
   now: Date,

@@ -1,6 +1,8 @@
 import { type App, type AppOptions, openApp } from '../app.js';
+
+export { flowContextOf, renderContextOf, sendContextOf } from '../app.js';
+
 import { loadSettings } from '../config/settings.js';
-import type { FlowContext } from '../services/context.js';
 
 /** Opens the app for one command and always closes it, so the process can exit. */
 export async function withApp<T>(options: AppOptions, run: (app: App) => Promise<T>): Promise<T> {
@@ -13,10 +15,4 @@ export async function withApp<T>(options: AppOptions, run: (app: App) => Promise
   } finally {
     await app.close();
   }
-}
-
-/** The app as a flow context whose hand-ons go to the BullMQ queues. */
-export function flowOf(app: App): FlowContext {
-  if (!app.bull) throw new Error('this command needs the queues (open the app with redis: true)');
-  return { ...app, queue: app.bull.workQueue };
 }

@@ -1,1 +1,32 @@
-export { InputError } from '../services/input-error.js';
+import { InputError } from '../services/input-error.js';
+
+export { InputError };
+
+/** The option (or argument) that carries each field the services name. */
+const OPTION_OF_FIELD: Record<string, string> = {
+  trialEndsAt: '--trial-ends',
+  topic: '--topic',
+  query: '--query',
+  name: '--name',
+  plan: '--plan',
+  tz: '--tz',
+  cadence: '--cadence',
+  sendAt: '--at',
+  weekday: '--day',
+  days: '--days',
+  reason: '--reason',
+  until: '--until',
+};
+
+/** What to do about it, where the CLI has a command for it. */
+const ADVICE: Record<string, string> = {
+  'email:not-found': 'add one with subscribers add',
+  'slug:exists': 'use topics update',
+};
+
+/** An input error as the CLI says it: the option first, the advice after. */
+export function describeInputError(error: InputError): string {
+  const option = error.field === undefined ? undefined : OPTION_OF_FIELD[error.field];
+  const advice = ADVICE[`${error.field}:${error.problem}`];
+  return `${option ? `${option}: ` : ''}${error.message}${advice ? ` (${advice})` : ''}`;
+}

@@ -1,8 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { QueuePrefixTakenError } from '../adapters/queue-owner.js';
-import { RedisUnavailableError } from '../adapters/redis.js';
 import { SettingsError } from '../config/settings.js';
-import { InputError } from './cli-error.js';
+import { describeInputError, InputError } from './cli-error.js';
 import { registerAdminCommands } from './commands/admin.command.js';
 import { registerDeliveryCommands } from './commands/deliveries.command.js';
 import { registerDigestCommands } from './commands/digests.command.js';
@@ -46,13 +44,13 @@ export async function runCli(argv: string[]): Promise<number> {
       // Help and version print and exit 0; anything else is a usage error.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof SettingsError) {
-      process.stderr.write(`bulletin: ${error.message}\n`);
+    if (error instanceof InputError) {
+      process.stderr.write(`bulletin: ${describeInputError(error)}\n`);
       return 2;
     }
-    if (error instanceof RedisUnavailableError || error instanceof QueuePrefixTakenError) {
+    if (error instanceof SettingsError) {
       process.stderr.write(`bulletin: ${error.message}\n`);
-      return 1;
+      return 2;
     }
     process.stderr.write(`bulletin: ${error instanceof Error ? error.message : String(error)}\n`);
     if (process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);

@@ -12,7 +12,11 @@ export interface AccessReader {
 export interface SiteLicense {
   domain: string;
   until: Date | null;
+  createdAt: Date;
 }
+
+/** What the access decision reads of a site license. */
+export type LicenseTerms = Pick<SiteLicense, 'domain' | 'until'>;
 
 /** Why a reader may, or may not, read paywalled stories. */
 export type AccessReason = 'subscriber' | 'trial' | 'site-license' | 'none';
@@ -33,7 +37,7 @@ export interface AccessDecision {
  */
 export function decideAccess(
   reader: AccessReader,
-  licenses: readonly SiteLicense[],
+  licenses: readonly LicenseTerms[],
   now: Date,
 ): AccessDecision {
   if (reader.plan === 'subscriber') return { full: true, reason: 'subscriber' };
@@ -47,7 +51,7 @@ export function decideAccess(
   return { full: false, reason: 'none' };
 }
 
-function coversDomain(license: SiteLicense, domain: string, now: Date): boolean {
+function coversDomain(license: LicenseTerms, domain: string, now: Date): boolean {
   if (license.until !== null && license.until <= now) return false;
   const licensed = normalizeDomain(license.domain);
   if (licensed === '') return false;

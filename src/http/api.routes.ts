@@ -4,8 +4,8 @@ import { normalizeEmail } from '../domain/reader.js';
 import { parseStoriesText } from '../domain/story.js';
 import { publishStories } from '../services/publish-story.service.js';
 import { startTrial } from '../services/trials.service.js';
+import type { HttpContext } from './http-context.js';
 import { hasBearer, readBody, sendJson } from './respond.js';
-import type { HttpContext } from './server.js';
 
 /** The API is off without API_TOKEN, and refuses any other token. */
 function authorize(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): boolean {

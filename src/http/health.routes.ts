@@ -1,19 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sql } from 'kysely';
+import { checkHealth, readOperationalCounts } from '../services/operations.service.js';
+import type { HttpContext } from './http-context.js';
 import { sendJson, sendText } from './respond.js';
-import type { HttpContext } from './server.js';
 
 export async function handleHealth(
   ctx: HttpContext,
   _req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  try {
-    await sql`select 1`.execute(ctx.db);
-    sendJson(res, 200, { ok: true });
-  } catch (error) {
-    sendJson(res, 503, { ok: false, error: String(error) });
-  }
+  const health = await checkHealth(ctx);
+  sendJson(res, health.ok ? 200 : 503, health);
 }
 
 /** Prometheus text format: deliveries by status and queue depths. */
@@ -22,28 +18,20 @@ export async function handleMetrics(
   _req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const counts = await readOperationalCounts(ctx, ctx.queues);
   const lines: string[] = [
     '# HELP bulletin_deliveries Deliveries by status.',
     '# TYPE bulletin_deliveries gauge',
   ];
-  const rows = await ctx.db
-    .selectFrom('deliveries')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy('status')
-    .execute();
-  for (const row of rows)
-    lines.push(`bulletin_deliveries{status="${row.status}"} ${Number(row.count)}`);
-  if (ctx.queues) {
+  for (const row of counts.deliveries)
+    lines.push(`bulletin_deliveries{status="${row.status}"} ${row.count}`);
+  if (counts.jobs) {
     lines.push(
       '# HELP bulletin_queue_jobs Jobs by queue and state.',
       '# TYPE bulletin_queue_jobs gauge',
     );
-    for (const [name, queue] of Object.entries(ctx.queues)) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      for (const [state, count] of Object.entries(counts)) {
-        lines.push(`bulletin_queue_jobs{queue="${name}",state="${state}"} ${count}`);
-      }
-    }
+    for (const { queue, state, count } of counts.jobs)
+      lines.push(`bulletin_queue_jobs{queue="${queue}",state="${state}"} ${count}`);
   }
   sendText(res, 200, `${lines.join('\n')}\n`, 'text/plain; version=0.0.4');
 }

@@ -5,9 +5,9 @@ import {
   readPreferences,
   savePreferences,
 } from '../services/preferences.service.js';
+import type { HttpContext } from './http-context.js';
 import { readToken } from './reader-token.js';
 import { escapeHtml, readBody, sendPage } from './respond.js';
-import type { HttpContext } from './server.js';
 
 /**
  * The reader's preferences page: how often each followed topic or search arrives, pause or

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type TokenPayload, verifyToken } from '../domain/signed-token.js';
+import type { HttpContext } from './http-context.js';
 import { sendPage } from './respond.js';
-import type { HttpContext } from './server.js';
 
 const EXPIRED = 'This link has expired or is not valid. Use the link in a newer email.';
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { recordTrialClick } from '../../db/repositories/trial-click.repository.js';
+import { recordTrialClick } from '../services/trials.service.js';
 import { unsubscribe } from '../services/unsubscribe.service.js';
+import type { HttpContext } from './http-context.js';
 import { readToken } from './reader-token.js';
 import { escapeHtml, sendPage } from './respond.js';
-import type { HttpContext } from './server.js';
 
 /**
  * GET shows a confirmation button (mail scanners follow GET links; they must not unsubscribe
@@ -46,16 +46,7 @@ export async function handleTrialLink(
   const payload = readToken(ctx, token, 'trial', res);
   if (!payload) return;
   const { reader, story, source } = payload;
-  await recordTrialClick(
-    ctx.db,
-    {
-      email: reader,
-      storyId: story,
-      digestId: 'digest' in source ? source.digest : null,
-      campaignId: 'campaign' in source ? source.campaign : null,
-    },
-    ctx.now(),
-  );
+  await recordTrialClick(ctx, { email: reader, storyId: story, source });
   const target = new URL(ctx.settings.trialUrl);
   target.searchParams.set('email', reader);
   target.searchParams.set('story', story);

@@ -1,17 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Queue } from 'bullmq';
-import type { QueueName } from '../../jobs/queue-names.js';
-import type { FlowContext } from '../services/context.js';
 import { handleStoriesApi, handleTrialsApi } from './api.routes.js';
 import { handleHealth, handleMetrics } from './health.routes.js';
+import type { HttpContext } from './http-context.js';
 import { handlePreferences } from './preferences.routes.js';
 import { handleTrialLink, handleTrialPlaceholder, handleUnsubscribe } from './reader.routes.js';
 import { sendJson } from './respond.js';
-
-export interface HttpContext extends FlowContext {
-  secretKey: Buffer;
-  queues: Record<QueueName, Queue> | null;
-}
 
 type Handler = (
   ctx: HttpContext,

@@ -13,6 +13,7 @@ import {
 } from '../../db/repositories/match.repository.js';
 import { findStoriesByIds } from '../../db/repositories/story.repository.js';
 import { findReaderById } from '../../db/repositories/subscriber.repository.js';
+import { sortNewestFirst } from '../domain/digest-content.js';
 import type { Cadence } from '../domain/subscription.js';
 import type { FlowContext } from './context.js';
 import { scheduleAlert } from './match-story.service.js';
@@ -93,11 +94,12 @@ async function buildPeriod(
     });
     return { status: 'empty' };
   }
-  const stories = await findStoriesByIds(
-    ctx.db,
-    matches.map((m) => m.storyId),
+  const stories = sortNewestFirst(
+    await findStoriesByIds(
+      ctx.db,
+      matches.map((m) => m.storyId),
+    ),
   );
-  stories.sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime());
   const delivery = await insertOrFindDelivery(
     ctx.db,
     {

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/connection.js';
 import type { Logger } from '../adapters/logger.js';
+import type { MailTransport } from '../adapters/mail/mail-transport.js';
 import type { Settings } from '../config/settings.js';
+import type { EmailRenderer } from '../email/index.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** What every use case may need: passed in, never imported, so tests give their own. */
@@ -12,6 +14,18 @@ export interface ServiceContext {
   now: () => Date;
 }
 
+/** A use case that hands on the next step of a story's flow. */
 export interface FlowContext extends ServiceContext {
   queue: WorkQueue;
+}
+
+/** What rendering a reader's email needs: the renderer and the key that signs their links. */
+export interface RenderContext extends ServiceContext {
+  renderer: EmailRenderer;
+  secretKey: Buffer;
+}
+
+/** What sending needs on top of rendering: the mail transport. */
+export interface SendContext extends RenderContext {
+  transport: MailTransport;
 }

@@ -1,7 +1,20 @@
+/** What kind of wrong it is, so an edge can add its own advice ("use topics update"). */
+export type InputProblem = 'invalid' | 'not-found' | 'exists';
+
 /**
  * Input that cannot be used as given (an invalid query, an unknown topic, a bad address). The
- * CLI turns it into exit status 2 and the HTTP API into 400, with this message.
+ * CLI turns it into exit status 2 and the HTTP API into 400. The message speaks of the thing,
+ * never of a CLI option or a form field: `field` names the part of the request that is wrong
+ * in the service's own words (`trialEndsAt`, `topic`), and each edge names it its own way.
  */
 export class InputError extends Error {
   override name = 'InputError';
+  readonly field: string | undefined;
+  readonly problem: InputProblem;
+
+  constructor(message: string, details: { field?: string; problem?: InputProblem } = {}) {
+    super(message);
+    this.field = details.field;
+    this.problem = details.problem ?? 'invalid';
+  }
 }

@@ -31,14 +31,14 @@ export async function saveReader(
   reader: NewReader,
 ): Promise<{ reader: Reader; created: boolean }> {
   if (reader.plan === 'trial' && !reader.trialEndsAt) {
-    throw new InputError('--trial-ends: a trial reader needs the date the trial ends');
+    throw new InputError('a trial reader needs the date the trial ends', { field: 'trialEndsAt' });
   }
   return upsertReader(ctx.db, reader, ctx.now());
 }
 
 export async function requireReader(ctx: ServiceContext, email: string): Promise<Reader> {
   const reader = await findReaderByEmail(ctx.db, email);
-  if (!reader) throw new InputError(`no reader ${email} (add one with subscribers add)`);
+  if (!reader) throw new InputError(`no reader ${email}`, { field: 'email', problem: 'not-found' });
   return reader;
 }
 
@@ -57,20 +57,24 @@ export async function subscribe(
   request: SubscriptionRequest,
 ): Promise<Subscription> {
   if ((request.topic === undefined) === (request.query === undefined)) {
-    throw new InputError('give either --topic SLUG or --query Q');
+    throw new InputError('follow either a topic or a query of their own', { field: 'topic' });
   }
   const reader = await requireReader(ctx, request.email);
   let topicId: number | null = null;
   if (request.topic !== undefined) {
     const topic = await findTopicBySlug(ctx.db, request.topic);
-    if (!topic) throw new InputError(`--topic: no topic "${request.topic}"`);
+    if (!topic)
+      throw new InputError(`no topic "${request.topic}"`, { field: 'topic', problem: 'not-found' });
     topicId = topic.id;
     const existing = await listSubscriptions(ctx.db, reader.email);
     if (existing.some((s) => s.topicId === topicId)) {
-      throw new InputError(`${reader.email} already follows "${request.topic}"`);
+      throw new InputError(`${reader.email} already follows "${request.topic}"`, {
+        field: 'topic',
+        problem: 'exists',
+      });
     }
   } else {
-    parseQueryOrThrow(request.query as string, '--query');
+    parseQueryOrThrow(request.query as string, 'query');
   }
   const sendAt = request.sendAt ?? DEFAULT_SEND_AT;
   const weekday = request.cadence === 'weekly' ? (request.weekday ?? DEFAULT_WEEKDAY) : null;

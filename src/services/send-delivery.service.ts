@@ -4,23 +4,14 @@ import {
   finishDelivery,
   setDeliveryMessageId,
 } from '../../db/repositories/delivery.repository.js';
-import { listSiteLicenses } from '../../db/repositories/site-license.repository.js';
 import { findReaderById } from '../../db/repositories/subscriber.repository.js';
 import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
 import { createMessageId } from '../adapters/mail/build-message.js';
-import type { MailTransport } from '../adapters/mail/mail-transport.js';
 import { classifySmtpError, SendFailure } from '../adapters/mail/smtp-failure.js';
-import { decideAccess } from '../domain/access.js';
 import type { Delivery } from '../domain/delivery.js';
-import type { LinkSettings } from '../domain/email-content.js';
-import type { ServiceContext } from './context.js';
+import type { SendContext } from './context.js';
 import { loadDigestContent } from './digest-content.service.js';
-import { renderDigestEmail } from './email-render.service.js';
-
-export interface SendContext extends ServiceContext {
-  transport: MailTransport;
-  secretKey: Buffer;
-}
+import { renderDigestForReader } from './reader-email.service.js';
 
 export type SendOutcome =
   | { status: 'sent'; messageId: string }
@@ -125,15 +116,7 @@ async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
   if (delivery.digestId === null) throw permanent('delivery has no digest');
   const content = await loadDigestContent(ctx.db, delivery.digestId, reader.tz);
   if (!content) throw permanent('the digest no longer exists');
-  const now = ctx.now();
-  const access = decideAccess(reader, await listSiteLicenses(ctx.db), now);
-  const rendered = await renderDigestEmail({
-    reader: { email: reader.email, name: reader.name, fullAccess: access.full },
-    content,
-    digestId: delivery.digestId,
-    links: linkSettings(ctx),
-    now,
-  });
+  const rendered = await renderDigestForReader(ctx, reader, content, delivery.digestId);
   return {
     to: { email: reader.email, name: reader.name },
     subject: rendered.subject,
@@ -145,16 +128,6 @@ async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
       `mailto:${ctx.settings.unsubscribeMailto}?subject=unsubscribe`,
     listId: listIdOf(delivery),
     feedbackId: `${delivery.digestId}:${delivery.kind}:${delivery.cadence ?? 'none'}:bulletin`,
-  };
-}
-
-/** The link settings every email of this installation is built with. */
-export function linkSettings(ctx: Pick<SendContext, 'settings' | 'secretKey'>): LinkSettings {
-  return {
-    publicBaseUrl: ctx.settings.publicBaseUrl,
-    secretKey: ctx.secretKey,
-    postalAddress: ctx.settings.postalAddress,
-    publicationName: ctx.settings.mailFrom.name,
   };
 }
 

@@ -4,20 +4,24 @@ import {
   deleteTopic,
   findTopicBySlug,
   insertTopic,
-  type Topic,
   updateTopic,
 } from '../../db/repositories/topic.repository.js';
 import { evaluateRule, type ParsedRule, parseRule, tokenizeStory } from '../domain/rules/index.js';
+import type { Topic } from '../domain/topic.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
 import { ruleKey } from './rule-keys.js';
 
-/** Parses a query or throws an {@link InputError} that shows the column with a caret. */
-export function parseQueryOrThrow(query: string, what = 'query'): ParsedRule {
+/**
+ * Parses a query or throws an {@link InputError} that shows the column with a caret; `field`
+ * names the part of the request the query came from.
+ */
+export function parseQueryOrThrow(query: string, field = 'query'): ParsedRule {
   const parsed = parseRule(query);
   if (parsed.ok) return parsed.rule;
   throw new InputError(
-    `${what}: ${parsed.error.message} at column ${parsed.error.column}\n${parsed.error.display}`,
+    `${parsed.error.message} at column ${parsed.error.column}\n${parsed.error.display}`,
+    { field },
   );
 }
 
@@ -29,10 +33,14 @@ export async function addTopic(
   ctx: ServiceContext,
   topic: { slug: string; name: string; query: string },
 ): Promise<Topic> {
-  parseQueryOrThrow(topic.query, '--query');
+  parseQueryOrThrow(topic.query);
   return ctx.db.transaction().execute(async (trx) => {
     const created = await insertTopic(trx, topic, ctx.now());
-    if (!created) throw new InputError(`topic "${topic.slug}" already exists (use topics update)`);
+    if (!created)
+      throw new InputError(`topic "${topic.slug}" already exists`, {
+        field: 'slug',
+        problem: 'exists',
+      });
     await recordRuleChange(trx, ruleKey.topic(created.id), created.query, ctx.now());
     return created;
   });
@@ -43,10 +51,11 @@ export async function changeTopic(
   slug: string,
   changes: { name?: string; query?: string },
 ): Promise<Topic> {
-  if (changes.query !== undefined) parseQueryOrThrow(changes.query, '--query');
+  if (changes.query !== undefined) parseQueryOrThrow(changes.query);
   return ctx.db.transaction().execute(async (trx) => {
     const updated = await updateTopic(trx, slug, changes, ctx.now());
-    if (!updated) throw new InputError(`no topic "${slug}"`);
+    if (!updated)
+      throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
     if (changes.query !== undefined) {
       await recordRuleChange(trx, ruleKey.topic(updated.id), updated.query, ctx.now());
     }
@@ -58,7 +67,8 @@ export async function changeTopic(
 export async function removeTopic(ctx: ServiceContext, slug: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const topic = await findTopicBySlug(trx, slug);
-    if (!topic || !(await deleteTopic(trx, slug))) throw new InputError(`no topic "${slug}"`);
+    if (!topic || !(await deleteTopic(trx, slug)))
+      throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
     await recordRuleChange(trx, ruleKey.topic(topic.id), null, ctx.now());
   });
 }

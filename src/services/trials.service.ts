@@ -1,5 +1,7 @@
 import { findReaderByEmail, upsertReader } from '../../db/repositories/subscriber.repository.js';
+import { insertTrialClick } from '../../db/repositories/trial-click.repository.js';
 import type { Reader } from '../domain/reader.js';
+import type { TrialSource } from '../domain/signed-token.js';
 import type { ServiceContext } from './context.js';
 
 /** Starts (or extends) a trial of `days` days; an unknown address becomes a trial reader. */
@@ -30,4 +32,21 @@ export async function startTrial(
   );
   ctx.log.info({ event: 'trial.started', email, until: reader.trialEndsAt });
   return reader;
+}
+
+/** Records a click on a trial link: who, on which story, from which digest or campaign. */
+export async function recordTrialClick(
+  ctx: ServiceContext,
+  click: { email: string; storyId: string; source: TrialSource },
+): Promise<void> {
+  await insertTrialClick(
+    ctx.db,
+    {
+      email: click.email,
+      storyId: click.storyId,
+      digestId: 'digest' in click.source ? click.source.digest : null,
+      campaignId: 'campaign' in click.source ? click.source.campaign : null,
+    },
+    ctx.now(),
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessReader, decideAccess, type SiteLicense } from '../../src/domain/access.js';
+import { type AccessReader, decideAccess, type LicenseTerms } from '../../src/domain/access.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const later = new Date('2026-12-31T00:00:00Z');
@@ -46,7 +46,10 @@ describe('decideAccess', () => {
   });
 
   describe('site licenses', () => {
-    const license = (domain: string, until: Date | null = null): SiteLicense => ({ domain, until });
+    const license = (domain: string, until: Date | null = null): LicenseTerms => ({
+      domain,
+      until,
+    });
 
     it('covers the licensed domain, case-insensitively', () => {
       const result = decideAccess(reader({ email: 'Ann@ACME.com' }), [license('acme.COM')], now);

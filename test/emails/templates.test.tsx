@@ -4,14 +4,14 @@ import DigestEmail, { type DigestEmailProps } from '../../emails/digest-email.js
 import { writeDigestText, writeTrialInvitationText } from '../../emails/plain-text.js';
 import { renderEmailHtml } from '../../emails/render-html.js';
 import TrialInvitationEmail from '../../emails/trial-invitation-email.js';
-import { renderDigestEmailDirect } from '../../src/services/email-render.service.js';
+import { renderDigestEmailDirect } from '../../src/email/email-renderer.js';
 import {
   dailyContent,
   freeReader,
   links,
   now,
   subscriber,
-} from '../services/email-render.fixtures.js';
+} from '../email/email-render.fixtures.js';
 
 /** Templates render their PreviewProps as sent; snapshots keep the markup from changing unnoticed. */
 describe('email templates', () => {

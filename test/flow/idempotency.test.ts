@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
+import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
+import { sendContextOf } from '../../src/app.js';
 import { buildAlert, buildDigest } from '../../src/services/build-digest.service.js';
-import { DirectWorkQueue } from '../../src/services/direct-work-queue.js';
 import { matchStory } from '../../src/services/match-story.service.js';
 import { saveReader, subscribe } from '../../src/services/readers.service.js';
 import { RuleCatalog } from '../../src/services/rule-catalog.js';
@@ -41,7 +42,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   it('matches, builds and sends once when every job runs twice concurrently', async () => {
     await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
     const queue = new DirectWorkQueue();
-    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    const ctx = { ...sendContextOf(t.app), queue };
     await publish(t.app, queue, [makeStory('c-1', { headline: 'Customs data hub' })]);
     const story = await t.app.db
       .selectFrom('stories')
@@ -82,7 +83,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
       sendAt: '07:00',
     });
     const queue = new DirectWorkQueue();
-    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    const ctx = { ...sendContextOf(t.app), queue };
     await publish(t.app, queue, [makeStory('c-2', { headline: 'Customs reform' })]);
     await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
     const work = {
@@ -102,7 +103,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   it('never folds a later story into an alert already built for the same instant', async () => {
     await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
     const queue = new DirectWorkQueue();
-    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    const ctx = { ...sendContextOf(t.app), queue };
     const catalog = new RuleCatalog(t.app.db, t.app.log);
     await publish(t.app, queue, [makeStory('c-4', { headline: 'Customs first' })]);
     await queue.drain(ctx, catalog);
@@ -142,7 +143,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   it('leaves a delivery found mid-send alone instead of sending it again', async () => {
     await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
     const queue = new DirectWorkQueue();
-    const ctx = { ...t.app, queue, transport: t.app.transport! };
+    const ctx = { ...sendContextOf(t.app), queue };
     await publish(t.app, queue, [makeStory('c-3', { headline: 'Customs checks' })]);
     await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
     // The first run sent it; a worker killed before recording that would leave it `sending`.

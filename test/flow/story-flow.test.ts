@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
 import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
-import { DirectWorkQueue } from '../../src/services/direct-work-queue.js';
+import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { changeSubscriptions, saveReader, subscribe } from '../../src/services/readers.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { unsubscribe } from '../../src/services/unsubscribe.service.js';

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
 import { type RunningWorkers, startWorkers } from '../../jobs/workers.js';
+import { sendContextOf } from '../../src/app.js';
 import { parseStoriesText } from '../../src/domain/story.js';
 import type { FlowContext } from '../../src/services/context.js';
 import { publishStories } from '../../src/services/publish-story.service.js';
@@ -39,7 +40,7 @@ describe.each(DIALECTS)('BullMQ workers (%s)', (dialect) => {
     const catalog = new RuleCatalog(t.app.db, t.app.log);
     workers = startWorkers(
       t.app.redis!.bullConnection,
-      { ...t.app, queue: ctx.queue, transport: t.app.transport! },
+      { ...sendContextOf(t.app), queue: ctx.queue },
       catalog,
       t.app.log,
     );

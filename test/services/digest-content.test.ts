@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredStory } from '../../db/repositories/story.repository.js';
-import { YOUR_SEARCHES_TITLE } from '../../src/domain/email-content.js';
 import {
   groupDigestStories,
   type SubscriptionLabel,
-} from '../../src/services/digest-content.service.js';
+  YOUR_SEARCHES_TITLE,
+} from '../../src/domain/digest-content.js';
+import type { StoredStory } from '../../src/domain/stored-story.js';
 
 const SANCTIONS = 1;
 const EXPORT_CONTROLS = 2;

@@ -1,8 +1,8 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
-import type { App } from '../../src/app.js';
+import { DirectWorkQueue, type DrainReport } from '../../jobs/direct-work-queue.js';
+import { type App, sendContextOf } from '../../src/app.js';
 import type { StoryInput } from '../../src/domain/story.js';
 import { parseStoriesText } from '../../src/domain/story.js';
-import { DirectWorkQueue, type DrainReport } from '../../src/services/direct-work-queue.js';
 import { type PublishReport, publishStories } from '../../src/services/publish-story.service.js';
 import { RuleCatalog } from '../../src/services/rule-catalog.js';
 import { runScheduleTick } from '../../src/services/schedule-tick.service.js';
@@ -37,7 +37,7 @@ export async function publish(
 
 /** What `bulletin digests run` does: a tick, then every piece of work it hands on. */
 export async function runDue(app: App, queue = new DirectWorkQueue()): Promise<DrainReport> {
-  const ctx = { ...app, queue, transport: app.transport! };
+  const ctx = { ...sendContextOf(app), queue };
   await runScheduleTick(ctx, { pendingAlertsBefore: app.now() });
   return queue.drain(ctx, new RuleCatalog(app.db, app.log));
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import type { App } from '../../src/app.js';
 import { createHttpServer } from '../../src/http/server.js';
-import { DirectWorkQueue } from '../../src/services/direct-work-queue.js';
 
 /** The web server on a free localhost port, for one test file. */
 export async function startTestHttpServer(

@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { CADENCES, type Cadence } from '../../domain/subscription.js';
-import { RuleCatalog } from '../../services/rule-catalog.js';
-import { runScheduleTick } from '../../services/schedule-tick.service.js';
-import { withApp } from '../cli-context.js';
+import { renderContextOf, withApp } from '../cli-context.js';
 import { printLine } from '../output.js';
 import { emailSchema, parseOption } from '../parse.js';
 
@@ -26,15 +24,9 @@ export function registerDigestCommands(program: Command): void {
       const cadence = opts.cadence
         ? parseOption('--cadence', opts.cadence, cadenceSchema)
         : undefined;
-      const { DirectWorkQueue } = await import('../../services/direct-work-queue.js');
+      const { runDueWorkOnce } = await import('../../run-process.js');
       await withApp({ mail: true, ...(now ? { now: () => now } : {}) }, async (app) => {
-        const queue = new DirectWorkQueue();
-        const ctx = { ...app, queue, transport: app.transport! };
-        const tick = await runScheduleTick(ctx, {
-          ...(cadence ? { cadence } : {}),
-          pendingAlertsBefore: app.now(),
-        });
-        const report = await queue.drain(ctx, new RuleCatalog(app.db, app.log));
+        const { tick, drain: report } = await runDueWorkOnce(app, cadence ? { cadence } : {});
         const counts = new Map<string, number>();
         for (const s of report.sends) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
         printLine(
@@ -42,7 +34,7 @@ export function registerDigestCommands(program: Command): void {
             `sent ${counts.get('sent') ?? 0}, failed ${counts.get('failed') ?? 0}, to retry ${counts.get('retry') ?? 0}, ` +
             `suppressed ${counts.get('suppressed') ?? 0}, alerts still in their window ${report.alertsNotDue}`,
         );
-        printLine(`mail went to ${app.transport!.describe()}`);
+        printLine(`mail went to ${app.transport?.describe()}`);
       });
     });
 
@@ -54,9 +46,9 @@ export function registerDigestCommands(program: Command): void {
     .action(async (email: string, opts: { cadence: string; out?: string }) => {
       const cadence = parseOption('--cadence', opts.cadence, cadenceSchema);
       const { previewNextDigest } = await import('../../services/preview-digest.service.js');
-      await withApp({}, async (app) => {
+      await withApp({ render: true }, async (app) => {
         const preview = await previewNextDigest(
-          app,
+          renderContextOf(app),
           parseOption('EMAIL', email, emailSchema),
           cadence,
         );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { ProcessParts } from '../../../jobs/run-process.js';
 import { openApp } from '../../app.js';
 import { loadSettings } from '../../config/settings.js';
+import type { ProcessParts } from '../../run-process.js';
 
 const PARTS: Record<string, { description: string; parts: ProcessParts }> = {
   start: {
@@ -28,7 +28,7 @@ export function registerRunCommands(program: Command): void {
       .command(name)
       .description(description)
       .action(async () => {
-        const { runProcess } = await import('../../../jobs/run-process.js');
+        const { runProcess } = await import('../../run-process.js');
         const app = await openApp(loadSettings(), { migrate: true, redis: true, mail: true });
         try {
           process.exitCode = await runProcess(app, parts);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { listStories } from '../../../db/repositories/story.repository.js';
 import { parseStoriesText } from '../../domain/story.js';
 import { publishStories } from '../../services/publish-story.service.js';
-import { flowOf, withApp } from '../cli-context.js';
+import { flowContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';
 import { parseSince, readInput } from '../parse.js';
@@ -17,7 +17,7 @@ export function registerStoryCommands(program: Command): void {
       const records = parseStoriesText(readInput(file));
       if (records.length === 0) throw new InputError(`${file}: no story in it`);
       await withApp({ redis: true }, async (app) => {
-        const report = await publishStories(flowOf(app), records);
+        const report = await publishStories(flowContextOf(app), records);
         printLine(
           `published ${report.created} new, ${report.updated} updated, ${report.realerted} re-alerted, ${report.rejected.length} rejected`,
         );

@@ -4,6 +4,7 @@ import { listSubscriptions } from '../../../db/repositories/subscription.reposit
 import { CADENCES, type Cadence, WEEKDAYS } from '../../domain/subscription.js';
 import { changeSubscriptions, subscribe } from '../../services/readers.service.js';
 import { withApp } from '../cli-context.js';
+import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';
 import { emailSchema, parseOption, sendAtSchema } from '../parse.js';
 
@@ -27,6 +28,8 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--at <HH:MM>', 'local send time (daily, weekly)')
     .option('--day <day>', `weekday for weekly digests: ${WEEKDAYS.join('..')}`)
     .action(async (email: string, opts: AddOptions) => {
+      if ((opts.topic === undefined) === (opts.query === undefined))
+        throw new InputError('give either --topic SLUG or --query Q');
       const cadence = parseOption(
         '--cadence',
         opts.cadence,

@@ -2,13 +2,12 @@ import type { StoryCardProps } from '../../emails/components/story-card.js';
 import type { DigestEmailProps } from '../../emails/digest-email.js';
 import type { TrialInvitationEmailProps } from '../../emails/trial-invitation-email.js';
 import {
-  collapseWhitespace,
   type DigestContent,
   type EmailStory,
   listDistinctStories,
-  shortenOnWordBoundary,
   YOUR_SEARCHES_TITLE,
-} from '../domain/email-content.js';
+} from '../domain/digest-content.js';
+import { collapseWhitespace, shortenOnWordBoundary } from './email-content.js';
 
 /** Full stories, or teasers with trial links. */
 export type AccessVariant = 'full' | 'teaser';

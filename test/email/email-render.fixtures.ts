@@ -1,9 +1,5 @@
-import type {
-  DigestContent,
-  EmailReader,
-  EmailStory,
-  LinkSettings,
-} from '../../src/domain/email-content.js';
+import type { DigestContent, EmailStory } from '../../src/domain/digest-content.js';
+import type { EmailReader, LinkSettings } from '../../src/email/email-content.js';
 
 /** Fixed inputs, so rendered emails (tokens included) are the same on every run. */
 export const now = new Date('2026-11-28T13:00:00Z');

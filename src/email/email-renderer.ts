@@ -5,16 +5,15 @@ import DigestEmail from '../../emails/digest-email.js';
 import { writeDigestText, writeTrialInvitationText } from '../../emails/plain-text.js';
 import { renderEmailHtml } from '../../emails/render-html.js';
 import TrialInvitationEmail from '../../emails/trial-invitation-email.js';
+import type { DigestContent, EmailStory } from '../domain/digest-content.js';
+import type { TrialSource } from '../domain/signed-token.js';
 import {
-  type DigestContent,
   type EmailReader,
-  type EmailStory,
   type LinkSettings,
   type RenderedEmail,
   writeCampaignSubject,
   writeSubject,
-} from '../domain/email-content.js';
-import type { TrialSource } from '../domain/signed-token.js';
+} from './email-content.js';
 import { createReaderLinks } from './email-links.js';
 import {
   type CompiledPart,
@@ -149,21 +148,6 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
     },
     readStats: () => ({ ...stats, size: cache.size }),
   };
-}
-
-const sharedRenderer = createEmailRenderer();
-
-/**
- * Renders a digest or alert for one reader: subject, HTML, text and the reader's unsubscribe
- * and preferences links. Readers with the same content and access share one render.
- */
-export function renderDigestEmail(input: DigestRenderInput): Promise<RenderedEmail> {
-  return sharedRenderer.renderDigestEmail(input);
-}
-
-/** Renders a trial invitation for one prospect, sharing renders as `renderDigestEmail` does. */
-export function renderCampaignEmail(input: CampaignRenderInput): Promise<RenderedEmail> {
-  return sharedRenderer.renderCampaignEmail(input);
 }
 
 /** Renders a digest for one reader without the cache: the reference the shells must equal. */

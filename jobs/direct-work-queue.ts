@@ -1,15 +1,15 @@
-import { buildAlert, buildDigest } from './build-digest.service.js';
-import type { FlowContext } from './context.js';
-import { matchStory } from './match-story.service.js';
-import type { RuleCatalog } from './rule-catalog.js';
-import { type SendContext, type SendOutcome, sendDelivery } from './send-delivery.service.js';
+import { buildAlert, buildDigest } from '../src/services/build-digest.service.js';
+import type { FlowContext, SendContext } from '../src/services/context.js';
+import { matchStory } from '../src/services/match-story.service.js';
+import type { RuleCatalog } from '../src/services/rule-catalog.js';
+import { type SendOutcome, sendDelivery } from '../src/services/send-delivery.service.js';
 import type {
   BuildAlertWork,
   BuildDigestWork,
   MatchStoryWork,
   SendDeliveryWork,
   WorkQueue,
-} from './work-queue.js';
+} from '../src/services/work-queue.js';
 
 type Task =
   | { kind: 'match'; work: MatchStoryWork }

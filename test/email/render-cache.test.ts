@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from '../../src/services/render-cache.js';
+import { LruCache } from '../../src/email/render-cache.js';
 
 describe('LruCache', () => {
   it('evicts the least recently used entry, counting reads as use', () => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { EmailReader } from '../../src/domain/email-content.js';
+import type { EmailReader } from '../../src/email/email-content.js';
 import {
   createEmailRenderer,
   renderCampaignEmailDirect,
-  renderDigestEmail,
   renderDigestEmailDirect,
-} from '../../src/services/email-render.service.js';
+} from '../../src/email/email-renderer.js';
 import {
   alertContent,
   chinaRussia,
@@ -172,10 +171,5 @@ describe('render once, fill per reader', () => {
         await renderCampaignEmailDirect(input),
       );
     }
-  });
-
-  it('offers a shared renderer for the pipeline', async () => {
-    const input = { reader: trickyReader, content: dailyContent, digestId: 6, links, now };
-    expect(await renderDigestEmail(input)).toEqual(await renderDigestEmailDirect(input));
   });
 });

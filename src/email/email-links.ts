@@ -1,5 +1,5 @@
-import type { EmailReader, LinkSettings } from '../domain/email-content.js';
 import { signToken, type TrialSource } from '../domain/signed-token.js';
+import type { EmailReader, LinkSettings } from './email-content.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_TTL_DAYS = 90;

@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
-import type { App } from '../src/app.js';
-import { displayPath } from '../src/config/display-path.js';
-import { startHttpServer } from '../src/http/server.js';
-import { RuleCatalog } from '../src/services/rule-catalog.js';
-import { upsertTickScheduler } from './scheduler.js';
-import { type RunningWorkers, startWorkers } from './workers.js';
+import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js';
+import { upsertTickScheduler } from '../jobs/scheduler.js';
+import { type RunningWorkers, startWorkers } from '../jobs/workers.js';
+import { type App, sendContextOf } from './app.js';
+import { displayPath } from './config/display-path.js';
+import type { Cadence } from './domain/subscription.js';
+import { startHttpServer } from './http/server.js';
+import { RuleCatalog } from './services/rule-catalog.js';
+import { runScheduleTick, type TickReport } from './services/schedule-tick.service.js';
 
 export interface ProcessParts {
   workers: boolean;
@@ -19,15 +22,14 @@ export interface ProcessParts {
  */
 export async function runProcess(app: App, parts: ProcessParts): Promise<number> {
   const { settings, log } = app;
-  if (!app.bull || !app.redis || !app.transport)
-    throw new Error('runProcess needs Redis and the mail transport');
+  if (!app.bull || !app.redis) throw new Error('runProcess needs Redis and the queues');
   for (const variable of settings.placeholders) {
     log.warn(
       { event: 'settings.placeholder', variable },
       `${variable} is a placeholder; set it before sending real mail`,
     );
   }
-  const ctx = { ...app, queue: app.bull.workQueue, transport: app.transport };
+  const ctx = { ...sendContextOf(app), queue: app.bull.workQueue };
   let workers: RunningWorkers | null = null;
   let server: Server | null = null;
   if (parts.workers) {
@@ -36,7 +38,8 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
     workers = startWorkers(app.redis.bullConnection, ctx, catalog, log);
   }
   if (parts.scheduler) await upsertTickScheduler(app.bull.queues.schedule);
-  if (parts.web) server = await startHttpServer({ ...ctx, queues: app.bull.queues }, settings.port);
+  if (parts.web)
+    server = await startHttpServer({ ...ctx, queues: app.bull.inspector }, settings.port);
 
   process.stderr.write(describeRunning(app, parts, server));
 
@@ -84,4 +87,21 @@ function describeRunning(app: App, parts: ProcessParts, server: Server | null): 
 function describePostgres(url: string): string {
   const parsed = new URL(url);
   return `postgresql ${parsed.host}${parsed.pathname}`;
+}
+
+/**
+ * `bulletin digests run`: one tick at the app's clock, then every piece of work it hands on,
+ * in this process and without Redis, until none is left.
+ */
+export async function runDueWorkOnce(
+  app: App,
+  options: { cadence?: Cadence } = {},
+): Promise<{ tick: TickReport; drain: DrainReport }> {
+  const queue = new DirectWorkQueue();
+  const ctx = { ...sendContextOf(app), queue };
+  const tick = await runScheduleTick(ctx, {
+    ...(options.cadence ? { cadence: options.cadence } : {}),
+    pendingAlertsBefore: app.now(),
+  });
+  return { tick, drain: await queue.drain(ctx, new RuleCatalog(app.db, app.log)) };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DigestContent } from '../../src/domain/email-content.js';
+import type { DigestContent } from '../../src/domain/digest-content.js';
 import { verifyToken } from '../../src/domain/signed-token.js';
 import {
   renderCampaignEmailDirect,
   renderDigestEmailDirect,
-} from '../../src/services/email-render.service.js';
+} from '../../src/email/email-renderer.js';
 import {
   alertContent,
   chinaRussia,

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  collapseWhitespace,
   type DigestContent,
   type EmailStory,
   listDistinctStories,
+} from '../../src/domain/digest-content.js';
+import {
+  collapseWhitespace,
   shortenOnWordBoundary,
   writeCampaignSubject,
   writeSubject,
-} from '../../src/domain/email-content.js';
+} from '../../src/email/email-content.js';
 
 const publication = 'Trade Compliance Brief';
 

@@ -1,40 +1,8 @@
-import type { StoryAccess } from './story.js';
-
-/** A story as an email shows it. */
-export interface EmailStory {
-  /** The publisher's id. */
-  id: string;
-  headline: string;
-  summary: string;
-  url: string;
-  /** ISO 8601. */
-  publishedAt: string;
-  section: string | null;
-  access: StoryAccess;
-  /** Names of the topics or rules that matched, for "Matched: …". */
-  matched: string[];
-}
-
-/** The title of the group that holds stories matched by a reader's own rules. */
-export const YOUR_SEARCHES_TITLE = 'Your searches';
-
-/** Stories under one heading: a topic name, or "Your searches". */
-export interface StoryGroup {
-  title: string;
-  stories: EmailStory[];
-}
-
-/** What one digest or alert holds; the same for every reader who gets the same stories. */
-export interface DigestContent {
-  kind: 'digest' | 'alert';
-  cadence: 'instant' | 'daily' | 'weekly';
-  /** ISO 8601; the end is exclusive. */
-  periodStart: string;
-  periodEnd: string;
-  /** IANA zone the reader reads dates in. */
-  timeZone: string;
-  groups: StoryGroup[];
-}
+import {
+  type DigestContent,
+  type EmailStory,
+  listDistinctStories,
+} from '../domain/digest-content.js';
 
 export interface EmailReader {
   email: string;
@@ -101,20 +69,6 @@ export function writeCampaignSubject(
   const lead = distinct[0];
   if (!lead) return `${name}: start your free trial`;
   return composeSubject(`${name}: `, lead.headline, distinct.length - 1);
-}
-
-/** Stories in order of first appearance, each once even when it sits under several groups. */
-export function listDistinctStories(groups: readonly StoryGroup[]): EmailStory[] {
-  const seen = new Set<string>();
-  const stories: EmailStory[] = [];
-  for (const group of groups) {
-    for (const story of group.stories) {
-      if (seen.has(story.id)) continue;
-      seen.add(story.id);
-      stories.push(story);
-    }
-  }
-  return stories;
 }
 
 /** Turns every run of white space or control characters into one space, and trims. */

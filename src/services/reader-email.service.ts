@@ -1,0 +1,28 @@
+import { listSiteLicenses } from '../../db/repositories/site-license.repository.js';
+import { decideAccess } from '../domain/access.js';
+import type { DigestContent } from '../domain/digest-content.js';
+import type { Reader } from '../domain/reader.js';
+import { linkSettingsOf, type RenderedEmail } from '../email/index.js';
+import type { RenderContext } from './context.js';
+
+/**
+ * Renders digest content for one reader, deciding their access now: full stories for a
+ * subscriber, an active trial or a site license, teasers with trial links for everyone else.
+ * Sending and previewing both come through here, so a preview shows what would be sent.
+ */
+export async function renderDigestForReader(
+  ctx: RenderContext,
+  reader: Reader,
+  content: DigestContent,
+  digestId: number,
+): Promise<RenderedEmail> {
+  const now = ctx.now();
+  const access = decideAccess(reader, await listSiteLicenses(ctx.db), now);
+  return ctx.renderer.renderDigestEmail({
+    reader: { email: reader.email, name: reader.name, fullAccess: access.full },
+    content,
+    digestId,
+    links: linkSettingsOf(ctx.settings, ctx.secretKey),
+    now,
+  });
+}
