@@ -46,12 +46,12 @@ export function openBullQueues(
     },
     async buildDigest(work) {
       await queues.digest.add(JOB.buildDigest, work, {
-        jobId: jobId.buildDigest(work.subscriberId, work.cadence, work.periodKey),
+        jobId: jobId.buildDigest(work.readerId, work.cadence, work.periodKey),
       });
     },
     async buildAlert(work, delayMs) {
       await queues.digest.add(JOB.buildAlert, work, {
-        jobId: jobId.buildAlert(work.subscriberId, work.dueAt),
+        jobId: jobId.buildAlert(work.readerId, work.dueAt),
         delay: delayMs,
       });
     },

@@ -43,14 +43,14 @@ export class DirectWorkQueue implements WorkQueue {
     this.push(`m${work.storyId}.${work.revision}`, { kind: 'match', work });
   }
   async buildDigest(work: BuildDigestWork) {
-    this.push(`d${work.subscriberId}.${work.cadence}.${work.periodKey}`, { kind: 'digest', work });
+    this.push(`d${work.readerId}.${work.cadence}.${work.periodKey}`, { kind: 'digest', work });
   }
   async buildAlert(work: BuildAlertWork, delayMs: number) {
     if (delayMs > 0) {
       this.alertsNotDue++;
       return;
     }
-    this.push(`a${work.subscriberId}.${work.dueAt}`, { kind: 'alert', work });
+    this.push(`a${work.readerId}.${work.dueAt}`, { kind: 'alert', work });
   }
   async sendDelivery(work: SendDeliveryWork) {
     this.push(`s${work.deliveryId}`, { kind: 'send', work });

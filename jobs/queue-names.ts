@@ -34,8 +34,8 @@ export function bullPrefix(queuePrefix: string): string {
 /** Deterministic job ids (BullMQ forbids `:` in them): a second hand-on of the same work is dropped. */
 export const jobId = {
   matchStory: (storyId: number, revision: number) => `match.${storyId}.${revision}`,
-  buildDigest: (subscriberId: number, cadence: string, periodKey: string) =>
-    `digest.${subscriberId}.${cadence}.${periodKey}`,
-  buildAlert: (subscriberId: number, dueAt: string) => `alert.${subscriberId}.${Date.parse(dueAt)}`,
+  buildDigest: (readerId: number, cadence: string, periodKey: string) =>
+    `digest.${readerId}.${cadence}.${periodKey}`,
+  buildAlert: (readerId: number, dueAt: string) => `alert.${readerId}.${Date.parse(dueAt)}`,
   sendDelivery: (deliveryId: number) => `send.${deliveryId}`,
 };

@@ -13,9 +13,10 @@ import { displayPath } from '../src/config/display-path.js';
 import { loadSettings } from '../src/config/settings.js';
 import { parseStoriesText } from '../src/domain/story.js';
 import { publishStories } from '../src/services/publish-story.service.js';
-import { saveReader, subscribe } from '../src/services/readers.service.js';
+import { saveReader } from '../src/services/readers.service.js';
 import { RuleCatalog } from '../src/services/rule-catalog.js';
 import { runScheduleTick } from '../src/services/schedule-tick.service.js';
+import { subscribe } from '../src/services/subscriptions.service.js';
 import { addTopic } from '../src/services/topics.service.js';
 
 const TOPICS = [

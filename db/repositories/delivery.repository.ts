@@ -10,7 +10,7 @@ function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
     id: row.id,
     kind: row.kind,
     digestId: row.digest_id,
-    subscriberId: row.subscriber_id,
+    readerId: row.subscriber_id,
     recipient: row.recipient,
     cadence: row.cadence,
     storyIds: fromJson<string[]>(row.story_ids),
@@ -28,7 +28,7 @@ function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
 export interface NewDelivery {
   kind: DeliveryKind;
   digestId: number | null;
-  subscriberId: number | null;
+  readerId: number | null;
   recipient: string;
   cadence: Cadence | null;
   storyIds: string[];
@@ -45,7 +45,7 @@ export async function insertOrFindDelivery(
     .values({
       kind: delivery.kind,
       digest_id: delivery.digestId,
-      subscriber_id: delivery.subscriberId,
+      subscriber_id: delivery.readerId,
       recipient: delivery.recipient,
       cadence: delivery.cadence,
       story_ids: JSON.stringify(delivery.storyIds),

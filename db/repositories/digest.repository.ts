@@ -8,7 +8,7 @@ import type { DigestsTable } from '../schema.js';
 function toDigest(row: Selectable<DigestsTable>): Digest {
   return {
     id: row.id,
-    subscriberId: row.subscriber_id,
+    readerId: row.subscriber_id,
     cadence: row.cadence,
     periodKey: row.period_key,
     periodStart: toDate(row.period_start),
@@ -25,7 +25,7 @@ function toDigest(row: Selectable<DigestsTable>): Digest {
 export async function insertOrFindDigest(
   db: Db,
   digest: {
-    subscriberId: number;
+    readerId: number;
     cadence: Cadence;
     periodKey: string;
     periodStart: Date;
@@ -36,7 +36,7 @@ export async function insertOrFindDigest(
   const inserted = await db
     .insertInto('digests')
     .values({
-      subscriber_id: digest.subscriberId,
+      subscriber_id: digest.readerId,
       cadence: digest.cadence,
       period_key: digest.periodKey,
       period_start: toIso(digest.periodStart),
@@ -51,7 +51,7 @@ export async function insertOrFindDigest(
   const existing = await db
     .selectFrom('digests')
     .selectAll()
-    .where('subscriber_id', '=', digest.subscriberId)
+    .where('subscriber_id', '=', digest.readerId)
     .where('cadence', '=', digest.cadence)
     .where('period_key', '=', digest.periodKey)
     .executeTakeFirstOrThrow();
@@ -68,11 +68,11 @@ export async function findDigestById(db: Db, id: number): Promise<Digest | undef
 }
 
 /** When the reader's last non-empty alert was built: the start of the alert batching window. */
-export async function findLastAlertAt(db: Db, subscriberId: number): Promise<Date | null> {
+export async function findLastAlertAt(db: Db, readerId: number): Promise<Date | null> {
   const row = await db
     .selectFrom('digests')
     .select('created_at')
-    .where('subscriber_id', '=', subscriberId)
+    .where('subscriber_id', '=', readerId)
     .where('cadence', '=', 'instant')
     .where('story_count', '>', 0)
     .orderBy('created_at', 'desc')

@@ -5,7 +5,7 @@ import type { Db } from '../connection.js';
 import { fromJson, toDate, toIso } from '../mappers.js';
 
 export interface NewMatch {
-  subscriberId: number;
+  readerId: number;
   storyId: number;
   revision: number;
   cadence: Cadence;
@@ -24,7 +24,7 @@ export async function insertMatches(db: Db, matches: NewMatch[], now: Date): Pro
       .insertInto('matches')
       .values(
         rows.map((m) => ({
-          subscriber_id: m.subscriberId,
+          subscriber_id: m.readerId,
           story_id: m.storyId,
           revision: m.revision,
           cadence: m.cadence,
@@ -37,7 +37,7 @@ export async function insertMatches(db: Db, matches: NewMatch[], now: Date): Pro
       .returning(['subscriber_id', 'story_id'])
       .execute();
     const fresh = new Set(inserted.map((r) => `${r.subscriber_id}:${r.story_id}`));
-    created.push(...rows.filter((m) => fresh.has(`${m.subscriberId}:${m.storyId}`)));
+    created.push(...rows.filter((m) => fresh.has(`${m.readerId}:${m.storyId}`)));
   }
   return created;
 }
@@ -48,12 +48,12 @@ export async function insertMatches(db: Db, matches: NewMatch[], now: Date): Pro
  */
 export async function claimPendingMatches(
   db: Db,
-  claim: { subscriberId: number; cadence: Cadence; digestId: number; until: Date },
+  claim: { readerId: number; cadence: Cadence; digestId: number; until: Date },
 ): Promise<number> {
   const result = await db
     .updateTable('matches')
     .set({ digest_id: claim.digestId })
-    .where('subscriber_id', '=', claim.subscriberId)
+    .where('subscriber_id', '=', claim.readerId)
     .where('cadence', '=', claim.cadence)
     .where('digest_id', 'is', null)
     .where('created_at', '<=', toIso(claim.until))
@@ -64,13 +64,13 @@ export async function claimPendingMatches(
 /** Matches not yet in any digest, for previews. */
 export async function findPendingMatches(
   db: Db,
-  subscriberId: number,
+  readerId: number,
   cadence?: Cadence,
 ): Promise<PendingMatch[]> {
   let query = db
     .selectFrom('matches')
     .select(['story_id', 'cadence', 'subscription_ids', 'created_at'])
-    .where('subscriber_id', '=', subscriberId)
+    .where('subscriber_id', '=', readerId)
     .where('digest_id', 'is', null);
   if (cadence) query = query.where('cadence', '=', cadence);
   const rows = await query.execute();

@@ -9,7 +9,7 @@ import type { SubscriptionsTable } from '../schema.js';
 export function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
   return {
     id: row.id,
-    subscriberId: row.subscriber_id,
+    readerId: row.subscriber_id,
     topicId: row.topic_id,
     query: row.query,
     cadence: row.cadence,
@@ -22,7 +22,7 @@ export function toSubscription(row: Selectable<SubscriptionsTable>): Subscriptio
 }
 
 export interface NewSubscription {
-  subscriberId: number;
+  readerId: number;
   topicId: number | null;
   query: string | null;
   cadence: Cadence;
@@ -39,7 +39,7 @@ export async function insertSubscription(
   const row = await db
     .insertInto('subscriptions')
     .values({
-      subscriber_id: subscription.subscriberId,
+      subscriber_id: subscription.readerId,
       topic_id: subscription.topicId,
       query: subscription.query,
       cadence: subscription.cadence,

@@ -1,15 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import { SettingsError } from '../config/settings.js';
 import { describeInputError, InputError } from './cli-error.js';
-import { registerAdminCommands } from './commands/admin.command.js';
+import { registerDbCommands } from './commands/db.command.js';
 import { registerDeliveryCommands } from './commands/deliveries.command.js';
 import { registerDigestCommands } from './commands/digests.command.js';
+import { registerOrgCommands } from './commands/orgs.command.js';
 import { registerRuleCommands } from './commands/rules.command.js';
 import { registerRunCommands } from './commands/run.command.js';
 import { registerStoryCommands } from './commands/stories.command.js';
 import { registerSubscriberCommands } from './commands/subscribers.command.js';
 import { registerSubscriptionCommands } from './commands/subscriptions.command.js';
+import { registerSuppressionCommands } from './commands/suppressions.command.js';
 import { registerTopicCommands } from './commands/topics.command.js';
+import { registerTrialCommands } from './commands/trials.command.js';
 
 export function buildProgram(): Command {
   const program = new Command('bulletin')
@@ -17,7 +20,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerRunCommands(program);
-  registerAdminCommands(program);
+  registerDbCommands(program);
   registerStoryCommands(program);
   registerTopicCommands(program);
   registerSubscriberCommands(program);
@@ -25,6 +28,9 @@ export function buildProgram(): Command {
   registerRuleCommands(program);
   registerDigestCommands(program);
   registerDeliveryCommands(program);
+  registerOrgCommands(program);
+  registerTrialCommands(program);
+  registerSuppressionCommands(program);
   return program;
 }
 

@@ -12,7 +12,7 @@ export interface Delivery {
   id: number;
   kind: DeliveryKind;
   digestId: number | null;
-  subscriberId: number | null;
+  readerId: number | null;
   recipient: string;
   cadence: Cadence | null;
   /** Publisher ids of the stories in the email. */

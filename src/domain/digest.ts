@@ -3,7 +3,7 @@ import type { Cadence } from './subscription.js';
 /** One email to one reader for one cadence and one period; an alert is a digest too. */
 export interface Digest {
   id: number;
-  subscriberId: number;
+  readerId: number;
   cadence: Cadence;
   periodKey: string;
   periodStart: Date;

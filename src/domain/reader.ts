@@ -2,7 +2,7 @@
 export type Plan = 'subscriber' | 'trial' | 'free' | 'prospect';
 export const PLANS: readonly Plan[] = ['subscriber', 'trial', 'free', 'prospect'];
 
-/** A reader (subscriber in the database): anyone we may email. */
+/** A reader (a row of the `subscribers` table): anyone we may email, whatever their plan. */
 export interface Reader {
   id: number;
   email: string;

@@ -9,7 +9,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** A reader following one rule (a topic's, or their own query) at one cadence. */
 export interface Subscription {
   id: number;
-  subscriberId: number;
+  readerId: number;
   topicId: number | null;
   query: string | null;
   cadence: Cadence;

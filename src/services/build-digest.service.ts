@@ -11,8 +11,8 @@ import {
   findDigestMatches,
   findPendingMatches,
 } from '../../db/repositories/match.repository.js';
+import { findReaderById } from '../../db/repositories/reader.repository.js';
 import { findStoriesByIds } from '../../db/repositories/story.repository.js';
-import { findReaderById } from '../../db/repositories/subscriber.repository.js';
 import { sortNewestFirst } from '../domain/digest-content.js';
 import type { Cadence } from '../domain/subscription.js';
 import type { FlowContext } from './context.js';
@@ -26,7 +26,7 @@ export type BuildOutcome =
 /** Builds a daily or weekly digest: the reader's pending matches of that cadence, one email. */
 export async function buildDigest(ctx: FlowContext, work: BuildDigestWork): Promise<BuildOutcome> {
   return buildPeriod(ctx, {
-    subscriberId: work.subscriberId,
+    readerId: work.readerId,
     cadence: work.cadence,
     periodKey: work.periodKey,
     periodStart: new Date(work.periodStart),
@@ -38,7 +38,7 @@ export async function buildDigest(ctx: FlowContext, work: BuildDigestWork): Prom
 export async function buildAlert(ctx: FlowContext, work: BuildAlertWork): Promise<BuildOutcome> {
   const dueAt = new Date(work.dueAt);
   return buildPeriod(ctx, {
-    subscriberId: work.subscriberId,
+    readerId: work.readerId,
     cadence: 'instant',
     periodKey: dueAt.toISOString(),
     periodStart: new Date(dueAt.getTime() - ctx.settings.alertWindowMs),
@@ -54,14 +54,14 @@ export async function buildAlert(ctx: FlowContext, work: BuildAlertWork): Promis
 async function buildPeriod(
   ctx: FlowContext,
   period: {
-    subscriberId: number;
+    readerId: number;
     cadence: Cadence;
     periodKey: string;
     periodStart: Date;
     periodEnd: Date;
   },
 ): Promise<BuildOutcome> {
-  const reader = await findReaderById(ctx.db, period.subscriberId);
+  const reader = await findReaderById(ctx.db, period.readerId);
   if (reader?.status !== 'active') return { status: 'reader-gone' };
   const now = ctx.now();
   const { digest, created } = await insertOrFindDigest(ctx.db, period, now);
@@ -78,7 +78,7 @@ async function buildPeriod(
   // Claim up to the build time, not the period end: a match that arrived while this job waited
   // goes out now rather than a period later.
   await claimPendingMatches(ctx.db, {
-    subscriberId: reader.id,
+    readerId: reader.id,
     cadence: period.cadence,
     digestId: digest.id,
     until: now,
@@ -105,7 +105,7 @@ async function buildPeriod(
     {
       kind: period.cadence === 'instant' ? 'alert' : 'digest',
       digestId: digest.id,
-      subscriberId: reader.id,
+      readerId: reader.id,
       recipient: reader.email,
       cadence: period.cadence,
       storyIds: stories.map((s) => s.externalId),

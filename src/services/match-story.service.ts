@@ -26,13 +26,13 @@ export async function matchStory(
 
   const byReader = new Map<number, { cadences: Cadence[]; subscriptionIds: number[] }>();
   for (const sub of subscriptions) {
-    const entry = byReader.get(sub.subscriberId) ?? { cadences: [], subscriptionIds: [] };
+    const entry = byReader.get(sub.readerId) ?? { cadences: [], subscriptionIds: [] };
     entry.cadences.push(sub.cadence);
     entry.subscriptionIds.push(sub.id);
-    byReader.set(sub.subscriberId, entry);
+    byReader.set(sub.readerId, entry);
   }
-  const matches: NewMatch[] = [...byReader].map(([subscriberId, entry]) => ({
-    subscriberId,
+  const matches: NewMatch[] = [...byReader].map(([readerId, entry]) => ({
+    readerId,
     storyId: story.id,
     revision: story.revision,
     cadence: fastestCadence(entry.cadences),
@@ -41,7 +41,7 @@ export async function matchStory(
   const now = ctx.now();
   const created = await insertMatches(ctx.db, matches, now);
   for (const match of created) {
-    if (match.cadence === 'instant') await scheduleAlert(ctx, match.subscriberId, now);
+    if (match.cadence === 'instant') await scheduleAlert(ctx, match.readerId, now);
   }
   await markStoryMatched(ctx.db, story.id, story.revision);
   ctx.log.info({
@@ -58,18 +58,14 @@ export async function matchStory(
  * Alerts go out at once for the first story, then at most one per ALERT_WINDOW per reader: a
  * burst of stories inside the window gathers into the next alert.
  */
-export async function scheduleAlert(
-  ctx: FlowContext,
-  subscriberId: number,
-  now: Date,
-): Promise<void> {
-  const lastAlertAt = await findLastAlertAt(ctx.db, subscriberId);
+export async function scheduleAlert(ctx: FlowContext, readerId: number, now: Date): Promise<void> {
+  const lastAlertAt = await findLastAlertAt(ctx.db, readerId);
   const windowEnd = lastAlertAt ? lastAlertAt.getTime() + ctx.settings.alertWindowMs : 0;
   // Rounded down to the second so that concurrent match jobs name the same alert job; the
   // build claims every waiting match whenever it runs, so rounding never drops one.
   const dueAt = new Date(Math.floor(Math.max(now.getTime(), windowEnd) / 1000) * 1000);
   await ctx.queue.buildAlert(
-    { subscriberId, dueAt: dueAt.toISOString() },
+    { readerId, dueAt: dueAt.toISOString() },
     Math.max(0, dueAt.getTime() - now.getTime()),
   );
 }

@@ -1,4 +1,4 @@
-import { setMarketingConsent } from '../../db/repositories/subscriber.repository.js';
+import { setMarketingConsent } from '../../db/repositories/reader.repository.js';
 import {
   listSubscriptions,
   type SubscriptionListing,

@@ -1,29 +1,16 @@
-import { recordRuleChange } from '../../db/repositories/rule-change.repository.js';
 import {
   deleteReader,
   findReaderByEmail,
   type NewReader,
+  listReaders as selectReaders,
   upsertReader,
-} from '../../db/repositories/subscriber.repository.js';
-import {
-  deleteSubscription,
-  insertSubscription,
-  listSubscriptions,
-  setSubscriptionPaused,
-} from '../../db/repositories/subscription.repository.js';
-import { findTopicBySlug } from '../../db/repositories/topic.repository.js';
+} from '../../db/repositories/reader.repository.js';
+import { recordRuleChange } from '../../db/repositories/rule-change.repository.js';
+import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import type { Reader } from '../domain/reader.js';
-import { nextSendTime } from '../domain/schedule.js';
-import {
-  type Cadence,
-  DEFAULT_SEND_AT,
-  DEFAULT_WEEKDAY,
-  type Subscription,
-} from '../domain/subscription.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
 import { ruleKey } from './rule-keys.js';
-import { parseQueryOrThrow } from './topics.service.js';
 
 /** Adds a reader or updates one with the same address. */
 export async function saveReader(
@@ -42,94 +29,6 @@ export async function requireReader(ctx: ServiceContext, email: string): Promise
   return reader;
 }
 
-export interface SubscriptionRequest {
-  email: string;
-  topic?: string;
-  query?: string;
-  cadence: Cadence;
-  sendAt?: string;
-  weekday?: number;
-}
-
-/** Makes a reader follow a topic or their own query at a cadence. */
-export async function subscribe(
-  ctx: ServiceContext,
-  request: SubscriptionRequest,
-): Promise<Subscription> {
-  if ((request.topic === undefined) === (request.query === undefined)) {
-    throw new InputError('follow either a topic or a query of their own', { field: 'topic' });
-  }
-  const reader = await requireReader(ctx, request.email);
-  let topicId: number | null = null;
-  if (request.topic !== undefined) {
-    const topic = await findTopicBySlug(ctx.db, request.topic);
-    if (!topic)
-      throw new InputError(`no topic "${request.topic}"`, { field: 'topic', problem: 'not-found' });
-    topicId = topic.id;
-    const existing = await listSubscriptions(ctx.db, reader.email);
-    if (existing.some((s) => s.topicId === topicId)) {
-      throw new InputError(`${reader.email} already follows "${request.topic}"`, {
-        field: 'topic',
-        problem: 'exists',
-      });
-    }
-  } else {
-    parseQueryOrThrow(request.query as string, 'query');
-  }
-  const sendAt = request.sendAt ?? DEFAULT_SEND_AT;
-  const weekday = request.cadence === 'weekly' ? (request.weekday ?? DEFAULT_WEEKDAY) : null;
-  const now = ctx.now();
-  const nextDueAt =
-    request.cadence === 'instant'
-      ? null
-      : nextSendTime({ cadence: request.cadence, sendAt, weekday, tz: reader.tz }, now);
-  const fields = {
-    subscriberId: reader.id,
-    topicId,
-    query: request.query ?? null,
-    cadence: request.cadence,
-    sendAt,
-    weekday,
-    nextDueAt,
-  };
-  // A custom query is a rule of its own: it enters the change log with the subscription.
-  return ctx.db.transaction().execute(async (trx) => {
-    const subscription = await insertSubscription(trx, fields, now);
-    if (subscription.query !== null) {
-      await recordRuleChange(trx, ruleKey.subscription(subscription.id), subscription.query, now);
-    }
-    return subscription;
-  });
-}
-
-/** Pauses, resumes or removes a reader's subscriptions (all of them, or one topic's). */
-export async function changeSubscriptions(
-  ctx: ServiceContext,
-  email: string,
-  topic: string | undefined,
-  action: 'pause' | 'resume' | 'remove',
-): Promise<number> {
-  const reader = await requireReader(ctx, email);
-  const subs = (await listSubscriptions(ctx.db, reader.email)).filter(
-    (s) => topic === undefined || s.topicSlug === topic,
-  );
-  if (subs.length === 0)
-    throw new InputError(`${email} has no subscription${topic ? ` to "${topic}"` : ''}`);
-  // Pausing leaves the rule in the index: matching skips paused subscriptions.
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const sub of subs) {
-      if (action !== 'remove') {
-        await setSubscriptionPaused(trx, sub.id, action === 'pause');
-        continue;
-      }
-      await deleteSubscription(trx, sub.id);
-      if (sub.query !== null)
-        await recordRuleChange(trx, ruleKey.subscription(sub.id), null, ctx.now());
-    }
-  });
-  return subs.length;
-}
-
 /** Deletes a reader with their subscriptions, taking their own queries out of the rule index. */
 export async function removeReader(ctx: ServiceContext, email: string): Promise<void> {
   const reader = await requireReader(ctx, email);
@@ -139,4 +38,9 @@ export async function removeReader(ctx: ServiceContext, email: string): Promise<
     for (const sub of custom)
       await recordRuleChange(trx, ruleKey.subscription(sub.id), null, ctx.now());
   });
+}
+
+/** Every reader, by address. */
+export async function listReaders(ctx: ServiceContext): Promise<Reader[]> {
+  return selectReaders(ctx.db);
 }

@@ -3,8 +3,8 @@ import {
   findStaleQueuedDeliveries,
 } from '../../db/repositories/delivery.repository.js';
 import { findReadersWithPendingAlerts } from '../../db/repositories/match.repository.js';
+import { findReaderById } from '../../db/repositories/reader.repository.js';
 import { findStoriesOwingMatch } from '../../db/repositories/story.repository.js';
-import { findReaderById } from '../../db/repositories/subscriber.repository.js';
 import {
   findDueSubscriptions,
   setNextDueAt,
@@ -63,8 +63,8 @@ export async function runScheduleTick(
   if (!options.cadence || options.cadence === 'instant') {
     const alertCutoff =
       options.pendingAlertsBefore ?? new Date(now.getTime() - ctx.settings.alertWindowMs - 60_000);
-    for (const subscriberId of await findReadersWithPendingAlerts(ctx.db, alertCutoff)) {
-      await scheduleAlert(ctx, subscriberId, now);
+    for (const readerId of await findReadersWithPendingAlerts(ctx.db, alertCutoff)) {
+      await scheduleAlert(ctx, readerId, now);
       report.alertsRequeued++;
     }
   }
@@ -85,16 +85,16 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
   const readers = new Map<number, Reader | undefined>();
   for (const sub of await findDueSubscriptions(ctx.db, now, cadence ? { cadence } : {})) {
     if (sub.cadence === 'instant' || !sub.nextDueAt) continue;
-    if (!readers.has(sub.subscriberId))
-      readers.set(sub.subscriberId, await findReaderById(ctx.db, sub.subscriberId));
-    const reader = readers.get(sub.subscriberId);
+    if (!readers.has(sub.readerId))
+      readers.set(sub.readerId, await findReaderById(ctx.db, sub.readerId));
+    const reader = readers.get(sub.readerId);
     if (!reader) continue;
     const schedule = scheduleOf(sub, reader);
     // Named by the send time that fell due; several subscriptions of one reader and cadence
     // due in the same period name the same digest, which is built once.
     const period = digestPeriod(schedule, sub.nextDueAt);
     await ctx.queue.buildDigest({
-      subscriberId: reader.id,
+      readerId: reader.id,
       cadence: schedule.cadence,
       periodKey: period.key,
       periodStart: period.start.toISOString(),

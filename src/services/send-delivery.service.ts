@@ -4,7 +4,7 @@ import {
   finishDelivery,
   setDeliveryMessageId,
 } from '../../db/repositories/delivery.repository.js';
-import { findReaderById } from '../../db/repositories/subscriber.repository.js';
+import { findReaderById } from '../../db/repositories/reader.repository.js';
 import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
 import { createMessageId } from '../adapters/mail/build-message.js';
 import { classifySmtpError, SendFailure } from '../adapters/mail/smtp-failure.js';
@@ -109,9 +109,7 @@ async function handleFailure(
 
 /** Renders the delivery's email for its reader, deciding access now, at build time. */
 async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
-  const reader = delivery.subscriberId
-    ? await findReaderById(ctx.db, delivery.subscriberId)
-    : undefined;
+  const reader = delivery.readerId ? await findReaderById(ctx.db, delivery.readerId) : undefined;
   if (!reader) throw permanent('the reader no longer exists');
   if (delivery.digestId === null) throw permanent('delivery has no digest');
   const content = await loadDigestContent(ctx.db, delivery.digestId, reader.tz);

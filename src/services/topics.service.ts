@@ -4,6 +4,7 @@ import {
   deleteTopic,
   findTopicBySlug,
   insertTopic,
+  listTopicsWithFollowers,
   updateTopic,
 } from '../../db/repositories/topic.repository.js';
 import { evaluateRule, type ParsedRule, parseRule, tokenizeStory } from '../domain/rules/index.js';
@@ -93,4 +94,16 @@ export async function backtestRule(
       id: story.externalId,
     }));
   return { considered: stories.length, matches };
+}
+
+/** A topic by its slug, or an {@link InputError} saying there is none. */
+export async function requireTopic(ctx: ServiceContext, slug: string): Promise<Topic> {
+  const topic = await findTopicBySlug(ctx.db, slug);
+  if (!topic) throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
+  return topic;
+}
+
+/** Every topic with how many subscriptions follow it. */
+export async function listTopics(ctx: ServiceContext): Promise<(Topic & { followers: number })[]> {
+  return listTopicsWithFollowers(ctx.db);
 }

@@ -1,4 +1,4 @@
-import { findReaderByEmail, upsertReader } from '../../db/repositories/subscriber.repository.js';
+import { findReaderByEmail, upsertReader } from '../../db/repositories/reader.repository.js';
 import { insertTrialClick } from '../../db/repositories/trial-click.repository.js';
 import type { Reader } from '../domain/reader.js';
 import type { TrialSource } from '../domain/signed-token.js';

@@ -1,4 +1,4 @@
-import { setReaderStatus } from '../../db/repositories/subscriber.repository.js';
+import { setReaderStatus } from '../../db/repositories/reader.repository.js';
 import { addSuppression } from '../../db/repositories/suppression.repository.js';
 import type { ServiceContext } from './context.js';
 

@@ -8,7 +8,7 @@ export interface MatchStoryWork {
 
 /** Build one reader's digest for one cadence and period. */
 export interface BuildDigestWork {
-  subscriberId: number;
+  readerId: number;
   cadence: Exclude<Cadence, 'instant'>;
   periodKey: string;
   periodStart: string;
@@ -17,7 +17,7 @@ export interface BuildDigestWork {
 
 /** Build one reader's instant alert from the matches waiting at `dueAt`. */
 export interface BuildAlertWork {
-  subscriberId: number;
+  readerId: number;
   dueAt: string;
 }
 

@@ -4,10 +4,11 @@ import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { sendContextOf } from '../../src/app.js';
 import { buildAlert, buildDigest } from '../../src/services/build-digest.service.js';
 import { matchStory } from '../../src/services/match-story.service.js';
-import { saveReader, subscribe } from '../../src/services/readers.service.js';
+import { saveReader } from '../../src/services/readers.service.js';
 import { RuleCatalog } from '../../src/services/rule-catalog.js';
 import { runScheduleTick } from '../../src/services/schedule-tick.service.js';
 import { sendDelivery } from '../../src/services/send-delivery.service.js';
+import { subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { makeStory, publish, runDue } from '../support/flow-helpers.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-test-server.js';
@@ -56,7 +57,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     ]);
     expect(matched.map((m) => m.created).reduce((a, b) => a + b)).toBeLessThanOrEqual(1);
 
-    const work = { subscriberId: 1, dueAt: t.app.now().toISOString() };
+    const work = { readerId: 1, dueAt: t.app.now().toISOString() };
     const built = await Promise.all([buildAlert(ctx, work), buildAlert(ctx, work)]);
     const deliveryIds = new Set(
       built.flatMap((b) => (b.status === 'queued' ? [b.deliveryId] : [])),
@@ -87,7 +88,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     await publish(t.app, queue, [makeStory('c-2', { headline: 'Customs reform' })]);
     await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
     const work = {
-      subscriberId: 1,
+      readerId: 1,
       cadence: 'daily' as const,
       periodKey: '2026-11-28',
       periodStart: '2026-11-27T07:00:00.000Z',
@@ -129,7 +130,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
       .select('period_key')
       .where('id', '=', first!.digestId!)
       .executeTakeFirstOrThrow();
-    const outcome = await buildAlert(laterCtx, { subscriberId: 1, dueAt: sameInstant.period_key });
+    const outcome = await buildAlert(laterCtx, { readerId: 1, dueAt: sameInstant.period_key });
     expect(outcome).toMatchObject({ status: 'queued', deliveryId: first!.id });
 
     // The story is still waiting, and the next alert (after the window) carries it.

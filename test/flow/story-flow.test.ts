@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
 import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
-import { changeSubscriptions, saveReader, subscribe } from '../../src/services/readers.service.js';
+import { saveReader } from '../../src/services/readers.service.js';
+import { changeSubscriptions, subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { unsubscribe } from '../../src/services/unsubscribe.service.js';
 import { makeStory, parseReceived, publish, runDue } from '../support/flow-helpers.js';

@@ -1,9 +1,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findReaderByEmail } from '../../db/repositories/subscriber.repository.js';
+import { findReaderByEmail } from '../../db/repositories/reader.repository.js';
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
-import { saveReader, subscribe } from '../../src/services/readers.service.js';
+import { saveReader } from '../../src/services/readers.service.js';
+import { subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { launchBrowser } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';

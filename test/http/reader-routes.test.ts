@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findReaderByEmail } from '../../db/repositories/subscriber.repository.js';
+import { findReaderByEmail } from '../../db/repositories/reader.repository.js';
 import { findSuppression } from '../../db/repositories/suppression.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
-import { saveReader, subscribe } from '../../src/services/readers.service.js';
+import { saveReader } from '../../src/services/readers.service.js';
+import { subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findReaderByEmail } from '../../db/repositories/subscriber.repository.js';
+import { findReaderByEmail } from '../../db/repositories/reader.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
 import { saveReader } from '../../src/services/readers.service.js';
 import { launchBrowser } from '../support/browser.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenizeStory } from '../../src/domain/rules/index.js';
-import { removeReader, saveReader, subscribe } from '../../src/services/readers.service.js';
+import { removeReader, saveReader } from '../../src/services/readers.service.js';
 import { RuleCatalog } from '../../src/services/rule-catalog.js';
+import { subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic, changeTopic, removeTopic } from '../../src/services/topics.service.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTopicsWithFollowers } from '../../db/repositories/topic.repository.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { InputError } from '../../src/services/input-error.js';
-import { saveReader, subscribe } from '../../src/services/readers.service.js';
+import { saveReader } from '../../src/services/readers.service.js';
+import { subscribe } from '../../src/services/subscriptions.service.js';
 import {
   addTopic,
   backtestRule,

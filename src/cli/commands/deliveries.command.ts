@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listDeliveries } from '../../../db/repositories/delivery.repository.js';
+import { listDeliveries } from '../../services/deliveries.service.js';
 import { withApp } from '../cli-context.js';
 import { printListing } from '../output.js';
 import { emailSchema, parseOption, parseSince } from '../parse.js';
@@ -17,7 +17,7 @@ export function registerDeliveryCommands(program: Command): void {
       await withApp({}, async (app) => {
         const since = parseSince('--since', opts.since, app.now());
         const rows = (
-          await listDeliveries(app.db, {
+          await listDeliveries(app, {
             ...(recipient ? { recipient } : {}),
             ...(since ? { since } : {}),
           })

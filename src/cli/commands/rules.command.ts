@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { type CommandOutput, checkRules, matchFiles } from '../../services/rule-tools.service.js';
 import { InputError } from '../cli-error.js';
 import { readInput } from '../parse.js';
+import { type CommandOutput, checkRules, matchFiles } from '../rule-tools.js';
 
 /** Writes a command's output; a non-zero status becomes the process exit status. */
 function emit(output: CommandOutput): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { listStories } from '../../../db/repositories/story.repository.js';
 import { parseStoriesText } from '../../domain/story.js';
 import { publishStories } from '../../services/publish-story.service.js';
+import { listStories } from '../../services/stories.service.js';
 import { flowContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';
@@ -40,7 +40,7 @@ export function registerStoryCommands(program: Command): void {
       await withApp({}, async (app) => {
         const since = parseSince('--since', opts.since, app.now());
         const rows = (
-          await listStories(app.db, {
+          await listStories(app, {
             ...(since ? { since } : {}),
             limit: Number(opts.limit) || 100,
           })

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { listReaders } from '../../../db/repositories/subscriber.repository.js';
 import { PLANS, type Plan } from '../../domain/reader.js';
-import { removeReader, requireReader, saveReader } from '../../services/readers.service.js';
-import { startTrial } from '../../services/trials.service.js';
+import {
+  listReaders,
+  removeReader,
+  requireReader,
+  saveReader,
+} from '../../services/readers.service.js';
 import { withApp } from '../cli-context.js';
 import { printLine, printListing } from '../output.js';
 import { dateSchema, emailSchema, parseOption, timeZoneSchema } from '../parse.js';
@@ -49,7 +52,7 @@ export function registerSubscriberCommands(program: Command): void {
     .option('--json', 'one JSON array')
     .action(async (opts: { json?: boolean }) => {
       await withApp({}, async (app) => {
-        const rows = (await listReaders(app.db)).map((r) => ({
+        const rows = (await listReaders(app)).map((r) => ({
           email: r.email,
           name: r.name,
           plan: r.plan,
@@ -83,19 +86,6 @@ export function registerSubscriberCommands(program: Command): void {
       await withApp({}, async (app) => {
         await removeReader(app, parseOption('EMAIL', email, emailSchema));
         printLine(`removed ${email}`);
-      });
-    });
-
-  program
-    .command('trials')
-    .description('trials')
-    .command('start <email>')
-    .option('--days <n>', 'length of the trial', '14')
-    .action(async (email: string, opts: { days: string }) => {
-      const days = parseOption('--days', opts.days, z.coerce.number().int().min(1).max(365));
-      await withApp({}, async (app) => {
-        const reader = await startTrial(app, parseOption('EMAIL', email, emailSchema), days);
-        printLine(`${reader.email} has a trial until ${reader.trialEndsAt?.toISOString()}`);
       });
     });
 }

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { listSubscriptions } from '../../../db/repositories/subscription.repository.js';
 import { CADENCES, type Cadence, WEEKDAYS } from '../../domain/subscription.js';
-import { changeSubscriptions, subscribe } from '../../services/readers.service.js';
+import {
+  changeSubscriptions,
+  listSubscriptions,
+  subscribe,
+} from '../../services/subscriptions.service.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';
@@ -64,7 +67,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .action(async (email: string | undefined, opts: { json?: boolean }) => {
       await withApp({}, async (app) => {
         const rows = (
-          await listSubscriptions(app.db, email && parseOption('EMAIL', email, emailSchema))
+          await listSubscriptions(app, email && parseOption('EMAIL', email, emailSchema))
         ).map((s) => ({
           id: s.id,
           email: s.email,

@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
-import {
-  findTopicBySlug,
-  listTopicsWithFollowers,
-} from '../../../db/repositories/topic.repository.js';
 import { describeRule } from '../../domain/rules/index.js';
 import {
   addTopic,
   backtestRule,
   changeTopic,
+  listTopics,
   parseQueryOrThrow,
   removeTopic,
+  requireTopic,
 } from '../../services/topics.service.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
@@ -61,7 +59,7 @@ export function registerTopicCommands(program: Command): void {
     .option('--json', 'one JSON array')
     .action(async (opts: { json?: boolean }) => {
       await withApp({}, async (app) => {
-        const rows = (await listTopicsWithFollowers(app.db)).map((t) => ({
+        const rows = (await listTopics(app)).map((t) => ({
           slug: t.slug,
           name: t.name,
           query: t.query,
@@ -81,8 +79,7 @@ export function registerTopicCommands(program: Command): void {
     .option('--json', 'one JSON object')
     .action(async (slug: string, opts: { json?: boolean }) => {
       await withApp({}, async (app) => {
-        const topic = await findTopicBySlug(app.db, slug);
-        if (!topic) throw new InputError(`no topic "${slug}"`);
+        const topic = await requireTopic(app, slug);
         if (opts.json) return printLine(JSON.stringify(topic));
         printLine(
           `${topic.slug}: ${topic.name}\nquery: ${topic.query}\n${describeRule(parseQueryOrThrow(topic.query))}`,
@@ -102,12 +99,8 @@ export function registerTopicCommands(program: Command): void {
           throw new InputError('give a topic SLUG or --query Q');
         await withApp({}, async (app) => {
           let query = opts.query;
-          if (slug !== undefined) {
-            const topic = await findTopicBySlug(app.db, slug);
-            if (!topic) throw new InputError(`no topic "${slug}"`);
-            query = topic.query;
-          }
-          const rule = parseQueryOrThrow(query as string, slug ? `topic ${slug}` : '--query');
+          if (slug !== undefined) query = (await requireTopic(app, slug)).query;
+          const rule = parseQueryOrThrow(query as string, slug ? 'storedQuery' : 'query');
           const since = parseSince('--since', opts.since, app.now());
           const result = await backtestRule(app, rule, since);
           if (opts.json) return printLine(JSON.stringify(result));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRules, matchFiles } from '../../src/services/rule-tools.service.js';
+import { checkRules, matchFiles } from '../../src/cli/rule-tools.js';
 
 const rulesFile = [
   '{"id":"russia","query":"sanctions russia"}',
