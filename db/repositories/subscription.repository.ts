@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { SubscriptionLabel } from '../../src/domain/digest-content.js';
-import type { Cadence, Subscription } from '../../src/domain/subscription.js';
+import type { Cadence, Subscription, SubscriptionListing } from '../../src/domain/subscription.js';
 import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
 import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
@@ -55,12 +55,6 @@ export async function insertSubscription(
 }
 
 /** A subscription with the reader's email and the topic's slug, for listings. */
-export interface SubscriptionListing extends Subscription {
-  email: string;
-  topicSlug: string | null;
-  topicQuery: string | null;
-}
-
 export async function listSubscriptions(db: Db, email?: string): Promise<SubscriptionListing[]> {
   let query = db
     .selectFrom('subscriptions')

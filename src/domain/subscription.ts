@@ -22,6 +22,13 @@ export interface Subscription {
   createdAt: Date;
 }
 
+/** A subscription as listed: with the reader's address and the topic it follows. */
+export interface SubscriptionListing extends Subscription {
+  email: string;
+  topicSlug: string | null;
+  topicQuery: string | null;
+}
+
 const CADENCE_SPEED: Record<Cadence, number> = { instant: 0, daily: 1, weekly: 2 };
 
 /** The quickest of several cadences: a story goes to a reader once, by the fastest route. */

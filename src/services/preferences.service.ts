@@ -1,13 +1,12 @@
 import { setMarketingConsent } from '../../db/repositories/reader.repository.js';
 import {
   listSubscriptions,
-  type SubscriptionListing,
   setSubscriptionPaused,
   setSubscriptionSchedule,
 } from '../../db/repositories/subscription.repository.js';
 import type { Reader } from '../domain/reader.js';
 import { nextSendTime } from '../domain/schedule.js';
-import type { Cadence } from '../domain/subscription.js';
+import type { Cadence, SubscriptionListing } from '../domain/subscription.js';
 import type { ServiceContext } from './context.js';
 import { requireReader } from './readers.service.js';
 

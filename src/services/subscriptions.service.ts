@@ -2,7 +2,6 @@ import { recordRuleChange } from '../../db/repositories/rule-change.repository.j
 import {
   deleteSubscription,
   insertSubscription,
-  type SubscriptionListing,
   listSubscriptions as selectSubscriptions,
   setSubscriptionPaused,
 } from '../../db/repositories/subscription.repository.js';
@@ -13,6 +12,7 @@ import {
   DEFAULT_SEND_AT,
   DEFAULT_WEEKDAY,
   type Subscription,
+  type SubscriptionListing,
 } from '../domain/subscription.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
