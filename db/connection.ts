@@ -10,12 +10,21 @@ export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgre
 
 export type Db = Kysely<Database>;
 
+export interface OpenDatabaseOptions {
+  /**
+   * Told when PostgreSQL drops a pooled connection (a server restart, pg_terminate_backend),
+   * once per connection. The pool opens a new one for the next query. Default: one line on
+   * stderr.
+   */
+  onConnectionError?: (error: Error) => void;
+}
+
 /** Opens the database named by the settings: an embedded SQLite file or a PostgreSQL pool. */
-export function openDatabase(config: DatabaseConfig): Db {
+export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Db {
   if (config.kind === 'postgres') {
     return new Kysely<Database>({
       dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: config.url, max: 10 }),
+        pool: openPool(config.url, options.onConnectionError ?? writeConnectionLost),
       }),
     });
   }
@@ -28,6 +37,36 @@ export function openDatabase(config: DatabaseConfig): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * A pg pool that survives dropped connections. A client that loses its connection emits
+ * 'error' (twice: the server's message, then the closed socket), and an 'error' nobody
+ * listens to ends the process. The pool only listens while a client is idle and re-emits
+ * that on itself; a client checked out, say inside a transaction, has no listener at all.
+ * So each client gets its own listener, which reports once; the query that was using it
+ * fails, and pg drops the dead client when it is released.
+ */
+function openPool(url: string, onConnectionError: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('connect', (client) => {
+    let reported = false;
+    client.on('error', (error) => {
+      if (reported) return;
+      reported = true;
+      onConnectionError(error);
+    });
+  });
+  // The idle client's own listener above has reported it already.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** The default report: one line, with the server's words but not the connection string. */
+function writeConnectionLost(error: Error): void {
+  process.stderr.write(
+    `bulletin: lost a PostgreSQL connection (${error.message.replace(/\s+/g, ' ')}); the next query opens a new one\n`,
+  );
 }
 
 /** Brings the schema up to date; safe to run from several processes and many times. */

@@ -1,37 +1,63 @@
+import { showControlCharacters, unicodeEscape } from '../domain/clean-text.js';
+
+/** One column of a listing: its header and how a row's cell is read. */
+export interface ListingColumn<T> {
+  header: string;
+  value: (row: T) => unknown;
+}
+
 /** Writes a listing: one JSON array with `--json`, else aligned columns for people. */
 export function printListing<T extends object>(
   rows: T[],
   json: boolean,
-  columns: { header: string; value: (row: T) => unknown }[],
+  columns: ListingColumn<T>[],
 ): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(rows)}\n`);
-    return;
-  }
-  if (rows.length === 0) {
-    process.stdout.write('(none)\n');
-    return;
-  }
+  process.stdout.write(json ? `${formatJson(rows)}\n` : formatListing(rows, columns));
+}
+
+/**
+ * A listing as aligned columns, a header line first, each line ended by `\n`. Cells come from
+ * readers and publishers (a name, a headline), so a control character in one is shown as its
+ * escape: it cannot move the cursor, retitle the terminal or break the table's lines.
+ */
+export function formatListing<T>(rows: T[], columns: ListingColumn<T>[]): string {
+  if (rows.length === 0) return '(none)\n';
+  const headers = columns.map((c) => showControlCharacters(c.header));
   const cells = rows.map((row) => columns.map((c) => formatCell(c.value(row))));
-  const widths = columns.map((c, i) =>
-    Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)),
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...cells.map((r) => (r[i] ?? '').length)),
   );
   const line = (values: string[]) =>
-    values
+    `${values
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
-      .trimEnd();
-  process.stdout.write(`${line(columns.map((c) => c.header))}\n`);
-  for (const row of cells) process.stdout.write(`${line(row)}\n`);
+      .trimEnd()}\n`;
+  return [headers, ...cells].map(line).join('');
 }
 
 function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '-';
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.join(',');
-  return String(value);
+  const text = Array.isArray(value) ? value.join(',') : String(value);
+  return showControlCharacters(text);
 }
 
+/**
+ * What JSON.stringify leaves raw although a terminal acts on it (DEL, the C1 controls, among
+ * them a one-character CSI) or a JavaScript parser before ES2019 breaks on it (U+2028, U+2029).
+ * It escapes C0 controls and lone surrogates itself.
+ */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * JSON safe to pipe to a terminal: the same value JSON.parse reads back, with those characters
+ * escaped too. They only occur inside strings, where `\u0085` is a valid escape.
+ */
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value).replace(RAW_IN_JSON, (character) => unicodeEscape(character));
+}
+
+/** Writes text for people, lines and tabs kept, other control characters shown as escapes. */
 export function printLine(text: string): void {
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${showControlCharacters(text, { allowNewlines: true })}\n`);
 }

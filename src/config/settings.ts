@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { maskUrlPassword } from './redact.js';
 
 /** Settings parsed once at start from the environment (DESIGN.md, "Running it"). */
 export interface Settings {
@@ -43,6 +44,30 @@ export class SettingsError extends Error {
   }
 }
 
+/** Variables whose value no message ever shows, not even in part. */
+const SECRET_VARIABLES = new Set([
+  'SECRET_KEY',
+  'SECRET_KEY_PREVIOUS',
+  'API_TOKEN',
+  'ADMIN_PASSWORD',
+  'DKIM_PRIVATE_KEY',
+]);
+
+/**
+ * Variables whose default is a working local stand-in (a generated key, a SQLite file under
+ * ./var, a private Redis, the outbox) rather than "off" or a placeholder warned about. Set but
+ * blank, they most likely come from a template whose value went missing; running on the
+ * stand-in would put this process on other state than the rest of the installation, or
+ * "send" mail into files, without a word. The others read blank as unset.
+ */
+const BLANK_IS_AN_ERROR = new Set([
+  'VAR_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+  'SECRET_KEY',
+]);
+
 const PLACEHOLDER_FROM = 'Bulletin <alerts@bulletin.example>';
 const PLACEHOLDER_POSTAL = 'Bulletin, 1 Placeholder Street, Nowhere (set POSTAL_ADDRESS)';
 
@@ -55,7 +80,14 @@ type Env = Record<string, string | undefined>;
 export function loadSettings(env: Env = process.env, cwd: string = process.cwd()): Settings {
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
-    return value === '' ? undefined : value;
+    if (value !== '') return value;
+    if (BLANK_IS_AN_ERROR.has(name)) {
+      throw new SettingsError(
+        name,
+        'is set but blank: give it a value, or unset it for the default',
+      );
+    }
+    return undefined;
   };
   const varDir = path.resolve(cwd, read('VAR_DIR') ?? 'var');
   const publicBaseUrl = parseUrl(
@@ -82,7 +114,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only'),
     ),
     smtpUrl: read('SMTP_URL')
-      ? parseUrl('SMTP_URL', read('SMTP_URL') as string, ['smtp:', 'smtps:'])
+      ? parseUrl('SMTP_URL', read('SMTP_URL') as string, ['smtp:', 'smtps:'], { needsHost: true })
       : null,
     publicBaseUrl,
     trialUrl: parseUrl('TRIAL_URL', read('TRIAL_URL') ?? `${publicBaseUrl}/trial`, [
@@ -149,16 +181,30 @@ function parseWith<T>(variable: string, value: unknown, schema: z.ZodType<T>): T
   if (result.success) return result.data;
   throw new SettingsError(
     variable,
-    `${result.error.issues[0]?.message ?? 'invalid'} (got "${String(value)}")`,
+    `${result.error.issues[0]?.message ?? 'invalid'}${shown(variable, String(value))}`,
   );
 }
 
-function parseUrl(variable: string, text: string, protocols: string[]): string {
+/**
+ * The refused value, for the end of a message: quoted and escaped (one line whatever it
+ * holds), with URL passwords masked; of a secret only its length.
+ */
+function shown(variable: string, value: string): string {
+  if (SECRET_VARIABLES.has(variable)) return ` (got ${value.length} characters, not shown)`;
+  return ` (got ${JSON.stringify(maskUrlPassword(value))})`;
+}
+
+function parseUrl(
+  variable: string,
+  text: string,
+  protocols: string[],
+  { needsHost = false } = {},
+): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new SettingsError(variable, `not a URL (got "${text}")`);
+    throw new SettingsError(variable, `not a URL${shown(variable, text)}`);
   }
   if (!protocols.includes(url.protocol)) {
     throw new SettingsError(
@@ -166,13 +212,17 @@ function parseUrl(variable: string, text: string, protocols: string[]): string {
       `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${url.protocol}//…")`,
     );
   }
+  // `smtp://` parses, with an empty host; the mail would only fail at the first send.
+  if (needsHost && url.hostname === '') {
+    throw new SettingsError(variable, `names no host${shown(variable, text)}`);
+  }
   return text;
 }
 
 function parseDurationSetting(variable: string, text: string): number {
   const ms = parseDuration(text);
   if (ms === null)
-    throw new SettingsError(variable, `not a duration like 90s, 2m or 1h (got "${text}")`);
+    throw new SettingsError(variable, `not a duration like 90s, 2m or 1h${shown(variable, text)}`);
   return ms;
 }
 
@@ -190,7 +240,10 @@ function parseDatabaseUrl(
       kind: 'sqlite',
       file: sqlite[1] === ':memory:' ? ':memory:' : path.resolve(cwd, sqlite[1] as string),
     };
-  throw new SettingsError('DATABASE_URL', `must be postgres://… or sqlite:FILE (got "${text}")`);
+  throw new SettingsError(
+    'DATABASE_URL',
+    `must be postgres://… or sqlite:FILE${shown('DATABASE_URL', text)}`,
+  );
 }
 
 function parseMailbox(variable: string, text: string): { email: string; name: string } {
@@ -199,7 +252,7 @@ function parseMailbox(variable: string, text: string): { email: string; name: st
   if (!email || !z.email().safeParse(email).success) {
     throw new SettingsError(
       variable,
-      `must be an address like "Name <alerts@example.com>" (got "${text}")`,
+      `must be an address like "Name <alerts@example.com>"${shown(variable, text)}`,
     );
   }
   return { email, name: match?.[1]?.trim() || 'Bulletin' };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripControlCharacters } from './clean-text.js';
 
 /** Whether a story is paywalled (`subscriber`) or open to everyone (`free`). */
 export type StoryAccess = 'subscriber' | 'free';
@@ -51,19 +52,27 @@ function isIsoDateTimeWithOffset(text: string): boolean {
 
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 
+/**
+ * Publishers' text reaches emails and terminals: it is stored without control characters,
+ * cleaned before it is trimmed and measured, so a headline of only `\r\n` counts as empty.
+ */
+const oneLine = () =>
+  z.string().overwrite((text) => stripControlCharacters(text, { allowNewlines: false }));
+const lines = () =>
+  z.string().overwrite((text) => stripControlCharacters(text, { allowNewlines: true }));
+
 const storyInputSchema = z.object({
   id: z.union([nonEmpty('id'), z.number().int().transform(String)]),
   url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }),
-  headline: nonEmpty('headline').max(1000),
-  summary: z.string().max(10_000).default(''),
-  body: z.string().max(2_000_000).default(''),
-  section: z
-    .string()
+  headline: oneLine().trim().min(1, 'headline must not be empty').max(1000),
+  summary: oneLine().max(10_000).default(''),
+  body: lines().max(2_000_000).default(''),
+  section: oneLine()
     .trim()
     .max(200)
     .nullish()
     .transform((s) => (s ? s : null)),
-  tags: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
+  tags: z.array(oneLine().trim().min(1).max(200)).max(100).default([]),
   publishedAt: z
     .string()
     .refine(

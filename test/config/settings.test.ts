@@ -47,13 +47,36 @@ describe('loadSettings defaults', () => {
     });
   });
 
-  it('treats empty and blank variables as unset', () => {
-    const settings = load({ PORT: '', REDIS_URL: '  ', MAIL_FROM: '', SMTP_URL: ' ' });
+  it('treats empty and blank variables as unset when their default is off or harmless', () => {
+    const settings = load({
+      PORT: '',
+      MAIL_FROM: '',
+      LOG_LEVEL: '  ',
+      API_TOKEN: ' ',
+      ADMIN_PASSWORD: '',
+      PUBLIC_BASE_URL: ' ',
+    });
     expect(settings.port).toBe(3000);
-    expect(settings.redis).toEqual({ url: 'redis://127.0.0.1:6379', explicit: false });
-    expect(settings.smtpUrl).toBeNull();
     expect(settings.placeholders).toContain('MAIL_FROM');
+    expect(settings.logLevel).toBe('info');
+    expect(settings.apiToken).toBeNull();
+    expect(settings.adminPassword).toBeNull();
+    expect(settings.publicBaseUrl).toBe('http://localhost:3000');
   });
+
+  // Their defaults are local stand-ins: blank would run on other state without a word.
+  it.each(['VAR_DIR', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SECRET_KEY'])(
+    'refuses %s set but blank',
+    (variable) => {
+      for (const blank of ['', '   ', '\t\n']) {
+        const error = failure({ [variable]: blank });
+        expect(error.variable).toBe(variable);
+        expect(error.message).toBe(
+          `Bad setting ${variable}: is set but blank: give it a value, or unset it for the default`,
+        );
+      }
+    },
+  );
 
   it('keeps the SQLite file under a relative or absolute VAR_DIR', () => {
     expect(load({ VAR_DIR: 'data' })).toMatchObject({
@@ -91,6 +114,9 @@ describe('loadSettings refuses a bad setting, naming the variable', () => {
     ['REDIS_URL', { REDIS_URL: 'http://x' }],
     ['REDIS_URL', { REDIS_URL: 'not a url' }],
     ['SMTP_URL', { SMTP_URL: 'ftp://x' }],
+    ['SMTP_URL', { SMTP_URL: 'smtp://' }],
+    ['SMTP_URL', { SMTP_URL: 'smtps:///outbox' }],
+    ['SMTP_URL', { SMTP_URL: 'smtp://user:pass@' }],
     ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'alerts.news.example' }],
     ['TRIAL_URL', { TRIAL_URL: 'mailto:sales@news.example' }],
     ['MAIL_FROM', { MAIL_FROM: 'nobody' }],
@@ -114,6 +140,74 @@ describe('loadSettings refuses a bad setting, naming the variable', () => {
     expect(failure({ ALERT_WINDOW: 'soon' }).message).toContain('"soon"');
     expect(failure({ DATABASE_URL: 'mysql://x' }).message).toContain('mysql://x');
     expect(failure({ SMTP_URL: 'ftp://x' }).message).toMatch(/smtp:\/\/ or smtps:\/\//);
+    expect(failure({ SMTP_URL: 'smtp://' }).message).toBe(
+      'Bad setting SMTP_URL: names no host (got "smtp://")',
+    );
+  });
+
+  it('shows a refused value on one line, escaped', () => {
+    const error = failure({ MAIL_FROM: 'nobody\n\u001b[31mred' });
+    expect(error.message).toContain('(got "nobody\\n\\u001b[31mred")');
+    expect(error.message).not.toContain('\n');
+    expect(error.message).not.toContain('\u001b');
+  });
+});
+
+describe('loadSettings never shows a secret', () => {
+  const KEY = 'Zq8-secret-key-material';
+  const TOKEN = 'tok-4f9a2b';
+
+  it.each([
+    ['SECRET_KEY', { SECRET_KEY: KEY }, KEY],
+    ['SECRET_KEY', { SECRET_KEY: `  ${KEY}  ` }, KEY],
+    ['API_TOKEN', { API_TOKEN: TOKEN }, TOKEN],
+    [
+      'DKIM_PRIVATE_KEY',
+      { DKIM_DOMAIN: 'news.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: KEY },
+      KEY,
+    ],
+  ])(
+    '%s: the error names it and says what is wrong, without the value',
+    (variable, env, secret) => {
+      const error = failure(env);
+      expect(error.variable).toBe(variable);
+      expect(error.message).toMatch(new RegExp(`^Bad setting ${variable}: \\w`));
+      // Not the value, nor any recognisable piece of it.
+      for (const piece of [secret, secret.slice(0, 6), secret.slice(-6)]) {
+        expect(error.message).not.toContain(piece);
+      }
+    },
+  );
+
+  it('says how long a short SECRET_KEY is, and that it is not shown', () => {
+    expect(failure({ SECRET_KEY: KEY }).message).toBe(
+      `Bad setting SECRET_KEY: must be at least 32 characters (got ${KEY.length} characters, not shown)`,
+    );
+  });
+
+  it.each([
+    ['SMTP_URL', 'smtp://mailer:hunter2@', 'smtp://mailer:***@'],
+    ['SMTP_URL', 'smtp://mailer:hun/ter2@mail.example:587', 'smtp://mailer:***@mail.example:587'],
+    ['REDIS_URL', 'redis://:hunter2@cache.internal:port', 'redis://:***@cache.internal:port'],
+    ['DATABASE_URL', 'mysql://root:hunter2@db.internal/app', 'mysql://root:***@db.internal/app'],
+    [
+      'DATABASE_URL',
+      'postgres://app:hunter2@db.internal:x/app',
+      'postgres://app:***@db.internal:x/app',
+    ],
+    ['PUBLIC_BASE_URL', 'https://ops:hunter2@alerts example', 'https://ops:***@alerts example'],
+  ])('%s %s: the error shows the URL with its password masked', (variable, value, masked) => {
+    const error = failure({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(`"${masked}"`);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('shows only the scheme of a URL with the wrong one', () => {
+    const error = failure({ REDIS_URL: 'http://ops:hunter2@cache.internal:6379' });
+    expect(error.message).toBe(
+      'Bad setting REDIS_URL: must start with redis:// or rediss:// (got "http://…")',
+    );
   });
 
   it.each([

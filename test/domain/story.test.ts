@@ -76,6 +76,41 @@ describe('parseStory', () => {
     expect(nullSection.ok && nullSection.story.section).toBeNull();
   });
 
+  it('stores a headline with \\r\\n and terminal escapes as clean text on one line', () => {
+    const result = parseStory(
+      story({ headline: '\u001b[1;31mBREAKING\u001b[0m\r\nCommerce adds 27 entities\r\n' }),
+    );
+    expect(result.ok && result.story.headline).toBe('BREAKING Commerce adds 27 entities');
+  });
+
+  it('removes control characters from every text field, keeping the lines of the body only', () => {
+    const result = parseStory(
+      story({
+        headline: 'Tariffs\u0000 rise\u0007\u009b2J',
+        summary: 'Line one\r\nline two\u001b]0;pwned\u0007 \ud800',
+        body: 'Para one.\r\n\r\nPara\ttwo\u007f.\u0085End',
+        section: '\u001b[7mTrade\u001b[0m',
+        tags: ['BIS\r\n', '\u0085Entity\u0000 List'],
+      }),
+    );
+    expect(result.ok && result.story).toMatchObject({
+      headline: 'Tariffs rise',
+      summary: 'Line one line two \ufffd',
+      body: 'Para one.\n\nPara\ttwo.\nEnd',
+      section: 'Trade',
+      tags: ['BIS', 'Entity List'],
+    });
+  });
+
+  it('counts a headline or tag of nothing but controls as empty, a section as none', () => {
+    expect(errorOf(story({ headline: '\r\n\u001b[0m\u0000' }))).toMatch(
+      /^headline: headline must not be empty/,
+    );
+    expect(errorOf(story({ tags: ['\u0007'] }))).toMatch(/^tags\.0: /);
+    const result = parseStory(story({ section: '\r\n' }));
+    expect(result.ok && result.story.section).toBeNull();
+  });
+
   it('accepts publishedAt in UTC and with fractional seconds', () => {
     expect(parseStory(story({ publishedAt: '2026-11-28T08:15:00Z' })).ok).toBe(true);
     expect(parseStory(story({ publishedAt: '2026-11-28T03:15:00.250-05:00' })).ok).toBe(true);
