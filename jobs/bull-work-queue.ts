@@ -28,10 +28,15 @@ export interface BullQueues {
 export function openBullQueues(
   connection: ConnectionOptions,
   options: { queuePrefix: string; sendAttempts: number; sendRetryDelayMs: number },
+  onRedisError: (queue: QueueName, error: Error) => void,
 ): BullQueues {
   const prefix = bullPrefix(options.queuePrefix);
-  const open = (name: QueueName) =>
-    new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const open = (name: QueueName) => {
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    // A queue re-emits its connection's errors; unheard, one lost connection ends the process.
+    queue.on('error', (error) => onRedisError(name, error));
+    return queue;
+  };
   const queues = {
     ingest: open(QUEUE.ingest),
     digest: open(QUEUE.digest),
@@ -64,8 +69,15 @@ export function openBullQueues(
       });
     },
   };
+  const requireConnected = async () => {
+    const client = await queues.schedule.getBackend().client;
+    if (client.status !== 'ready') throw new Error(`Redis is not connected (${client.status})`);
+  };
   const inspector: QueueInspector = {
     async countJobs() {
+      // While Redis is away its commands would wait in the client's offline queue, and so
+      // would whoever asked: answer at once instead.
+      await requireConnected();
       const counts = [];
       for (const [name, queue] of Object.entries(queues)) {
         const byState = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
@@ -73,6 +85,10 @@ export function openBullQueues(
           counts.push({ queue: name, state, count });
       }
       return counts;
+    },
+    async ping() {
+      await requireConnected();
+      await queues.schedule.count();
     },
   };
   return {

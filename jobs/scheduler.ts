@@ -12,3 +12,12 @@ export async function upsertTickScheduler(scheduleQueue: Queue): Promise<void> {
     { name: JOB.tick, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
   );
 }
+
+/**
+ * Registers the tick unless Redis already has it. Re-upserting an existing scheduler could
+ * move its next run; a Redis that came back empty has none, and gets it again.
+ */
+export async function ensureTickScheduler(scheduleQueue: Queue): Promise<void> {
+  if (await scheduleQueue.getJobScheduler(TICK_SCHEDULER_ID)) return;
+  await upsertTickScheduler(scheduleQueue);
+}

@@ -1,5 +1,5 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
-import type { Logger } from '../src/adapters/logger.js';
+import { createThrottledWarn, type Logger } from '../src/adapters/logger.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
 import type { RuleCatalog } from '../src/services/rule-catalog.js';
 import {
@@ -27,6 +27,7 @@ export function startWorkers(
   log: Logger,
 ): RunningWorkers {
   const prefix = bullPrefix(ctx.settings.queuePrefix);
+  const warnOnce = createThrottledWarn(log);
   const base = { connection, prefix, autorun: true };
   const workers = [
     new Worker(QUEUE.ingest, createIngestProcessor(ctx, catalog), { ...base, concurrency: 4 }),
@@ -48,8 +49,13 @@ export function startWorkers(
         error: error.message,
       }),
     );
+    // A lost Redis connection reports every reconnection attempt: one line per outage.
     worker.on('error', (error) =>
-      log.error({ event: 'worker.error', queue: worker.name, error: error.message }),
+      warnOnce(`worker.${worker.name}`, {
+        event: 'worker.error',
+        queue: worker.name,
+        error: error.message,
+      }),
     );
   }
   return {

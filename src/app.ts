@@ -3,7 +3,7 @@ import { type Db, migrateDatabase, openDatabase } from '../db/connection.js';
 import { readInstallationId } from '../db/repositories/installation.repository.js';
 import type { BullQueues } from '../jobs/bull-work-queue.js';
 import { bullPrefix } from '../jobs/queue-names.js';
-import { createLogger, type Logger } from './adapters/logger.js';
+import { createLogger, createThrottledWarn, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
 import { claimQueuePrefix } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
@@ -23,6 +23,8 @@ import type {
  */
 export interface App extends ServiceContext {
   secretKey: Buffer;
+  /** This database's id, which the queues in Redis are bound to; read when Redis is opened. */
+  installationId: string | null;
   redis: RedisHandle | null;
   bull: BullQueues | null;
   transport: MailTransport | null;
@@ -43,11 +45,18 @@ export interface AppOptions {
 
 export async function openApp(settings: Settings, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(settings.logLevel);
-  const db: Db = openDatabase(settings.database);
+  const warnOnce = createThrottledWarn(log);
+  // A lost connection is one event; the pool opens a new one for the next query, and a job
+  // that failed on it is retried by its queue.
+  const db: Db = openDatabase(settings.database, {
+    onConnectionError: (error) => log.warn({ event: 'db.connection_lost', error: error.message }),
+  });
   const closers: (() => Promise<void>)[] = [() => db.destroy()];
   try {
     if (options.migrate) await migrateDatabase(db);
     const secretKey = loadSecretKey(settings.secretKey, settings.varDir);
+    // Read where the queues need it; `db migrate` opens a database that may have no schema yet.
+    const installationId = options.redis ? await readInstallationId(db) : null;
     let redis: RedisHandle | null = null;
     let bull: BullQueues | null = null;
     if (options.redis) {
@@ -57,11 +66,13 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       await claimQueuePrefix(
         redis.options,
         bullPrefix(settings.queuePrefix),
-        await readInstallationId(db),
+        installationId as string,
       );
       // Loaded on demand: commands that only touch the database start faster without them.
       const { openBullQueues } = await import('../jobs/bull-work-queue.js');
-      bull = openBullQueues(redis.bullConnection, settings);
+      bull = openBullQueues(redis.bullConnection, settings, (queue, error) =>
+        warnOnce(`queue.${queue}`, { event: 'queue.redis_error', queue, error: error.message }),
+      );
       const queues = bull;
       closers.unshift(() => queues.close());
     }
@@ -74,6 +85,8 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
         from: settings.mailFrom,
         dkim: settings.dkim,
         sendRate: settings.sendRate,
+        onConnectionError: (error) =>
+          warnOnce('smtp', { event: 'smtp.connection_error', error: error.message }),
       });
       const mail = transport;
       closers.unshift(() => mail.close());
@@ -90,6 +103,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       log,
       now: options.now ?? (() => new Date()),
       secretKey,
+      installationId,
       redis,
       bull,
       transport,

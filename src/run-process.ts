@@ -1,7 +1,11 @@
 import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
 import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js';
-import { upsertTickScheduler } from '../jobs/scheduler.js';
+import { bullPrefix } from '../jobs/queue-names.js';
+import { ensureTickScheduler, upsertTickScheduler } from '../jobs/scheduler.js';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.js';
+import { bindQueuePrefix, QueuePrefixTakenError } from './adapters/queue-owner.js';
+import { watchRedis } from './adapters/redis.js';
 import { type App, sendContextOf } from './app.js';
 import { displayPath } from './config/display-path.js';
 import type { Cadence } from './domain/subscription.js';
@@ -15,54 +19,177 @@ export interface ProcessParts {
   web: boolean;
 }
 
+/** Re-declares what Redis must hold this often, beside each reconnection. */
+const REDECLARE_EVERY_MS = 30_000;
+/** How long the drain after a fatal fault may take before the process exits anyway. */
+const FATAL_EXIT_GRACE_MS = 15_000;
+
+type Stop = { signal: string } | { fatal: Error };
+
 /**
  * Runs the long-lived parts of Bulletin in this process until SIGTERM or SIGINT, then shuts
  * down in two phases: stop taking jobs and requests, let running jobs finish, then close
  * Redis and the database. A second signal exits at once.
+ *
+ * It starts in an order that cannot lose work: first what may fail for reasons outside (the
+ * web port), then the workers, which take jobs. If a part fails to start, the parts already
+ * started are stopped and the error is thrown: the caller closes the app and exits 1. A fault
+ * that cannot be recovered from later (another installation took the queues, an uncaught
+ * exception) stops the process the same way, with exit status 1.
  */
 export async function runProcess(app: App, parts: ProcessParts): Promise<number> {
   const { settings, log } = app;
   if (!app.bull || !app.redis) throw new Error('runProcess needs Redis and the queues');
+  const bull = app.bull;
   for (const variable of settings.placeholders) {
     log.warn(
       { event: 'settings.placeholder', variable },
       `${variable} is a placeholder; set it before sending real mail`,
     );
   }
-  const ctx = { ...sendContextOf(app), queue: app.bull.workQueue };
-  let workers: RunningWorkers | null = null;
+  const ctx = { ...sendContextOf(app), queue: bull.workQueue };
+  const stopping = waitForStop(log);
   let server: Server | null = null;
-  if (parts.workers) {
-    const catalog = new RuleCatalog(app.db, log);
-    await catalog.refresh();
-    workers = startWorkers(app.redis.bullConnection, ctx, catalog, log);
+  let workers: RunningWorkers | null = null;
+  let unwatch: (() => void) | null = null;
+  // Requests stop first, then running jobs finish, then the Redis watch goes.
+  const stopParts = async () => {
+    if (server) await closeServer(server).catch((error) => logStopFailure(log, error));
+    await workers?.close().catch((error) => logStopFailure(log, error));
+    unwatch?.();
+  };
+  try {
+    if (parts.web)
+      server = await startHttpServer({ ...ctx, queues: bull.inspector }, settings.port);
+    unwatch = keepRedisDeclared(app, parts, stopping.fail);
+    if (parts.scheduler) await upsertTickScheduler(bull.queues.schedule);
+    if (parts.workers) {
+      const catalog = new RuleCatalog(app.db, log);
+      await catalog.refresh();
+      workers = startWorkers(app.redis.bullConnection, ctx, catalog, log);
+    }
+  } catch (error) {
+    stopping.dispose();
+    await stopParts();
+    throw error;
   }
-  if (parts.scheduler) await upsertTickScheduler(app.bull.queues.schedule);
-  if (parts.web)
-    server = await startHttpServer({ ...ctx, queues: app.bull.inspector }, settings.port);
 
   process.stderr.write(describeRunning(app, parts, server));
-
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      log.info({ event: 'process.stopping', signal });
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
-  if (server) {
-    // Requests in flight finish; idle keep-alive connections must not hold the close open.
-    const closing = server;
-    const closed = new Promise((resolve) => closing.close(resolve));
-    closing.closeIdleConnections();
-    await closed;
+  const stop = await stopping.promise;
+  if ('fatal' in stop) {
+    log.error({ event: 'process.fatal', error: stop.fatal.message });
+    process.stderr.write(`bulletin: stopping: ${stop.fatal.message}\n`);
+    setTimeout(() => process.exit(1), FATAL_EXIT_GRACE_MS).unref();
+  } else {
+    log.info({ event: 'process.stopping', signal: stop.signal });
   }
-  await workers?.close();
+  await stopParts();
   log.info({ event: 'process.stopped' });
-  return 0;
+  return 'fatal' in stop ? 1 : 0;
+}
+
+/** Resolves on the first SIGTERM or SIGINT (a second one exits at once), or on a fatal fault. */
+function waitForStop(log: App['log']): {
+  promise: Promise<Stop>;
+  fail: (error: Error) => void;
+  dispose: () => void;
+} {
+  let settle: (stop: Stop) => void = () => {};
+  const promise = new Promise<Stop>((resolve) => {
+    settle = resolve;
+  });
+  const onSignal = (signal: string) => {
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+    settle({ signal });
+  };
+  const onUncaught = (error: unknown) => {
+    log.error({ event: 'process.uncaught', error: String(error) });
+    settle({ fatal: error instanceof Error ? error : new Error(String(error)) });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+  const dispose = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+  };
+  return {
+    promise: promise.finally(() => {
+      process.off('uncaughtException', onUncaught);
+      process.off('unhandledRejection', onUncaught);
+    }),
+    fail: (error) => settle({ fatal: error }),
+    dispose,
+  };
+}
+
+/**
+ * Redis may come back empty (restarted without persistence, a failover to an empty replica):
+ * on every (re)connection and every 30 s, bind the queues to this installation again and, in
+ * a scheduler, make sure the minute tick exists. Both are idempotent. The tick then sweeps up
+ * the work the database says is owed. Queues taken by another installation meanwhile are a
+ * fault this process cannot mend: `onFatal`.
+ */
+function keepRedisDeclared(
+  app: App,
+  parts: ProcessParts,
+  onFatal: (error: Error) => void,
+): () => void {
+  const { log } = app;
+  const bull = app.bull as NonNullable<App['bull']>;
+  const prefix = bullPrefix(app.settings.queuePrefix);
+  let connected = true;
+  let declaring = false;
+  const declare = async (client: Redis) => {
+    if (declaring) return;
+    declaring = true;
+    try {
+      await bindQueuePrefix(client, prefix, app.installationId as string);
+      if (parts.scheduler) await ensureTickScheduler(bull.queues.schedule);
+    } catch (error) {
+      if (error instanceof QueuePrefixTakenError) onFatal(error);
+      // Redis went away again: the next reconnection or period declares.
+      else log.debug({ event: 'redis.declare_failed', error: String(error) });
+    } finally {
+      declaring = false;
+    }
+  };
+  const watch = watchRedis(
+    (app.redis as NonNullable<App['redis']>).options,
+    (client) => {
+      if (!connected) log.info({ event: 'redis.reconnected' });
+      connected = true;
+      void declare(client);
+    },
+    (error) => {
+      // One event per outage; the client retries on its own.
+      if (connected) log.warn({ event: 'redis.connection_lost', error: error.message });
+      connected = false;
+    },
+  );
+  const timer = setInterval(() => {
+    if (watch.client.status === 'ready') void declare(watch.client);
+  }, REDECLARE_EVERY_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    watch.close();
+  };
+}
+
+async function closeServer(server: Server): Promise<void> {
+  // Requests in flight finish; idle keep-alive connections must not hold the close open.
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  await closed;
+}
+
+function logStopFailure(log: App['log'], error: unknown): void {
+  log.error({ event: 'stop.failed', error: String(error) });
 }
 
 /** The start-up message: what runs, where it listens, where mail goes, what it stores in. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { displayPath } from '../config/display-path.js';
+import { maskUrlPassword } from '../config/redact.js';
 
 /** How to reach Redis, and how to let go of a private server this process started. */
 export interface RedisHandle {
@@ -37,9 +38,11 @@ export async function connectRedis(config: {
 }): Promise<RedisHandle> {
   const fromUrl = optionsFromUrl(config.url);
   const none = async () => {};
-  if (await answersPing(fromUrl)) return handle(fromUrl, config.url, none);
+  // Descriptions and errors show the URL without its password.
+  const shown = maskUrlPassword(config.url);
+  if (await answersPing(fromUrl)) return handle(fromUrl, shown, none);
   if (config.explicit) {
-    throw new RedisUnavailableError(`Redis at REDIS_URL (${config.url}) does not answer`);
+    throw new RedisUnavailableError(`Redis at REDIS_URL (${shown}) does not answer`);
   }
   const dir = path.join(config.varDir, 'redis');
   const socket = path.join(dir, 'redis.sock');
@@ -50,7 +53,7 @@ export async function connectRedis(config: {
   }
   if (!hasRedisServer()) {
     throw new RedisUnavailableError(
-      `nothing answers at ${config.url} and redis-server is not on PATH: install Redis (apt install redis-server) or set REDIS_URL`,
+      `nothing answers at ${shown} and redis-server is not on PATH: install Redis (apt install redis-server) or set REDIS_URL`,
     );
   }
   const stop = await startPrivateRedis(dir, socket);
@@ -142,4 +145,32 @@ async function startPrivateRedis(dir: string, socket: string): Promise<() => Pro
   throw new RedisUnavailableError(
     `the private redis-server did not start (see ${path.join(dir, 'redis.log')})`,
   );
+}
+
+/** A connection that reports each time Redis becomes ready: at start and after every reconnection. */
+export interface RedisWatch {
+  client: Redis;
+  close(): void;
+}
+
+/**
+ * Opens a connection of its own that calls `onReady` whenever it (re)connects, so a process
+ * can re-declare what Redis must hold after Redis restarted, possibly empty. Its commands fail
+ * at once while Redis is away instead of waiting in an offline queue.
+ */
+export function watchRedis(
+  options: RedisOptions,
+  onReady: (client: Redis) => void,
+  onError: (error: Error) => void,
+): RedisWatch {
+  const client = new Redis({
+    ...options,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    // Reconnect for ever, at most every two seconds: the process outlives a Redis outage.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  client.on('ready', () => onReady(client));
+  client.on('error', onError);
+  return { client, close: () => client.disconnect() };
 }

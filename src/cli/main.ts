@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SettingsError } from '../config/settings.js';
+import { showControlCharacters } from '../domain/clean-text.js';
 import { describeInputError, InputError } from './cli-error.js';
 import { registerDbCommands } from './commands/db.command.js';
 import { registerDeliveryCommands } from './commands/deliveries.command.js';
@@ -51,15 +52,20 @@ export async function runCli(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof InputError) {
-      process.stderr.write(`bulletin: ${describeInputError(error)}\n`);
+      writeError(describeInputError(error));
       return 2;
     }
     if (error instanceof SettingsError) {
-      process.stderr.write(`bulletin: ${error.message}\n`);
+      writeError(error.message);
       return 2;
     }
-    process.stderr.write(`bulletin: ${error instanceof Error ? error.message : String(error)}\n`);
+    writeError(error instanceof Error ? error.message : String(error));
     if (process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
     return 1;
   }
+}
+
+/** One error, safe for a terminal: what was typed may hold escape sequences. */
+function writeError(message: string): void {
+  process.stderr.write(`bulletin: ${showControlCharacters(message, { allowNewlines: true })}\n`);
 }

@@ -1,18 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkHealth, readOperationalCounts } from '../services/operations.service.js';
+import { checkReadiness, readOperationalCounts } from '../services/operations.service.js';
 import type { HttpContext } from './http-context.js';
 import { sendJson, sendText } from './respond.js';
 
+/** Liveness: the process answers. No I/O, so a slow database never gets it restarted. */
 export async function handleHealth(
+  _ctx: HttpContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  sendJson(res, 200, { ok: true });
+}
+
+/** Readiness: the database and Redis answer (503 naming which does not). */
+export async function handleReady(
   ctx: HttpContext,
   _req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const health = await checkHealth(ctx);
-  sendJson(res, health.ok ? 200 : 503, health);
+  const readiness = await checkReadiness(ctx, ctx.queues);
+  sendJson(res, readiness.ok ? 200 : 503, readiness);
 }
 
-/** Prometheus text format: deliveries by status and queue depths. */
+/**
+ * Prometheus text format: deliveries by status and queue depths. It answers within a second
+ * whatever Redis or the database do; `bulletin_source_up` says which could not be read.
+ */
 export async function handleMetrics(
   ctx: HttpContext,
   _req: IncomingMessage,
@@ -20,10 +33,17 @@ export async function handleMetrics(
 ): Promise<void> {
   const counts = await readOperationalCounts(ctx, ctx.queues);
   const lines: string[] = [
+    '# HELP bulletin_source_up Whether this scrape could read the source (1) or not (0).',
+    '# TYPE bulletin_source_up gauge',
+    `bulletin_source_up{source="database"} ${counts.deliveries ? 1 : 0}`,
+  ];
+  if (counts.jobs !== undefined)
+    lines.push(`bulletin_source_up{source="redis"} ${counts.jobs ? 1 : 0}`);
+  lines.push(
     '# HELP bulletin_deliveries Deliveries by status.',
     '# TYPE bulletin_deliveries gauge',
-  ];
-  for (const row of counts.deliveries)
+  );
+  for (const row of counts.deliveries ?? [])
     lines.push(`bulletin_deliveries{status="${row.status}"} ${row.count}`);
   if (counts.jobs) {
     lines.push(

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { handleStoriesApi, handleTrialsApi } from './api.routes.js';
-import { handleHealth, handleMetrics } from './health.routes.js';
+import { handleHealth, handleMetrics, handleReady } from './health.routes.js';
 import type { HttpContext } from './http-context.js';
+import { describePathForLog } from './log-path.js';
 import { handlePreferences } from './preferences.routes.js';
 import { handleTrialLink, handleTrialPlaceholder, handleUnsubscribe } from './reader.routes.js';
 import { sendJson } from './respond.js';
@@ -15,6 +16,7 @@ type Handler = (
 
 const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'GET', pattern: /^\/healthz$/, handler: handleHealth },
+  { method: 'GET', pattern: /^\/readyz$/, handler: handleReady },
   { method: 'GET', pattern: /^\/metrics$/, handler: handleMetrics },
   { method: 'POST', pattern: /^\/api\/stories$/, handler: handleStoriesApi },
   { method: 'POST', pattern: /^\/api\/trials$/, handler: handleTrialsApi },
@@ -40,17 +42,37 @@ export function createHttpServer(ctx: HttpContext): Server {
     try {
       await route.handler(ctx, req, res, param);
     } catch (error) {
-      ctx.log.error({ event: 'http.error', path: url.pathname, error: String(error) });
+      ctx.log.error({
+        event: 'http.error',
+        ...describePathForLog(url.pathname),
+        error: String(error),
+      });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     }
   });
 }
 
+/** A port that cannot be listened on; the message says which and what to do. */
+export class PortUnavailableError extends Error {
+  override name = 'PortUnavailableError';
+}
+
+/** Listens on `port`, or throws {@link PortUnavailableError} when it is taken or not allowed. */
 export async function startHttpServer(ctx: HttpContext, port: number): Promise<Server> {
   const server = createHttpServer(ctx);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new PortUnavailableError(
+            `port ${port} is in use (PORT): stop what listens there or set PORT to a free port`,
+          ),
+        );
+      else if (error.code === 'EACCES')
+        reject(new PortUnavailableError(`port ${port} may not be listened on by this user (PORT)`));
+      else reject(error);
+    });
     server.listen(port, resolve);
   });
   return server;

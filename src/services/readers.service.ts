@@ -7,6 +7,7 @@ import {
 } from '../../db/repositories/reader.repository.js';
 import { recordRuleChange } from '../../db/repositories/rule-change.repository.js';
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
+import { stripControlCharacters } from '../domain/clean-text.js';
 import type { Reader } from '../domain/reader.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
@@ -20,7 +21,12 @@ export async function saveReader(
   if (reader.plan === 'trial' && !reader.trialEndsAt) {
     throw new InputError('a trial reader needs the date the trial ends', { field: 'trialEndsAt' });
   }
-  return upsertReader(ctx.db, reader, ctx.now());
+  return upsertReader(ctx.db, { ...reader, name: cleanName(reader.name) }, ctx.now());
+}
+
+/** A name as stored: one line, no control characters; blank is no name. */
+function cleanName(name: string | null): string | null {
+  return name === null ? null : stripControlCharacters(name).trim() || null;
 }
 
 export async function requireReader(ctx: ServiceContext, email: string): Promise<Reader> {

@@ -7,6 +7,7 @@ import {
   listTopicsWithFollowers,
   updateTopic,
 } from '../../db/repositories/topic.repository.js';
+import { stripControlCharacters } from '../domain/clean-text.js';
 import { evaluateRule, type ParsedRule, parseRule, tokenizeStory } from '../domain/rules/index.js';
 import type { Topic } from '../domain/topic.js';
 import type { ServiceContext } from './context.js';
@@ -26,6 +27,13 @@ export function parseQueryOrThrow(query: string, field = 'query'): ParsedRule {
   );
 }
 
+/** A topic's display name as stored: one line, no control characters, not blank. */
+function cleanTopicName(name: string): string {
+  const cleaned = stripControlCharacters(name).trim();
+  if (!cleaned) throw new InputError('a topic needs a name', { field: 'name' });
+  return cleaned;
+}
+
 /**
  * Topic changes and their entry in the rule change log commit together, so every worker's
  * index learns of exactly the topics that exist.
@@ -35,8 +43,9 @@ export async function addTopic(
   topic: { slug: string; name: string; query: string },
 ): Promise<Topic> {
   parseQueryOrThrow(topic.query);
+  const name = cleanTopicName(topic.name);
   return ctx.db.transaction().execute(async (trx) => {
-    const created = await insertTopic(trx, topic, ctx.now());
+    const created = await insertTopic(trx, { ...topic, name }, ctx.now());
     if (!created)
       throw new InputError(`topic "${topic.slug}" already exists`, {
         field: 'slug',
@@ -53,8 +62,12 @@ export async function changeTopic(
   changes: { name?: string; query?: string },
 ): Promise<Topic> {
   if (changes.query !== undefined) parseQueryOrThrow(changes.query);
+  const cleaned = {
+    ...changes,
+    ...(changes.name !== undefined ? { name: cleanTopicName(changes.name) } : {}),
+  };
   return ctx.db.transaction().execute(async (trx) => {
-    const updated = await updateTopic(trx, slug, changes, ctx.now());
+    const updated = await updateTopic(trx, slug, cleaned, ctx.now());
     if (!updated)
       throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
     if (changes.query !== undefined) {

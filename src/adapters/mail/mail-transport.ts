@@ -60,4 +60,6 @@ export interface MailSettings {
   pool?: boolean;
   /** Messages per second over SMTP, per process (default: no limit here; the queue limits). */
   sendRate?: number;
+  /** A pooled connection failed outside any send (each send reports its own failure). */
+  onConnectionError?: (error: Error) => void;
 }

@@ -25,6 +25,8 @@ export function createSmtpTransport(settings: MailSettings & { smtpUrl: string }
     settings.pool === false
       ? nodemailer.createTransport({ ...options, pool: false })
       : nodemailer.createTransport({ ...options, pool: true });
+  // Unheard, an 'error' event from the transport would end the process.
+  transporter.on('error', (error) => settings.onConnectionError?.(error));
 
   return {
     async send(email: OutgoingEmail): Promise<SendResult> {
