@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -17,15 +17,22 @@ export interface OpenDatabaseOptions {
    * stderr.
    */
   onConnectionError?: (error: Error) => void;
+  /** Told of every statement run, with its parameters: for checking query plans. */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
 /** Opens the database named by the settings: an embedded SQLite file or a PostgreSQL pool. */
 export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Db {
+  const onQuery = options.onQuery;
+  const log = onQuery
+    ? (event: LogEvent) => onQuery(event.query.sql, event.query.parameters)
+    : undefined;
   if (config.kind === 'postgres') {
     return new Kysely<Database>({
       dialect: new PostgresDialect({
         pool: openPool(config.url, options.onConnectionError ?? writeConnectionLost),
       }),
+      ...(log ? { log } : {}),
     });
   }
   if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -36,7 +43,10 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(log ? { log } : {}),
+  });
 }
 
 /**

@@ -86,10 +86,21 @@ export async function findDeliveryById(db: Db, id: number): Promise<Delivery | u
  * Moves a delivery from `queued` to `sending` and counts the attempt. Only one process can win
  * this; the loser sees `false` and leaves the delivery alone.
  */
-export async function claimDeliveryForSending(db: Db, id: number, now: Date): Promise<boolean> {
+export async function claimDeliveryForSending(
+  db: Db,
+  id: number,
+  messageId: string,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
-    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: toIso(now) }))
+    .set((eb) => ({
+      status: 'sending',
+      // Recorded before the message leaves, so a crash leaves a trace to check.
+      message_id: messageId,
+      attempts: eb('attempts', '+', 1),
+      updated_at: toIso(now),
+    }))
     .where('id', '=', id)
     .where('status', '=', 'queued')
     .executeTakeFirst();
@@ -123,11 +134,6 @@ export async function finishDelivery(
     .execute();
 }
 
-/** Records the Message-ID before the message leaves, so a crash leaves a trace to check. */
-export async function setDeliveryMessageId(db: Db, id: number, messageId: string): Promise<void> {
-  await db.updateTable('deliveries').set({ message_id: messageId }).where('id', '=', id).execute();
-}
-
 /** Deliveries still `queued` since before `olderThan`: their send job may have been lost. */
 export async function findStaleQueuedDeliveries(
   db: Db,
@@ -147,7 +153,13 @@ export async function findStaleQueuedDeliveries(
 
 export async function listDeliveries(
   db: Db,
-  filter: { recipient?: string; since?: Date; limit?: number } = {},
+  filter: {
+    recipient?: string;
+    since?: Date;
+    status?: DeliveryStatus;
+    kind?: DeliveryKind;
+    limit?: number;
+  } = {},
 ): Promise<Delivery[]> {
   let query = db
     .selectFrom('deliveries')
@@ -156,25 +168,54 @@ export async function listDeliveries(
     .limit(filter.limit ?? 1000);
   if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
   if (filter.since) query = query.where('created_at', '>=', toIso(filter.since));
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
   return (await query.execute()).map(toDelivery);
 }
 
+/** What a delivery left `sending` by a stopped sender says, for the person who settles it. */
+export const UNKNOWN_OUTCOME_NOTE =
+  'outcome unknown: the sender stopped while sending; settle it with deliveries resolve';
+
 /**
- * Deliveries left `sending` by a process that stopped mid-send. The server may have accepted
- * the message, so they are marked failed for a person to look at, never re-sent blindly.
+ * Notes deliveries left `sending` since before `olderThan` by a process that stopped mid-send.
+ * The server may have accepted the message, so they stay `sending` (never re-sent blindly)
+ * until a person settles them. Returns how many were newly noted.
  */
-export async function failAbandonedSends(db: Db, olderThan: Date, now: Date): Promise<number> {
+export async function noteUnknownOutcomes(db: Db, olderThan: Date, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ error: UNKNOWN_OUTCOME_NOTE, updated_at: toIso(now) })
+    .where('status', '=', 'sending')
+    .where('updated_at', '<=', toIso(olderThan))
+    .where((eb) => eb.or([eb('error', 'is', null), eb('error', '!=', UNKNOWN_OUTCOME_NOTE)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Settles a delivery whose outcome is unknown: `sent` when the mail server's log shows it took
+ * the message, `queued` to send it again. Only a `sending` row changes; false otherwise.
+ */
+export async function resolveUnknownOutcome(
+  db: Db,
+  id: number,
+  outcome: 'sent' | 'queued',
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
     .set({
-      status: 'failed',
-      error: 'outcome unknown: the sender stopped while sending; not retried to avoid a duplicate',
+      status: outcome,
+      error: null,
+      last_reply: outcome === 'sent' ? 'marked sent by an operator' : null,
+      ...(outcome === 'sent' ? { sent_at: toIso(now) } : {}),
       updated_at: toIso(now),
     })
+    .where('id', '=', id)
     .where('status', '=', 'sending')
-    .where('updated_at', '<=', toIso(olderThan))
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** How many deliveries are in each status, for metrics. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { PendingMatch } from '../../src/domain/match.js';
 import type { Cadence } from '../../src/domain/subscription.js';
 import { chunk } from '../chunk.js';
@@ -106,7 +107,8 @@ export async function findReadersWithPendingAlerts(db: Db, before: Date): Promis
     .select('matches.subscriber_id')
     .distinct()
     .where('subscribers.status', '=', 'active')
-    .where('matches.cadence', '=', 'instant')
+    // A literal, not a parameter: only then can SQLite see the partial index fits.
+    .where('matches.cadence', '=', sql.lit('instant'))
     .where('matches.digest_id', 'is', null)
     .where('matches.created_at', '<=', toIso(before))
     .execute();

@@ -1,12 +1,14 @@
 import type { Cadence } from './subscription.js';
 
-export type DeliveryKind = 'digest' | 'alert' | 'campaign';
+export const DELIVERY_KINDS = ['digest', 'alert', 'campaign'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
 /**
  * One email handed to the mail transport. `sent` means the SMTP server (or the outbox)
  * accepted it, nothing more.
  */
-export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
   id: number;

@@ -1,6 +1,6 @@
 import {
-  failAbandonedSends,
   findStaleQueuedDeliveries,
+  noteUnknownOutcomes,
 } from '../../db/repositories/delivery.repository.js';
 import { findReadersWithPendingAlerts } from '../../db/repositories/match.repository.js';
 import { findReaderById } from '../../db/repositories/reader.repository.js';
@@ -16,7 +16,7 @@ import type { FlowContext } from './context.js';
 import { scheduleAlert } from './match-story.service.js';
 
 /** A `sending` row older than this belongs to a process that died mid-send. */
-const ABANDONED_SEND_MS = 10 * 60_000;
+const UNKNOWN_OUTCOME_MS = 10 * 60_000;
 /** A `queued` delivery older than this has probably lost its send job. */
 const STALE_QUEUED_MS = 2 * 60_000;
 
@@ -25,7 +25,8 @@ export interface TickReport {
   storiesRequeued: number;
   alertsRequeued: number;
   deliveriesRequeued: number;
-  abandonedSends: number;
+  /** Deliveries newly found `sending` with no sender left: outcome unknown, for a person. */
+  unknownOutcomes: number;
 }
 
 /**
@@ -50,9 +51,9 @@ export async function runScheduleTick(
     storiesRequeued: 0,
     alertsRequeued: 0,
     deliveriesRequeued: 0,
-    abandonedSends: await failAbandonedSends(
+    unknownOutcomes: await noteUnknownOutcomes(
       ctx.db,
-      new Date(now.getTime() - ABANDONED_SEND_MS),
+      new Date(now.getTime() - UNKNOWN_OUTCOME_MS),
       now,
     ),
   };
@@ -75,8 +76,8 @@ export async function runScheduleTick(
     await ctx.queue.sendDelivery({ deliveryId });
     report.deliveriesRequeued++;
   }
-  if (report.abandonedSends > 0)
-    ctx.log.warn({ event: 'send.abandoned', count: report.abandonedSends });
+  if (report.unknownOutcomes > 0)
+    ctx.log.warn({ event: 'send.outcome_unknown', count: report.unknownOutcomes });
   return report;
 }
 

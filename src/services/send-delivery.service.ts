@@ -2,11 +2,11 @@ import {
   claimDeliveryForSending,
   findDeliveryById,
   finishDelivery,
-  setDeliveryMessageId,
 } from '../../db/repositories/delivery.repository.js';
 import { findReaderById } from '../../db/repositories/reader.repository.js';
 import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
 import { createMessageId } from '../adapters/mail/build-message.js';
+import type { OutgoingEmail } from '../adapters/mail/mail-transport.js';
 import { classifySmtpError, SendFailure } from '../adapters/mail/smtp-failure.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { SendContext } from './context.js';
@@ -22,10 +22,14 @@ export type SendOutcome =
   | { status: 'skipped'; reason: string };
 
 /**
- * Sends one queued delivery. The row moves `queued -> sending` before the message leaves, so
- * only one process sends it; a temporary failure puts it back to `queued` (the caller retries
- * with backoff) until the attempts run out; a permanent one fails it, and a recipient refused
- * for good is suppressed. A row found `sending` is left alone: its outcome is unknown and a
+ * Sends one queued delivery. The email is rendered first; then the row moves `queued ->
+ * sending`, so only one process sends it, and the message leaves. A temporary failure puts it
+ * back to `queued` (the caller retries with backoff) until the attempts run out; a permanent
+ * one fails it, and a recipient refused for good is suppressed.
+ *
+ * Once the server has accepted the message, the row never goes back to `queued`: if recording
+ * `sent` fails (the database went away), it is retried, and failing that the row stays
+ * `sending` (outcome unknown) for a person to settle. A row found `sending` is left alone: a
  * blind re-send could mail the reader twice.
  */
 export async function sendDelivery(ctx: SendContext, deliveryId: number): Promise<SendOutcome> {
@@ -45,34 +49,65 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
     ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: suppression.reason });
     return { status: 'suppressed' };
   }
-  if (!(await claimDeliveryForSending(ctx.db, delivery.id, ctx.now()))) {
+  const attempt = delivery.attempts + 1;
+  const messageId = createMessageId(`delivery-${delivery.id}`, ctx.settings.mailFrom.email);
+  // Rendered before the claim: a crash while rendering leaves the row `queued`, to be sent.
+  let email: OutgoingEmail;
+  try {
+    email = { ...(await composeDeliveryEmail(ctx, delivery)), messageId };
+  } catch (error) {
+    return finishFailed(ctx, delivery, attempt, error);
+  }
+  if (!(await claimDeliveryForSending(ctx.db, delivery.id, messageId, ctx.now()))) {
     return { status: 'skipped', reason: 'claimed by another sender' };
   }
-  const attempt = delivery.attempts + 1;
+  let response: string;
   try {
-    const messageId = createMessageId(`delivery-${delivery.id}`, ctx.settings.mailFrom.email);
-    const email = await composeDeliveryEmail(ctx, delivery);
-    await setDeliveryMessageId(ctx.db, delivery.id, messageId);
-    const result = await ctx.transport.send({ ...email, messageId });
-    await finishDelivery(
-      ctx.db,
-      delivery.id,
-      { status: 'sent', error: null, reply: result.response, messageId },
-      ctx.now(),
-    );
-    ctx.log.info({
-      event: 'send.sent',
-      delivery: delivery.id,
-      messageId,
-      response: result.response,
-    });
-    return { status: 'sent', messageId };
+    response = (await ctx.transport.send(email)).response;
   } catch (error) {
-    return handleFailure(ctx, delivery, attempt, error);
+    return finishFailed(ctx, delivery, attempt, error);
+  }
+  await recordSent(ctx, delivery.id, messageId, response);
+  return { status: 'sent', messageId };
+}
+
+/** How often, and after what pauses, a write after the server's accept is tried. */
+const RECORD_RETRY_DELAYS_MS = [100, 400, 1600, 4000];
+
+/**
+ * Records that the server took the message. The write is retried over a few seconds (a
+ * dropped connection, SQLITE_BUSY); if it never lands, the row stays `sending` and the
+ * message's id is logged, so an operator can settle it as sent.
+ */
+async function recordSent(
+  ctx: SendContext,
+  deliveryId: number,
+  messageId: string,
+  response: string,
+): Promise<void> {
+  const outcome = { status: 'sent' as const, error: null, reply: response, messageId };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await finishDelivery(ctx.db, deliveryId, outcome, ctx.now());
+      ctx.log.info({ event: 'send.sent', delivery: deliveryId, messageId, response });
+      return;
+    } catch (error) {
+      const delay = RECORD_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) {
+        ctx.log.error({
+          event: 'send.unrecorded',
+          delivery: deliveryId,
+          messageId,
+          error: String(error),
+        });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
 
-async function handleFailure(
+async function finishFailed(
   ctx: SendContext,
   delivery: Delivery,
   attempt: number,

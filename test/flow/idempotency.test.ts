@@ -157,11 +157,12 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     expect(await sendDelivery(ctx, delivery!.id)).toMatchObject({ status: 'skipped' });
     expect(smtp.received).toHaveLength(1);
 
-    // Ten minutes on, the tick marks it failed for a person to check, still without a send.
+    // Ten minutes on, the tick notes its outcome as unknown for a person to settle; it stays
+    // `sending` (listed by `deliveries list --status sending`), still without a send.
     t.setNow(new Date('2026-11-27T10:11:00Z'));
     await runScheduleTick(ctx);
     const [after] = await listDeliveries(t.app.db);
-    expect(after).toMatchObject({ status: 'failed' });
+    expect(after).toMatchObject({ status: 'sending' });
     expect(after!.error).toMatch(/outcome unknown/);
     expect(smtp.received).toHaveLength(1);
   });

@@ -1,25 +1,48 @@
 import type { Command } from 'commander';
-import { listDeliveries } from '../../services/deliveries.service.js';
-import { withApp } from '../cli-context.js';
-import { printListing } from '../output.js';
+import { z } from 'zod';
+import { DELIVERY_KINDS, DELIVERY_STATUSES } from '../../domain/delivery.js';
+import {
+  listDeliveries,
+  markDeliverySent,
+  resendDelivery,
+} from '../../services/deliveries.service.js';
+import { flowContextOf, withApp } from '../cli-context.js';
+import { InputError } from '../cli-error.js';
+import { printLine, printListing } from '../output.js';
 import { emailSchema, parseOption, parseSince } from '../parse.js';
 
+interface ListOptions {
+  recipient?: string;
+  since?: string;
+  status?: string;
+  kind?: string;
+  json?: boolean;
+}
+
 export function registerDeliveryCommands(program: Command): void {
-  program
+  const deliveries = program
     .command('deliveries')
-    .description('emails handed to the mail transport')
+    .description('emails handed to the mail transport');
+  deliveries
     .command('list')
+    .description('the latest deliveries, newest first')
     .option('--recipient <email>')
     .option('--since <when>', 'a duration back (24h) or an ISO date')
+    .option('--status <status>', `${DELIVERY_STATUSES.join('|')} (sending: outcome unknown)`)
+    .option('--kind <kind>', DELIVERY_KINDS.join('|'))
     .option('--json', 'one JSON array')
-    .action(async (opts: { recipient?: string; since?: string; json?: boolean }) => {
+    .action(async (opts: ListOptions) => {
       const recipient = opts.recipient && parseOption('--recipient', opts.recipient, emailSchema);
+      const status = opts.status && parseOption('--status', opts.status, z.enum(DELIVERY_STATUSES));
+      const kind = opts.kind && parseOption('--kind', opts.kind, z.enum(DELIVERY_KINDS));
       await withApp({}, async (app) => {
         const since = parseSince('--since', opts.since, app.now());
         const rows = (
           await listDeliveries(app, {
             ...(recipient ? { recipient } : {}),
             ...(since ? { since } : {}),
+            ...(status ? { status } : {}),
+            ...(kind ? { kind } : {}),
           })
         ).map((d) => ({
           id: d.id,
@@ -44,6 +67,25 @@ export function registerDeliveryCommands(program: Command): void {
           { header: 'SENT', value: (r) => r.sentAt },
           { header: 'ERROR', value: (r) => r.error },
         ]);
+      });
+    });
+
+  deliveries
+    .command('resolve <id>')
+    .description(
+      'settle a delivery whose outcome is unknown (sending): --sent when the mail server took it, --resend to send it again',
+    )
+    .option('--sent', 'the mail server took it: record it as sent')
+    .option('--resend', 'the mail server did not take it: send it again')
+    .action(async (id: string, opts: { sent?: boolean; resend?: boolean }) => {
+      if (Boolean(opts.sent) === Boolean(opts.resend))
+        throw new InputError('give --sent or --resend');
+      const deliveryId = parseOption('ID', id, z.coerce.number().int().positive());
+      await withApp({ redis: Boolean(opts.resend) }, async (app) => {
+        const delivery = opts.sent
+          ? await markDeliverySent(app, deliveryId)
+          : await resendDelivery(flowContextOf(app), deliveryId);
+        printLine(`delivery ${delivery.id} is ${delivery.status}`);
       });
     });
 }
