@@ -17,6 +17,26 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 1000 },
 };
 
+/** How long a hand-on the minute sweep can redo may wait for an absent Redis. */
+const DEFERRABLE_HAND_ON_MS = 2000;
+
+/**
+ * Waits for a hand-on at most a moment. While Redis is away a job waits in the client's
+ * offline queue until it returns; the caller (a webhook request, a worker) must not wait with
+ * it. Only for work the database records as owed (a story unmatched, alerts waiting, a
+ * delivery queued), which the minute sweep hands on again if this never lands; the job id
+ * makes a late arrival harmless. A digest's hand-on is not deferrable: it waits.
+ */
+async function deferrable(handOn: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const later = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, DEFERRABLE_HAND_ON_MS);
+  });
+  // A hand-on that fails after the moment has passed is the sweep's to redo.
+  handOn.catch(() => {});
+  await Promise.race([handOn, later]).finally(() => clearTimeout(timer));
+}
+
 export interface BullQueues {
   queues: Record<QueueName, Queue>;
   workQueue: WorkQueue;
@@ -45,9 +65,11 @@ export function openBullQueues(
   };
   const workQueue: WorkQueue = {
     async matchStory(work) {
-      await queues.ingest.add(JOB.matchStory, work, {
-        jobId: jobId.matchStory(work.storyId, work.revision),
-      });
+      await deferrable(
+        queues.ingest.add(JOB.matchStory, work, {
+          jobId: jobId.matchStory(work.storyId, work.revision),
+        }),
+      );
     },
     async buildDigest(work) {
       await queues.digest.add(JOB.buildDigest, work, {
@@ -55,18 +77,22 @@ export function openBullQueues(
       });
     },
     async buildAlert(work, delayMs) {
-      await queues.digest.add(JOB.buildAlert, work, {
-        jobId: jobId.buildAlert(work.readerId, work.dueAt),
-        delay: delayMs,
-      });
+      await deferrable(
+        queues.digest.add(JOB.buildAlert, work, {
+          jobId: jobId.buildAlert(work.readerId, work.dueAt),
+          delay: delayMs,
+        }),
+      );
     },
     async sendDelivery(work) {
-      await queues.send.add(JOB.sendDelivery, work, {
-        jobId: jobId.sendDelivery(work.deliveryId),
-        // The delivery row counts attempts and decides when to give up; BullMQ only paces them.
-        attempts: options.sendAttempts,
-        backoff: { type: 'exponential', delay: options.sendRetryDelayMs },
-      });
+      await deferrable(
+        queues.send.add(JOB.sendDelivery, work, {
+          jobId: jobId.sendDelivery(work.deliveryId),
+          // The delivery row counts attempts and decides when to give up; BullMQ only paces them.
+          attempts: options.sendAttempts,
+          backoff: { type: 'exponential', delay: options.sendRetryDelayMs },
+        }),
+      );
     },
   };
   const requireConnected = async () => {

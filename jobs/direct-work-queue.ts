@@ -25,18 +25,48 @@ export interface DrainReport {
   alertsNotDue: number;
 }
 
+/** A first-in first-out list that takes from the front in constant time. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: T): void {
+    this.items.push(item);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    // Let go of the taken front now and then, so a long drain does not hold every task.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+type Lane = 'send' | 'other';
+
 /**
  * A {@link WorkQueue} that runs the flow in this process, for `bulletin digests run`: the
  * same services the workers call, without Redis. Work is deduplicated like the job ids do.
  */
 export class DirectWorkQueue implements WorkQueue {
-  private readonly tasks: Task[] = [];
+  private readonly lanes: Record<Lane, Fifo<Task>> = { send: new Fifo(), other: new Fifo() };
   private readonly seen = new Set<string>();
+  private alertsNotDue = 0;
 
   private push(key: string, task: Task): void {
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.tasks.push(task);
+    this.lanes[task.kind === 'send' ? 'send' : 'other'].push(task);
+  }
+
+  /** Work handed on and not yet started. */
+  get waiting(): number {
+    return this.lanes.send.length + this.lanes.other.length;
   }
 
   async matchStory(work: MatchStoryWork) {
@@ -56,12 +86,19 @@ export class DirectWorkQueue implements WorkQueue {
     this.push(`s${work.deliveryId}`, { kind: 'send', work });
   }
 
-  private alertsNotDue = 0;
-
-  /** Runs queued work, and the work it hands on, until none is left. */
-  async drain(ctx: FlowContext & SendContext, catalog: RuleCatalog): Promise<DrainReport> {
+  /**
+   * Runs queued work, and the work it hands on, until none is left: up to `limits.send` sends
+   * and `limits.other` other steps at once (a send waits on the mail server, a build on the
+   * database and the renderer). The first step that throws ends the drain with its error.
+   */
+  async drain(
+    ctx: FlowContext & SendContext,
+    catalog: RuleCatalog,
+    limits: Record<Lane, number> = { send: 1, other: 1 },
+    onProgress?: (report: DrainReport, waiting: number) => void,
+  ): Promise<DrainReport> {
     const report: DrainReport = { matched: 0, digests: 0, sends: [], alertsNotDue: 0 };
-    for (let task = this.tasks.shift(); task; task = this.tasks.shift()) {
+    const run = async (task: Task) => {
       if (task.kind === 'match')
         report.matched += (await matchStory(ctx, catalog, task.work)).created;
       else if (task.kind === 'digest')
@@ -69,7 +106,34 @@ export class DirectWorkQueue implements WorkQueue {
       else if (task.kind === 'alert')
         report.digests += (await buildAlert(ctx, task.work)).status === 'queued' ? 1 : 0;
       else report.sends.push(await sendDelivery(ctx, task.work.deliveryId));
-    }
+    };
+    const active: Record<Lane, number> = { send: 0, other: 0 };
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const pump = () => {
+        // Sends first, so built emails leave while more are built.
+        for (const lane of ['send', 'other'] as const) {
+          while (!failed && active[lane] < limits[lane]) {
+            const task = this.lanes[lane].shift();
+            if (!task) break;
+            active[lane]++;
+            run(task).then(
+              () => {
+                active[lane]--;
+                onProgress?.(report, this.waiting);
+                pump();
+              },
+              (error: unknown) => {
+                failed = true;
+                reject(error);
+              },
+            );
+          }
+        }
+        if (active.send + active.other === 0 && this.waiting === 0) resolve();
+      };
+      pump();
+    });
     report.alertsNotDue = this.alertsNotDue;
     return report;
   }

@@ -30,11 +30,17 @@ export function startWorkers(
   const warnOnce = createThrottledWarn(log);
   const base = { connection, prefix, autorun: true };
   const workers = [
-    new Worker(QUEUE.ingest, createIngestProcessor(ctx, catalog), { ...base, concurrency: 4 }),
-    new Worker(QUEUE.digest, createDigestProcessor(ctx), { ...base, concurrency: 8 }),
+    new Worker(QUEUE.ingest, createIngestProcessor(ctx, catalog), {
+      ...base,
+      concurrency: ctx.settings.concurrency.ingest,
+    }),
+    new Worker(QUEUE.digest, createDigestProcessor(ctx), {
+      ...base,
+      concurrency: ctx.settings.concurrency.digest,
+    }),
     new Worker(QUEUE.send, createSendProcessor(ctx), {
       ...base,
-      concurrency: 8,
+      concurrency: ctx.settings.concurrency.send,
       limiter: { max: Math.max(1, Math.round(ctx.settings.sendRate)), duration: 1000 },
     }),
     new Worker(QUEUE.schedule, createScheduleProcessor(ctx), { ...base, concurrency: 1 }),

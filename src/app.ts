@@ -85,6 +85,8 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
         from: settings.mailFrom,
         dkim: settings.dkim,
         sendRate: settings.sendRate,
+        // As many connections as sends at once: a send marked `sending` never waits for one.
+        maxConnections: settings.concurrency.send,
         onConnectionError: (error) =>
           warnOnce('smtp', { event: 'smtp.connection_error', error: error.message }),
       });

@@ -216,19 +216,58 @@ function describePostgres(url: string): string {
   return `postgresql ${parsed.host}${parsed.pathname}`;
 }
 
+/** What `digests run` did: the sum of its ticks and of the work they handed on. */
+export interface DueWorkReport {
+  ticks: number;
+  digestsDue: number;
+  drain: DrainReport;
+}
+
 /**
- * `bulletin digests run`: one tick at the app's clock, then every piece of work it hands on,
- * in this process and without Redis, until none is left.
+ * `bulletin digests run`: ticks at the app's clock, each followed by every piece of work it
+ * hands on, in this process and without Redis, until a tick finds nothing more due. A tick
+ * takes a bounded number of due subscriptions; the loop sends them all before it returns.
  */
 export async function runDueWorkOnce(
   app: App,
-  options: { cadence?: Cadence } = {},
-): Promise<{ tick: TickReport; drain: DrainReport }> {
-  const queue = new DirectWorkQueue();
-  const ctx = { ...sendContextOf(app), queue };
-  const tick = await runScheduleTick(ctx, {
-    ...(options.cadence ? { cadence: options.cadence } : {}),
-    pendingAlertsBefore: app.now(),
-  });
-  return { tick, drain: await queue.drain(ctx, new RuleCatalog(app.db, app.log)) };
+  options: {
+    cadence?: Cadence;
+    onProgress?: (progress: { done: number; waiting: number; digestsDue: number }) => void;
+  } = {},
+): Promise<DueWorkReport> {
+  const { concurrency } = app.settings;
+  const catalog = new RuleCatalog(app.db, app.log);
+  const total: DueWorkReport = {
+    ticks: 0,
+    digestsDue: 0,
+    drain: { matched: 0, digests: 0, sends: [], alertsNotDue: 0 },
+  };
+  for (;;) {
+    const queue = new DirectWorkQueue();
+    const ctx = { ...sendContextOf(app), queue };
+    const tick: TickReport = await runScheduleTick(ctx, {
+      ...(options.cadence ? { cadence: options.cadence } : {}),
+      pendingAlertsBefore: app.now(),
+    });
+    total.ticks++;
+    total.digestsDue += tick.digestsQueued;
+    const done = total.drain.sends.length;
+    const drain = await queue.drain(
+      ctx,
+      catalog,
+      { send: concurrency.send, other: concurrency.digest },
+      (report, waiting) =>
+        options.onProgress?.({
+          done: done + report.sends.length,
+          waiting,
+          digestsDue: total.digestsDue,
+        }),
+    );
+    total.drain.matched += drain.matched;
+    total.drain.digests += drain.digests;
+    for (const outcome of drain.sends) total.drain.sends.push(outcome);
+    total.drain.alertsNotDue = drain.alertsNotDue;
+    // A tick that handed on no digest leaves nothing due that the next one would find.
+    if (tick.digestsQueued === 0) return total;
+  }
 }

@@ -31,6 +31,11 @@ export interface Settings {
   /** First retry delay after a temporary send failure; doubles each time. */
   sendRetryDelayMs: number;
   logLevel: string;
+  /**
+   * Jobs a process runs at once, per queue. Sends stay at or below the SMTP pool's size, so a
+   * send marked `sending` always has a connection in hand.
+   */
+  concurrency: { ingest: number; digest: number; send: number };
 }
 
 /** A setting that cannot be used; the message names the variable and what is wrong. */
@@ -173,7 +178,20 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       read('LOG_LEVEL') ?? 'info',
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     ),
+    concurrency: {
+      ingest: parseConcurrency('INGEST_CONCURRENCY', read('INGEST_CONCURRENCY') ?? '4'),
+      digest: parseConcurrency('DIGEST_CONCURRENCY', read('DIGEST_CONCURRENCY') ?? '8'),
+      send: parseConcurrency('SEND_CONCURRENCY', read('SEND_CONCURRENCY') ?? '5'),
+    },
   };
+}
+
+function parseConcurrency(variable: string, value: string): number {
+  return parseWith(
+    variable,
+    value,
+    z.coerce.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200'),
+  );
 }
 
 function parseWith<T>(variable: string, value: unknown, schema: z.ZodType<T>): T {

@@ -44,7 +44,17 @@ describe('loadSettings defaults', () => {
       sendAttempts: 5,
       sendRetryDelayMs: 30_000,
       logLevel: 'info',
+      concurrency: { ingest: 4, digest: 8, send: 5 },
     });
+  });
+
+  it('takes worker concurrency per queue and refuses what cannot work', () => {
+    expect(
+      loadSettings({ INGEST_CONCURRENCY: '2', DIGEST_CONCURRENCY: '16', SEND_CONCURRENCY: '10' })
+        .concurrency,
+    ).toEqual({ ingest: 2, digest: 16, send: 10 });
+    expect(() => loadSettings({ SEND_CONCURRENCY: '0' })).toThrow(/SEND_CONCURRENCY/);
+    expect(() => loadSettings({ DIGEST_CONCURRENCY: 'many' })).toThrow(/DIGEST_CONCURRENCY/);
   });
 
   it('treats empty and blank variables as unset when their default is off or harmless', () => {

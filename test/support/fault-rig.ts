@@ -1,4 +1,5 @@
-import { saveReader, subscribe } from '../../src/services/readers.service.js';
+import { saveReader } from '../../src/services/readers.service.js';
+import { subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import {
   type BulletinProcess,

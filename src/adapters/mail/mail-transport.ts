@@ -58,6 +58,8 @@ export interface MailSettings {
   dkim: DkimSettings | null;
   /** Reuse SMTP connections (default true). */
   pool?: boolean;
+  /** Pooled connections at most; a URL's `maxConnections` gives way to it. */
+  maxConnections?: number;
   /** Messages per second over SMTP, per process (default: no limit here; the queue limits). */
   sendRate?: number;
   /** A pooled connection failed outside any send (each send reports its own failure). */

@@ -18,6 +18,7 @@ export function createSmtpTransport(settings: MailSettings & { smtpUrl: string }
     ...TIMEOUTS,
     ...parseConnectionUrl(settings.smtpUrl),
     maxRequeues: 0,
+    ...(settings.maxConnections ? { maxConnections: settings.maxConnections } : {}),
     ...(settings.sendRate ? { rateLimit: settings.sendRate, rateDelta: 1000 } : {}),
     ...(settings.dkim ? { dkim: buildDkimOptions(settings.dkim) } : {}),
   };

@@ -5,6 +5,7 @@ import { CADENCES, type Cadence } from '../../domain/subscription.js';
 import { renderContextOf, withApp } from '../cli-context.js';
 import { printLine } from '../output.js';
 import { emailSchema, parseOption } from '../parse.js';
+import { startProgress } from '../progress.js';
 
 const cadenceSchema = z.enum(CADENCES as [Cadence, ...Cadence[]]);
 const isoSchema = z.iso
@@ -26,15 +27,24 @@ export function registerDigestCommands(program: Command): void {
         : undefined;
       const { runDueWorkOnce } = await import('../../run-process.js');
       await withApp({ mail: true, ...(now ? { now: () => now } : {}) }, async (app) => {
-        const { tick, drain: report } = await runDueWorkOnce(app, cadence ? { cadence } : {});
+        const progress = startProgress('emails');
+        const started = performance.now();
+        const run = await runDueWorkOnce(app, {
+          ...(cadence ? { cadence } : {}),
+          onProgress: ({ done, waiting }) => progress.update(done, done + waiting),
+        }).finally(() => progress.stop());
+        const seconds = (performance.now() - started) / 1000;
+        const report = run.drain;
         const counts = new Map<string, number>();
         for (const s of report.sends) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
         printLine(
-          `due digests ${tick.digestsQueued}, new matches ${report.matched}, emails built ${report.digests}, ` +
+          `due digests ${run.digestsDue}, new matches ${report.matched}, emails built ${report.digests}, ` +
             `sent ${counts.get('sent') ?? 0}, failed ${counts.get('failed') ?? 0}, to retry ${counts.get('retry') ?? 0}, ` +
             `suppressed ${counts.get('suppressed') ?? 0}, alerts still in their window ${report.alertsNotDue}`,
         );
-        printLine(`mail went to ${app.transport?.describe()}`);
+        printLine(
+          `mail went to ${app.transport?.describe()} in ${seconds.toFixed(1)} s (${(report.sends.length / Math.max(seconds, 0.001)).toFixed(0)} emails/s)`,
+        );
       });
     });
 
