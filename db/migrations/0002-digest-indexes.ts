@@ -19,6 +19,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['subscriber_id', 'cadence', 'created_at'])
     .where(sql.ref('digest_id'), 'is', null)
     .execute();
+  // A worker builds its rule index from the readers' own queries when it starts.
+  await db.schema
+    .createIndex('subscriptions_custom_query')
+    .on('subscriptions')
+    .column('id')
+    .where(sql.ref('query'), 'is not', null)
+    .execute();
   await db.schema.dropIndex('matches_waiting').execute();
   await db.schema
     .createIndex('matches_waiting')
@@ -37,6 +44,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .columns(['cadence', 'created_at'])
     .where(sql.ref('digest_id'), 'is', null)
     .execute();
+  await db.schema.dropIndex('subscriptions_custom_query').execute();
   await db.schema.dropIndex('matches_unclaimed').execute();
   await db.schema.dropIndex('matches_digest').execute();
 }

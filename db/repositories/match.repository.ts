@@ -103,14 +103,15 @@ export async function findDigestMatches(
 export async function findReadersWithPendingAlerts(db: Db, before: Date): Promise<number[]> {
   const rows = await db
     .selectFrom('matches')
-    .innerJoin('subscribers', 'subscribers.id', 'matches.subscriber_id')
     .select('matches.subscriber_id')
     .distinct()
-    .where('subscribers.status', '=', 'active')
     // A literal, not a parameter: only then can SQLite see the partial index fits.
     .where('matches.cadence', '=', sql.lit('instant'))
     .where('matches.digest_id', 'is', null)
     .where('matches.created_at', '<=', toIso(before))
+    .where('matches.subscriber_id', 'in', (eb) =>
+      eb.selectFrom('subscribers').select('id').where('status', '=', 'active'),
+    )
     .execute();
   return rows.map((r) => r.subscriber_id);
 }

@@ -1,0 +1,128 @@
+import { CompiledQuery, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, isPostgres, openDatabase } from '../../db/connection.js';
+import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
+import { sendContextOf } from '../../src/app.js';
+import { saveReader } from '../../src/services/readers.service.js';
+import { RuleCatalog } from '../../src/services/rule-catalog.js';
+import { runScheduleTick } from '../../src/services/schedule-tick.service.js';
+import { subscribe } from '../../src/services/subscriptions.service.js';
+import { addTopic } from '../../src/services/topics.service.js';
+import { makeStory, publish } from '../support/flow-helpers.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp-test-server.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { DIALECTS } from '../support/test-database.js';
+
+/** The tables that grow with readers and stories: a full scan of one is a bug at 100,000. */
+const BIG_TABLES = ['matches', 'subscriptions', 'deliveries'];
+
+interface Statement {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** The plan's lines that read a big table in full, with no index that fits. */
+async function fullScans(db: Db, statement: Statement): Promise<string[]> {
+  if (isPostgres(db)) {
+    // Tiny tables make a sequential scan the cheap choice; forbidding it shows whether an
+    // index fits at all (the planner falls back to one only when none does).
+    return db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]),
+      );
+      return plan.rows
+        .map((row) => row['QUERY PLAN'])
+        .filter((line) => BIG_TABLES.some((table) => line.includes(`Seq Scan on ${table}`)));
+    });
+  }
+  const plan = await db.executeQuery<{ detail: string }>(
+    CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
+  );
+  // Walking a partial index reads only the rows it holds: the rows the query wants.
+  const partial = await partialIndexes(db);
+  return plan.rows
+    .map((row) => row.detail)
+    .filter((detail) => BIG_TABLES.some((table) => new RegExp(`^SCAN ${table}\\b`).test(detail)))
+    .filter((detail) => !partial.some((index) => detail.endsWith(`USING INDEX ${index}`)));
+}
+
+/** SQLite's partial indexes, by name. */
+async function partialIndexes(db: Db): Promise<string[]> {
+  const rows = await db.executeQuery<{ name: string }>(
+    CompiledQuery.raw(
+      "select name from sqlite_master where type = 'index' and lower(sql) like '% where %'",
+    ),
+  );
+  return rows.rows.map((row) => row.name);
+}
+
+describe.each(DIALECTS)('the digest path uses an index on every big table (%s)', (dialect) => {
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+  let watched: Db;
+  const statements: Statement[] = [];
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    t = await createTestApp(dialect, { smtpUrl: smtp.url });
+    // The same database through a connection that notes every statement it runs.
+    watched = openDatabase(t.database.config, {
+      onQuery: (text, parameters) => statements.push({ sql: text, parameters }),
+    });
+    t.setNow(new Date('2026-11-27T05:00:00Z'));
+    await addTopic(t.app, { slug: 'customs', name: 'Customs', query: 'customs' });
+    await addTopic(t.app, { slug: 'sanctions', name: 'Sanctions', query: 'sanctions' });
+    for (const [email, cadence] of [
+      ['ann@corp.example', 'daily'],
+      ['bo@corp.example', 'daily'],
+      ['cy@corp.example', 'instant'],
+    ] as const) {
+      await saveReader(t.app, {
+        email,
+        name: null,
+        plan: email.startsWith('ann') ? 'subscriber' : 'free',
+        trialEndsAt: null,
+        tz: 'Europe/Berlin',
+        marketingConsent: false,
+      });
+      await subscribe(t.app, { email, topic: 'customs', cadence });
+      await subscribe(t.app, { email, topic: 'sanctions', cadence });
+    }
+  });
+  afterAll(async () => {
+    await watched.destroy();
+    await t.close();
+    await smtp.close();
+  });
+
+  it('from publish through the morning digests to the sent mail', async () => {
+    const app = { ...t.app, db: watched };
+    const catalog = new RuleCatalog(watched, t.app.log);
+    const queue = new DirectWorkQueue();
+    await publish(app, queue, [
+      makeStory('c-1', { headline: 'Customs rules for steel' }),
+      makeStory('s-1', { headline: 'New sanctions on shipping' }),
+    ]);
+    const ctx = { ...sendContextOf(app), queue };
+    await queue.drain(ctx, catalog);
+    // The next morning, after the 07:00 send time in Berlin.
+    t.setNow(new Date('2026-11-28T06:30:00Z'));
+    await runScheduleTick(ctx, { pendingAlertsBefore: t.app.now() });
+    await queue.drain(ctx, catalog);
+    expect(smtp.received.length).toBeGreaterThanOrEqual(3);
+
+    const onBigTables = statements.filter((s) =>
+      BIG_TABLES.some((table) => new RegExp(`\\b${table}\\b`).test(s.sql)),
+    );
+    expect(onBigTables.length).toBeGreaterThan(10);
+    const scans: string[] = [];
+    const distinct = new Map(onBigTables.map((s) => [s.sql, s]));
+    for (const statement of distinct.values()) {
+      if (/^\s*insert\b/i.test(statement.sql) && !/\bselect\b/i.test(statement.sql)) continue;
+      for (const line of await fullScans(t.app.db, statement))
+        scans.push(`${line}\n    in: ${statement.sql}`);
+    }
+    expect(scans).toEqual([]);
+  });
+});
