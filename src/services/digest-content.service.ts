@@ -3,13 +3,13 @@ import { findDigestById } from '../../db/repositories/digest.repository.js';
 import { findDigestMatches } from '../../db/repositories/match.repository.js';
 import { findStoriesByIds } from '../../db/repositories/story.repository.js';
 import { findSubscriptionLabels } from '../../db/repositories/subscription.repository.js';
-import { listTopics } from '../../db/repositories/topic.repository.js';
 import {
   type DigestContent,
   groupDigestStories,
   type StoryGroup,
 } from '../domain/digest-content.js';
 import type { Cadence } from '../domain/subscription.js';
+import { readTopicNames } from './shared-reads.js';
 
 /** Loads the stories of a set of matches and groups them as {@link groupDigestStories} does. */
 export async function groupMatchedStories(
@@ -25,7 +25,7 @@ export async function groupMatchedStories(
   const subscriptions = new Map(
     (await findSubscriptionLabels(db, subscriptionIds)).map((label) => [label.id, label]),
   );
-  const topicNames = new Map((await listTopics(db)).map((t) => [t.id, t.name]));
+  const topicNames = await readTopicNames(db);
   return groupDigestStories(stories, matchedBy, subscriptions, topicNames);
 }
 

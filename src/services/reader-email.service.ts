@@ -1,9 +1,9 @@
-import { listSiteLicenses } from '../../db/repositories/site-license.repository.js';
 import { decideAccess } from '../domain/access.js';
 import type { DigestContent } from '../domain/digest-content.js';
 import type { Reader } from '../domain/reader.js';
 import { linkSettingsOf, type RenderedEmail } from '../email/index.js';
 import type { RenderContext } from './context.js';
+import { readSiteLicenses } from './shared-reads.js';
 
 /**
  * Renders digest content for one reader, deciding their access now: full stories for a
@@ -17,7 +17,7 @@ export async function renderDigestForReader(
   digestId: number,
 ): Promise<RenderedEmail> {
   const now = ctx.now();
-  const access = decideAccess(reader, await listSiteLicenses(ctx.db), now);
+  const access = decideAccess(reader, await readSiteLicenses(ctx.db), now);
   return ctx.renderer.renderDigestEmail({
     reader: { email: reader.email, name: reader.name, fullAccess: access.full },
     content,

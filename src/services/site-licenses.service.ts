@@ -6,6 +6,7 @@ import {
 import type { SiteLicense } from '../domain/access.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
+import { forgetSharedReads } from './shared-reads.js';
 
 /** Gives every address at `domain` full access, until the end of `until` or for good. */
 export async function grantSiteLicense(
@@ -14,6 +15,7 @@ export async function grantSiteLicense(
   until: Date | null,
 ): Promise<void> {
   await upsertSiteLicense(ctx.db, domain, until, ctx.now());
+  forgetSharedReads(ctx.db);
 }
 
 export async function listSiteLicenses(ctx: ServiceContext): Promise<SiteLicense[]> {

@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import { recordRuleChange } from '../../db/repositories/rule-change.repository.js';
 import { listStories } from '../../db/repositories/story.repository.js';
 import {
@@ -7,12 +8,14 @@ import {
   listTopicsWithFollowers,
   updateTopic,
 } from '../../db/repositories/topic.repository.js';
+import type { Database } from '../../db/schema.js';
 import { stripControlCharacters } from '../domain/clean-text.js';
 import { evaluateRule, type ParsedRule, parseRule, tokenizeStory } from '../domain/rules/index.js';
 import type { Topic } from '../domain/topic.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
 import { ruleKey } from './rule-keys.js';
+import { forgetSharedReads } from './shared-reads.js';
 
 /**
  * Parses a query or throws an {@link InputError} that shows the column with a caret; `field`
@@ -44,7 +47,7 @@ export async function addTopic(
 ): Promise<Topic> {
   parseQueryOrThrow(topic.query);
   const name = cleanTopicName(topic.name);
-  return ctx.db.transaction().execute(async (trx) => {
+  return changingTopics(ctx, async (trx) => {
     const created = await insertTopic(trx, { ...topic, name }, ctx.now());
     if (!created)
       throw new InputError(`topic "${topic.slug}" already exists`, {
@@ -66,7 +69,7 @@ export async function changeTopic(
     ...changes,
     ...(changes.name !== undefined ? { name: cleanTopicName(changes.name) } : {}),
   };
-  return ctx.db.transaction().execute(async (trx) => {
+  return changingTopics(ctx, async (trx) => {
     const updated = await updateTopic(trx, slug, cleaned, ctx.now());
     if (!updated)
       throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
@@ -79,12 +82,22 @@ export async function changeTopic(
 
 /** Removes a topic; its followers' subscriptions go with it. */
 export async function removeTopic(ctx: ServiceContext, slug: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await changingTopics(ctx, async (trx) => {
     const topic = await findTopicBySlug(trx, slug);
     if (!topic || !(await deleteTopic(trx, slug)))
       throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
     await recordRuleChange(trx, ruleKey.topic(topic.id), null, ctx.now());
   });
+}
+
+/** Runs a change to topics in a transaction; this process's digests see it at once. */
+async function changingTopics<T>(
+  ctx: ServiceContext,
+  change: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  const result = await ctx.db.transaction().execute(change);
+  forgetSharedReads(ctx.db);
+  return result;
 }
 
 export interface BacktestResult {
