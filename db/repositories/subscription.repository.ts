@@ -130,31 +130,38 @@ export async function findSubscriptionLabels(
   return labels;
 }
 
-/** Daily and weekly subscriptions whose digest is due at `now`. */
+/** Daily and weekly subscriptions whose digest is due at `now`, with their reader's zone. */
 export async function findDueSubscriptions(
   db: Db,
   now: Date,
   options: { cadence?: Cadence; limit?: number } = {},
-): Promise<Subscription[]> {
+): Promise<(Subscription & { readerTz: string })[]> {
   let query = db
     .selectFrom('subscriptions')
     .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
     .selectAll('subscriptions')
+    .select('subscribers.tz as reader_tz')
     .where('subscriptions.paused', '=', 0)
     .where('subscribers.status', '=', 'active')
     .where('subscriptions.next_due_at', '<=', toIso(now))
     .orderBy('subscriptions.next_due_at')
     .limit(options.limit ?? 5000);
   if (options.cadence) query = query.where('subscriptions.cadence', '=', options.cadence);
-  return (await query.execute()).map(toSubscription);
+  return (await query.execute()).map((row) => ({
+    ...toSubscription(row),
+    readerTz: row.reader_tz,
+  }));
 }
 
-export async function setNextDueAt(db: Db, id: number, nextDueAt: Date): Promise<void> {
-  await db
-    .updateTable('subscriptions')
-    .set({ next_due_at: toIso(nextDueAt) })
-    .where('id', '=', id)
-    .execute();
+/** Moves several subscriptions' next send time to the same instant, in one statement a chunk. */
+export async function setNextDueAt(db: Db, ids: readonly number[], nextDueAt: Date): Promise<void> {
+  for (const part of chunk(ids, ID_CHUNK)) {
+    await db
+      .updateTable('subscriptions')
+      .set({ next_due_at: toIso(nextDueAt) })
+      .where('id', 'in', part)
+      .execute();
+  }
 }
 
 /** Changes how often a subscription is sent, and when it is next due. */

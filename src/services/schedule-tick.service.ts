@@ -3,7 +3,6 @@ import {
   noteUnknownOutcomes,
 } from '../../db/repositories/delivery.repository.js';
 import { findReadersWithPendingAlerts } from '../../db/repositories/match.repository.js';
-import { findReaderById } from '../../db/repositories/reader.repository.js';
 import { findStoriesOwingMatch } from '../../db/repositories/story.repository.js';
 import {
   findDueSubscriptions,
@@ -83,27 +82,30 @@ export async function runScheduleTick(
 
 async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): Promise<number> {
   let queued = 0;
-  const readers = new Map<number, Reader | undefined>();
+  // Subscriptions moving to the same next send time are moved together: a few statements a
+  // tick (one per zone and send time) instead of one per subscription.
+  const moves = new Map<number, number[]>();
   for (const sub of await findDueSubscriptions(ctx.db, now, cadence ? { cadence } : {})) {
     if (sub.cadence === 'instant' || !sub.nextDueAt) continue;
-    if (!readers.has(sub.readerId))
-      readers.set(sub.readerId, await findReaderById(ctx.db, sub.readerId));
-    const reader = readers.get(sub.readerId);
-    if (!reader) continue;
-    const schedule = scheduleOf(sub, reader);
+    const schedule = scheduleOf(sub, { tz: sub.readerTz });
     // Named by the send time that fell due; several subscriptions of one reader and cadence
     // due in the same period name the same digest, which is built once.
     const period = digestPeriod(schedule, sub.nextDueAt);
     await ctx.queue.buildDigest({
-      readerId: reader.id,
+      readerId: sub.readerId,
       cadence: schedule.cadence,
       periodKey: period.key,
       periodStart: period.start.toISOString(),
       periodEnd: period.end.toISOString(),
     });
-    await setNextDueAt(ctx.db, sub.id, nextSendTime(schedule, now));
+    const next = nextSendTime(schedule, now).getTime();
+    const ids = moves.get(next);
+    if (ids) ids.push(sub.id);
+    else moves.set(next, [sub.id]);
     queued++;
   }
+  // After the hand-ons: a tick stopped in between hands them on again, harmlessly.
+  for (const [next, ids] of moves) await setNextDueAt(ctx.db, ids, new Date(next));
   return queued;
 }
 
