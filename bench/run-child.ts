@@ -1,0 +1,150 @@
+/**
+ * Runs a Node program (the real `bin/bulletin.js`) as a child process: wall time, output,
+ * exit status and peak resident memory (VmHWM, written by the child itself at exit through
+ * bench/child-probes.mjs; polled from /proc/<pid>/status as a fallback, e.g. when it is
+ * killed), and, if asked, the probes' time in SQL statements and in sending mail.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const PROBES_MODULE = pathToFileURL(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), 'child-probes.mjs'),
+).href;
+
+export interface StatementTiming {
+  sql: string;
+  count: number;
+  /** Wall time in the driver, milliseconds (pg: until the reply). */
+  ms: number;
+  /** better-sqlite3: preparing the statement (Kysely prepares every time). */
+  prepareMs: number;
+}
+
+export interface ChildTimings {
+  statements: StatementTiming[];
+  mail: { count: number; ms: number };
+}
+
+export interface ChildRun {
+  exitCode: number | null;
+  signal: string | null;
+  seconds: number;
+  stdout: string;
+  stderr: string;
+  /** kB; null where /proc is not there to read. */
+  peakRssKb: number | null;
+  timedOut: boolean;
+  /** Present when the probes timed the run (`timing`) and it exited normally. */
+  timings: ChildTimings | null;
+}
+
+export interface ChildOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** Flags for node itself, before the script (`--cpu-prof`). */
+  nodeFlags?: string[];
+  /** Killed (SIGTERM, then SIGKILL) after this long. */
+  timeoutMs?: number;
+  /** Called every `everyMs` while the child runs. */
+  onTick?: () => void;
+  everyMs?: number;
+  /** Each line of the child's stderr, as it comes. */
+  onStderrLine?: (line: string) => void;
+  /** Time the child's SQL statements and mail sends (bench/child-probes.mjs). */
+  timing?: boolean;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Ends the children still running (the benchmark was interrupted). */
+export function killRunningChildren(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+export async function runNodeChild(
+  script: string,
+  args: string[],
+  options: ChildOptions,
+): Promise<ChildRun> {
+  const probesFile = path.join(
+    fs.mkdtempSync(path.join(options.env.TMPDIR ?? '/tmp', 'bench-probes-')),
+    'probes.json',
+  );
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeFlags ?? []), '--import', PROBES_MODULE, script, ...args],
+    {
+      cwd: options.cwd,
+      env: {
+        ...options.env,
+        BENCH_PROBES_FILE: probesFile,
+        ...(options.timing ? { BENCH_PROBES_TIMING: '1' } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  running.add(child);
+  const start = performance.now();
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    if (!options.onStderrLine) return;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onStderrLine(line);
+  });
+  let polledKb: number | null = null;
+  const poll = setInterval(() => {
+    const kb = readPeakRss(child.pid);
+    if (kb !== null) polledKb = Math.max(polledKb ?? 0, kb);
+  }, 250);
+  const ticker = options.onTick ? setInterval(options.onTick, options.everyMs ?? 10_000) : null;
+  let timedOut = false;
+  const killer = options.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }, options.timeoutMs)
+    : null;
+  const [exitCode, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+    child.on('close', (code, sig) => resolve([code, sig])),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  running.delete(child);
+  clearInterval(poll);
+  if (ticker) clearInterval(ticker);
+  if (killer) clearTimeout(killer);
+  let peakRssKb: number | null = polledKb;
+  let timings: ChildTimings | null = null;
+  try {
+    const probes = JSON.parse(fs.readFileSync(probesFile, 'utf8')) as ChildTimings & {
+      peakRssKb: number | null;
+    };
+    if (probes.peakRssKb !== null) peakRssKb = Math.max(peakRssKb ?? 0, probes.peakRssKb);
+    if (options.timing) timings = { statements: probes.statements, mail: probes.mail };
+  } catch {
+    // Killed before it could write them: the polled peak stands.
+  }
+  fs.rmSync(path.dirname(probesFile), { recursive: true, force: true });
+  if (partial && options.onStderrLine) options.onStderrLine(partial);
+  return { exitCode, signal, seconds, stdout, stderr, peakRssKb, timedOut, timings };
+}
+
+function readPeakRss(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
