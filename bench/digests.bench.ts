@@ -220,13 +220,14 @@ async function measure(
 
     clock = SEED_AT;
     const start = performance.now();
-    const { tick, drain } = await runDueWorkOnce(app);
+    const run = await runDueWorkOnce(app);
+    const drain = run.drain;
     matchSeconds = (performance.now() - start) / 1000;
     matches = drain.matched;
-    if (tick.digestsQueued > 0) throw new Error('digests were due while matching');
+    if (run.digestsDue > 0) throw new Error('digests were due while matching');
     console.log(
-      `match       ${fmt(tick.storiesRequeued)} stories -> ${fmt(matches)} matches in ${secs(matchSeconds)} ` +
-        `(${(tick.storiesRequeued / matchSeconds).toFixed(1)} stories/s; runDueWorkOnce, as \`digests run\` does)`,
+      `match       ${fmt(run.storiesRequeued)} stories -> ${fmt(matches)} matches in ${secs(matchSeconds)} ` +
+        `(${(run.storiesRequeued / matchSeconds).toFixed(1)} stories/s; runDueWorkOnce, as \`digests run\` does)`,
     );
   } finally {
     await app.close();

@@ -220,6 +220,8 @@ function describePostgres(url: string): string {
 export interface DueWorkReport {
   ticks: number;
   digestsDue: number;
+  /** Stories found owing a match, handed on to matching. */
+  storiesRequeued: number;
   drain: DrainReport;
 }
 
@@ -240,6 +242,7 @@ export async function runDueWorkOnce(
   const total: DueWorkReport = {
     ticks: 0,
     digestsDue: 0,
+    storiesRequeued: 0,
     drain: { matched: 0, digests: 0, sends: [], alertsNotDue: 0 },
   };
   for (;;) {
@@ -251,6 +254,7 @@ export async function runDueWorkOnce(
     });
     total.ticks++;
     total.digestsDue += tick.digestsQueued;
+    total.storiesRequeued += tick.storiesRequeued;
     const done = total.drain.sends.length;
     const drain = await queue.drain(
       ctx,
