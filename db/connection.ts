@@ -51,8 +51,41 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     ...(log ? { log } : {}),
+  });
+}
+
+/** Statements kept prepared per SQLite connection; the digest path runs a few dozen shapes. */
+const PREPARED_STATEMENTS = 500;
+
+/**
+ * The SQLite connection with a cache of prepared statements: Kysely prepares every query
+ * afresh, and preparing costs about as much as running one of the digest path's small
+ * statements. A statement still being iterated is never handed out twice.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  const prepare = (text: string): SqliteDatabase.Statement => {
+    const known = statements.get(text);
+    if (known && !known.busy) {
+      // Re-inserted as the most recently used.
+      statements.delete(text);
+      statements.set(text, known);
+      return known;
+    }
+    const statement = sqlite.prepare(text);
+    statements.set(text, statement);
+    if (statements.size > PREPARED_STATEMENTS)
+      statements.delete(statements.keys().next().value as string);
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 

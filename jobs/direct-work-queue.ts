@@ -98,14 +98,21 @@ export class DirectWorkQueue implements WorkQueue {
     onProgress?: (report: DrainReport, waiting: number) => void,
   ): Promise<DrainReport> {
     const report: DrainReport = { matched: 0, digests: 0, sends: [], alertsNotDue: 0 };
+    // Each count is added after its await: `report.n += await step()` would read `n` before
+    // the step and lose the counts of the steps that finished meanwhile.
     const run = async (task: Task) => {
-      if (task.kind === 'match')
-        report.matched += (await matchStory(ctx, catalog, task.work)).created;
-      else if (task.kind === 'digest')
-        report.digests += (await buildDigest(ctx, task.work)).status === 'queued' ? 1 : 0;
-      else if (task.kind === 'alert')
-        report.digests += (await buildAlert(ctx, task.work)).status === 'queued' ? 1 : 0;
-      else report.sends.push(await sendDelivery(ctx, task.work.deliveryId));
+      if (task.kind === 'match') {
+        const { created } = await matchStory(ctx, catalog, task.work);
+        report.matched += created;
+      } else if (task.kind === 'send') {
+        report.sends.push(await sendDelivery(ctx, task.work.deliveryId));
+      } else {
+        const built =
+          task.kind === 'digest'
+            ? await buildDigest(ctx, task.work)
+            : await buildAlert(ctx, task.work);
+        if (built.status === 'queued') report.digests++;
+      }
     };
     const active: Record<Lane, number> = { send: 0, other: 0 };
     await new Promise<void>((resolve, reject) => {

@@ -9,7 +9,12 @@ import {
   setNextDueAt,
 } from '../../db/repositories/subscription.repository.js';
 import type { Reader } from '../domain/reader.js';
-import { digestPeriod, nextSendTime, type SendSchedule } from '../domain/schedule.js';
+import {
+  type DigestPeriod,
+  digestPeriod,
+  nextSendTime,
+  type SendSchedule,
+} from '../domain/schedule.js';
 import type { Cadence, Subscription } from '../domain/subscription.js';
 import type { FlowContext } from './context.js';
 import { scheduleAlert } from './match-story.service.js';
@@ -20,6 +25,7 @@ const UNKNOWN_OUTCOME_MS = 10 * 60_000;
 const STALE_QUEUED_MS = 2 * 60_000;
 
 export interface TickReport {
+  /** Digests handed on to be built (one per reader, cadence and period). */
   digestsQueued: number;
   storiesRequeued: number;
   alertsRequeued: number;
@@ -81,7 +87,22 @@ export async function runScheduleTick(
 }
 
 async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): Promise<number> {
-  let queued = 0;
+  // Readers share a handful of schedules (a zone, a send time, a weekday): each one's times
+  // are worked out once a tick, not once per subscription (time zone arithmetic is slow).
+  const times = new Map<string, { period: DigestPeriod; next: number }>();
+  const timesOf = (schedule: SendSchedule, dueAt: Date) => {
+    const key = `${schedule.cadence}|${schedule.sendAt}|${schedule.weekday}|${schedule.tz}|${dueAt.getTime()}`;
+    let known = times.get(key);
+    if (!known) {
+      known = {
+        period: digestPeriod(schedule, dueAt),
+        next: nextSendTime(schedule, now).getTime(),
+      };
+      times.set(key, known);
+    }
+    return known;
+  };
+  const digests = new Set<string>();
   // Subscriptions moving to the same next send time are moved together: a few statements a
   // tick (one per zone and send time) instead of one per subscription.
   const moves = new Map<number, number[]>();
@@ -90,7 +111,7 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
     const schedule = scheduleOf(sub, { tz: sub.readerTz });
     // Named by the send time that fell due; several subscriptions of one reader and cadence
     // due in the same period name the same digest, which is built once.
-    const period = digestPeriod(schedule, sub.nextDueAt);
+    const { period, next } = timesOf(schedule, sub.nextDueAt);
     await ctx.queue.buildDigest({
       readerId: sub.readerId,
       cadence: schedule.cadence,
@@ -98,15 +119,14 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
       periodStart: period.start.toISOString(),
       periodEnd: period.end.toISOString(),
     });
-    const next = nextSendTime(schedule, now).getTime();
+    digests.add(`${sub.readerId}|${schedule.cadence}|${period.key}`);
     const ids = moves.get(next);
     if (ids) ids.push(sub.id);
     else moves.set(next, [sub.id]);
-    queued++;
   }
   // After the hand-ons: a tick stopped in between hands them on again, harmlessly.
   for (const [next, ids] of moves) await setNextDueAt(ctx.db, ids, new Date(next));
-  return queued;
+  return digests.size;
 }
 
 /** The send schedule of a daily or weekly subscription, in its reader's zone. */
