@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as weekdays from './0003-weekdays.js';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so they run the
@@ -7,4 +8,5 @@ import * as initial from './0001-initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0003-weekdays': weekdays,
 };
