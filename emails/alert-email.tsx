@@ -19,6 +19,7 @@ const PreviewProps = {
   greeting: 'Hi Ann,',
   intro: 'A new story matches your alert.',
   groups: [{ title: 'Russia sanctions', stories: [previewStories[1]!] }],
+  moreStories: null,
   trialCta: { publicationName: previewPublication, href: previewTrialUrl },
   footer: {
     ...previewFooter,

@@ -3,6 +3,7 @@ import { pickPreviewProps } from './components/email-layout.js';
 import {
   previewFooter,
   previewPublication,
+  previewPublisherSite,
   previewStories,
   previewTrialUrl,
 } from './preview-data.js';
@@ -15,12 +16,13 @@ const PreviewProps = {
   periodLabel: 'Saturday, 28 November 2026',
   previewText: 'Commerce adds 27 Chinese entities to Entity List · CBP updates guidance',
   greeting: 'Hi Ann,',
-  intro: '3 new stories match what you follow.',
+  intro: '7 new stories match what you follow.',
   groups: [
     { title: 'Export controls', stories: [previewStories[0]!] },
     { title: 'Russia sanctions', stories: [previewStories[1]!] },
     { title: 'Customs enforcement', stories: [previewStories[2]!] },
   ],
+  moreStories: { count: 4, href: previewPublisherSite },
   trialCta: { publicationName: previewPublication, href: previewTrialUrl },
   footer: previewFooter,
 } satisfies DigestEmailProps;

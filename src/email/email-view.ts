@@ -47,7 +47,10 @@ export function buildDigestProps(
   const zone = resolveTimeZone(content.timeZone);
   const isAlert = content.kind === 'alert' || content.cadence === 'instant';
   const onlyGroup = content.groups.length === 1 ? content.groups[0] : undefined;
-  const count = listDistinctStories(content.groups).length;
+  const shown = listDistinctStories(content.groups);
+  const omitted = content.omitted ?? 0;
+  // The intro tells what arrived: the stories shown and those the cap left out alike.
+  const count = shown.length + omitted;
   const groups = content.groups.map((group) => ({
     title: collapseWhitespace(group.title),
     stories: group.stories.map((story) => toCard(story, variant, slots, zone, isAlert)),
@@ -68,6 +71,7 @@ export function buildDigestProps(
         : `${count} new stories match what you follow.`
       : `${count} new ${count === 1 ? 'story matches' : 'stories match'} what you follow.`,
     groups,
+    moreStories: omitted > 0 ? { count: omitted, href: findPublisherSite(shown) } : null,
     trialCta: buildTrialCta(groups, publication),
     footer: buildFooter(publication, slots, reason ?? describeDigestReason(content)),
   };
@@ -176,6 +180,19 @@ function buildFooter(publication: PublicationView, slots: ReaderSlots, reason: s
 function writePreviewText(stories: readonly EmailStory[]): string {
   const headlines = stories.slice(0, 3).map((story) => collapseWhitespace(story.headline));
   return shortenOnWordBoundary(headlines.join(' · '), 140);
+}
+
+/**
+ * The publisher's own site, where the stories a digest leaves out can be read: the origin of
+ * the stories' links (a publisher's stories all live on its site). PUBLIC_BASE_URL is
+ * Bulletin's web server, not the publisher's; null when no story has a usable link.
+ */
+function findPublisherSite(stories: readonly EmailStory[]): string | null {
+  for (const story of stories) {
+    const href = toSafeHref(story.url);
+    if (href) return `${new URL(href).origin}/`;
+  }
+  return null;
 }
 
 /** Only http(s) links reach an email; a story with any other (javascript:, data:) gets none. */

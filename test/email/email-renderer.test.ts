@@ -186,6 +186,60 @@ describe('renderDigestEmail content', () => {
     expect(weekly.text).toMatch(/^Week of 21\s?–\s?28 November 2026$/mu);
   });
 
+  it('says how many stories the cap left out, linked to the publisher’s site', async () => {
+    const content: DigestContent = { ...dailyContent, omitted: 12 };
+    const email = await renderDigestEmailDirect({
+      reader: freeReader,
+      content,
+      digestId: 7,
+      links,
+      now,
+    });
+    // Three shown, twelve more: the intro and the subject count all fifteen.
+    expect(email.text).toContain('15 new stories match what you follow.');
+    expect(email.subject).toMatch(/\(\+14 more\)$/);
+    // Below the last story, above the trial offer and the footer.
+    const lines = email.text.split('\n');
+    const more = lines.indexOf('and 12 more stories: https://news.example.com/');
+    expect(more).toBeGreaterThan(lines.indexOf(`Read the story: ${freeGuidance.url}`));
+    expect(more).toBeLessThan(lines.indexOf('Read every story in full'));
+    expect(email.html).toContain('<a href="https://news.example.com/"');
+    expect(count(email.html, 'and 12 more stories')).toBe(1);
+    // Bulletin's own web server is not where the stories are.
+    expect(email.html).not.toContain('href="https://bulletin.example.com/"');
+  });
+
+  it('says nothing of more stories when none was left out', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: { ...dailyContent, omitted: 0 },
+      digestId: 7,
+      links,
+      now,
+    });
+    expect(email.text).not.toMatch(/more stor/);
+    expect(email.html).not.toMatch(/more stor/);
+  });
+
+  it('names the stories left out without a link when no story has a usable one', async () => {
+    const unlinked = makeStory({ id: 'x', url: 'javascript:alert(1)', access: 'free' });
+    const content: DigestContent = {
+      ...dailyContent,
+      groups: [{ title: 'Customs', stories: [unlinked] }],
+      omitted: 1,
+    };
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 7,
+      links,
+      now,
+    });
+    expect(email.text.split('\n')).toContain('and 1 more story');
+    expect(email.html).toMatch(/>and 1 more story<\/p>/);
+    expect(email.html).not.toContain('javascript:');
+  });
+
   it('renders an alert with the headline as subject and the time in the reader’s zone', async () => {
     const email = await renderDigestEmailDirect({
       reader: subscriber,
