@@ -13,7 +13,7 @@ export type DigestEmailProps = DigestBodyProps;
 const PreviewProps = {
   publicationName: previewPublication,
   title: 'Daily digest',
-  periodLabel: 'Saturday, 28 November 2026',
+  periodLabel: '27 – 28 November 2026',
   previewText: 'Commerce adds 27 Chinese entities to Entity List · CBP updates guidance',
   greeting: 'Hi Ann,',
   intro: '7 new stories match what you follow.',

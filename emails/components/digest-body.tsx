@@ -12,7 +12,7 @@ export interface DigestBodyProps {
   publicationName: string;
   /** "Export controls daily", "Weekly digest". */
   title: string;
-  /** "Saturday, 28 November 2026", "Week of 21–28 November 2026". */
+  /** The dates it covers: "Saturday, 28 November 2026", "23 November – 1 December 2026". */
   periodLabel: string;
   previewText: string;
   /** "Hi Ann," or "Hello,". */

@@ -1,6 +1,7 @@
 import type { StoryCardProps } from '../../emails/components/story-card.js';
 import type { DigestEmailProps } from '../../emails/digest-email.js';
 import type { TrialInvitationEmailProps } from '../../emails/trial-invitation-email.js';
+import { findCoveredDates } from '../domain/covered-dates.js';
 import {
   type DigestContent,
   type EmailStory,
@@ -62,7 +63,7 @@ export function buildDigestProps(
       isAlert,
       onlyGroup ? collapseWhitespace(onlyGroup.title) : null,
     ),
-    periodLabel: describePeriod(content, zone, isAlert),
+    periodLabel: describePeriod(content, shown, zone, isAlert),
     previewText: writePreviewText(content.groups.flatMap((group) => group.stories)),
     greeting: slots.greeting,
     intro: isAlert
@@ -254,14 +255,34 @@ function formatDate(iso: string, zone: string, style: DateStyle): string {
   return Number.isNaN(date.getTime()) ? '' : formatterFor(zone, style).format(date);
 }
 
-/** The period ends exclusively; its last instant names the day a digest covers. */
-function describePeriod(content: DigestContent, zone: string, isAlert: boolean): string {
-  const start = new Date(content.periodStart);
-  const last = new Date(new Date(content.periodEnd).getTime() - 1);
-  if (Number.isNaN(last.getTime())) return '';
-  if (isAlert) return formatterFor(zone, 'dateTime').format(last);
-  if (content.cadence === 'weekly' && !Number.isNaN(start.getTime()) && start < last) {
-    return `Week of ${formatterFor(zone, 'longDate').formatRange(start, last)}`;
+/**
+ * An alert names the moment it was cut (the last instant of its period, which ends
+ * exclusively). A digest names the dates it speaks for: its period's, widened to those of the
+ * stories it shows, "Saturday, 28 November 2026" for one date, "23 November – 1 December 2026"
+ * for several.
+ */
+function describePeriod(
+  content: DigestContent,
+  stories: readonly EmailStory[],
+  zone: string,
+  isAlert: boolean,
+): string {
+  if (isAlert) {
+    const last = new Date(new Date(content.periodEnd).getTime() - 1);
+    return Number.isNaN(last.getTime()) ? '' : formatDate(last.toISOString(), zone, 'dateTime');
   }
-  return formatterFor(zone, 'weekday').format(last);
+  const dates = findCoveredDates(
+    { start: content.periodStart, end: content.periodEnd },
+    stories.map((story) => story.publishedAt),
+    zone,
+  );
+  if (!dates) return '';
+  // Calendar dates, already in the reader's zone: formatted at noon UTC as UTC, no zone moves them.
+  const first = new Date(`${dates.first}T12:00:00Z`);
+  const last = new Date(`${dates.last}T12:00:00Z`);
+  if (dates.first === dates.last) return formatterFor('UTC', 'weekday').format(first);
+  // ICU puts thin spaces around the range's dash; plain-text clients show plain spaces best.
+  return formatterFor('UTC', 'longDate')
+    .formatRange(first, last)
+    .replace(/\u2009/g, ' ');
 }

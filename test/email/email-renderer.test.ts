@@ -170,10 +170,11 @@ describe('renderDigestEmail content', () => {
     expect(email.subject).toBe(
       'Trade Compliance Brief daily: Commerce adds 27 Chinese entities to Entity List (+2 more)',
     );
+    // 08:00 to 08:00 in New York: the period touches two dates.
     expect(email.text.split('\n').slice(0, 3)).toEqual([
       'Trade Compliance Brief',
       'Daily digest',
-      'Saturday, 28 November 2026',
+      '27 – 28 November 2026',
     ]);
     const weekly = await renderDigestEmailDirect({
       reader: subscriber,
@@ -183,7 +184,56 @@ describe('renderDigestEmail content', () => {
       now,
     });
     expect(weekly.subject.startsWith('Trade Compliance Brief weekly: ')).toBe(true);
-    expect(weekly.text).toMatch(/^Week of 21\s?–\s?28 November 2026$/mu);
+    expect(weekly.text.split('\n')[2]).toBe('21 – 28 November 2026');
+  });
+
+  /** The period line of a digest with these stories and period, for a reader in `timeZone`. */
+  async function periodLine(overrides: Partial<DigestContent>, publishedAt: string[]) {
+    const stories = publishedAt.map((at, i) => makeStory({ id: `p${i}`, publishedAt: at }));
+    const content: DigestContent = {
+      ...dailyContent,
+      groups: [{ title: 'Export controls', stories }],
+      ...overrides,
+    };
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 1,
+      links,
+      now,
+    });
+    const [html] = email.html.match(/<\/h1><p[^>]*>[^<]*/) ?? [''];
+    // The masthead and the text part say the same.
+    expect(html.endsWith(`>${email.text.split('\n')[2]}`)).toBe(true);
+    return email.text.split('\n')[2];
+  }
+
+  it('names one date when period and stories lie within it', async () => {
+    const midnightToMidnight = {
+      periodStart: '2026-11-27T05:00:00Z',
+      periodEnd: '2026-11-28T05:00:00Z',
+    };
+    expect(await periodLine(midnightToMidnight, ['2026-11-27T15:00:00Z'])).toBe(
+      'Friday, 27 November 2026',
+    );
+  });
+
+  it('reaches the stories of a weekly digest built late, after downtime', async () => {
+    const week = {
+      cadence: 'weekly' as const,
+      periodStart: '2026-11-23T12:00:00Z',
+      periodEnd: '2026-11-30T12:00:00Z',
+    };
+    expect(await periodLine(week, ['2026-11-25T10:00:00Z', '2026-12-01T14:00:00Z'])).toBe(
+      '23 November – 1 December 2026',
+    );
+    // In Sydney the period runs from the 23rd 23:00 to the 30th 23:00, and the late story is
+    // already the 2nd of December.
+    expect(
+      await periodLine({ ...week, timeZone: 'Australia/Sydney' }, ['2026-12-01T14:00:00Z']),
+    ).toBe('23 November – 2 December 2026');
+    // A story matched late, published before the period, is covered too.
+    expect(await periodLine(week, ['2026-11-20T10:00:00Z'])).toBe('20 – 30 November 2026');
   });
 
   it('says how many stories the cap left out, linked to the publisher’s site', async () => {
