@@ -9,6 +9,7 @@ import {
   YOUR_SEARCHES_TITLE,
 } from '../domain/digest-content.js';
 import { collapseWhitespace, shortenOnWordBoundary } from './email-content.js';
+import { abbreviateTimeZone } from './zone-abbreviation.js';
 
 /** Full stories, or teasers with trial links. */
 export type AccessVariant = 'full' | 'teaser';
@@ -214,23 +215,17 @@ function joinWords(words: readonly string[]): string {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 type DateStyle = 'date' | 'dateTime' | 'longDate' | 'weekday';
+/** What Intl formats; `dateTime` is put together from `date`, `time` and the zone's name. */
+type IntlStyle = Exclude<DateStyle, 'dateTime'> | 'time';
 
-const formatOptions: Record<DateStyle, Intl.DateTimeFormatOptions> = {
+const formatOptions: Record<IntlStyle, Intl.DateTimeFormatOptions> = {
   date: { day: 'numeric', month: 'short', year: 'numeric' },
-  dateTime: {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  },
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   longDate: { day: 'numeric', month: 'long', year: 'numeric' },
   weekday: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
 };
 
-function formatterFor(zone: string, style: DateStyle): Intl.DateTimeFormat {
+function formatterFor(zone: string, style: IntlStyle): Intl.DateTimeFormat {
   const id = `${zone}|${style}`;
   let formatter = formatters.get(id);
   if (!formatter) {
@@ -252,7 +247,12 @@ function resolveTimeZone(zone: string): string {
 
 function formatDate(iso: string, zone: string, style: DateStyle): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : formatterFor(zone, style).format(date);
+  if (Number.isNaN(date.getTime())) return '';
+  if (style !== 'dateTime') return formatterFor(zone, style).format(date);
+  // "27 Nov 2026, 07:00 EST": the zone by the name readers know, not ICU's "GMT-5".
+  const day = formatterFor(zone, 'date').format(date);
+  const time = formatterFor(zone, 'time').format(date);
+  return `${day}, ${time} ${abbreviateTimeZone(date, zone)}`;
 }
 
 /**

@@ -304,6 +304,41 @@ describe('renderDigestEmail content', () => {
     expect(email.text).toContain('27 Nov 2026, 16:30 CET · Sanctions');
     expect(email.text).toContain('(instant alerts)');
   });
+
+  it.each([
+    ['America/New_York', '2026-11-28T12:00:00Z', '28 Nov 2026, 06:59 EST'],
+    ['America/New_York', '2026-07-15T12:00:00Z', '15 Jul 2026, 07:59 EDT'],
+    ['Europe/Berlin', '2026-07-15T12:00:00Z', '15 Jul 2026, 13:59 CEST'],
+    ['Asia/Kolkata', '2026-11-28T12:00:00Z', '28 Nov 2026, 17:29 UTC+05:30'],
+    ['UTC', '2026-11-28T12:00:00Z', '28 Nov 2026, 11:59 UTC'],
+  ])(
+    'names the zone of every time in an alert for a reader in %s',
+    async (timeZone, end, label) => {
+      const story = {
+        ...chinaRussia,
+        publishedAt: new Date(Date.parse(end) - 60_000).toISOString(),
+      };
+      const content: DigestContent = {
+        ...alertContent,
+        timeZone,
+        periodStart: new Date(Date.parse(end) - 120_000).toISOString(),
+        periodEnd: end,
+        groups: [{ title: 'Russia sanctions', stories: [story] }],
+      };
+      const email = await renderDigestEmailDirect({
+        reader: subscriber,
+        content,
+        digestId: 9,
+        links,
+        now,
+      });
+      // The masthead's time and the story's, a minute apart; both parts alike.
+      expect(email.text.split('\n')[2]).toBe(label);
+      expect(email.text).toContain(`${label} · Sanctions`);
+      expect(email.html).toContain(`>${label}</p>`);
+      expect(email.html).not.toMatch(/GMT[+-]/);
+    },
+  );
 });
 
 describe('escaping story text', () => {
