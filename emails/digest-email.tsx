@@ -19,8 +19,9 @@ const PreviewProps = {
   intro: '7 new stories match what you follow.',
   groups: [
     { title: 'Export controls', stories: [previewStories[0]!] },
-    { title: 'Russia sanctions', stories: [previewStories[1]!] },
-    { title: 'Customs enforcement', stories: [previewStories[2]!] },
+    // A story matched only by its group's topic shows no "Matched" line (see email-view).
+    { title: 'Russia sanctions', stories: [{ ...previewStories[1]!, matched: [] }] },
+    { title: 'Customs enforcement', stories: [{ ...previewStories[2]!, matched: [] }] },
   ],
   moreStories: { count: 4, href: previewPublisherSite },
   trialCta: { publicationName: previewPublication, href: previewTrialUrl },

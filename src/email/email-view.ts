@@ -53,10 +53,13 @@ export function buildDigestProps(
   const omitted = content.omitted ?? 0;
   // The intro tells what arrived: the stories shown and those the cap left out alike.
   const count = shown.length + omitted;
-  const groups = content.groups.map((group) => ({
-    title: collapseWhitespace(group.title),
-    stories: group.stories.map((story) => toCard(story, variant, slots, zone, isAlert)),
-  }));
+  const groups = content.groups.map((group) => {
+    const title = collapseWhitespace(group.title);
+    return {
+      title,
+      stories: group.stories.map((story) => toCard(story, variant, slots, zone, isAlert, title)),
+    };
+  });
   return {
     publicationName: collapseWhitespace(publication.publicationName),
     title: writeTitle(
@@ -89,7 +92,7 @@ export function buildCampaignProps(
 ): TrialInvitationEmailProps {
   const zone = resolveTimeZone(options.timeZone ?? 'UTC');
   const distinct = listDistinctStories([{ title: '', stories: [...stories] }]);
-  const cards = distinct.map((story) => toCard(story, variant, slots, zone, false));
+  const cards = distinct.map((story) => toCard(story, variant, slots, zone, false, null));
   const name = collapseWhitespace(publication.publicationName);
   // An invitation always offers the trial unless the reader can already read everything.
   const first = distinct[0];
@@ -139,21 +142,25 @@ export function describeDigestReason(content: DigestContent): string {
   return `You get this because you follow ${joinWords(followed)} (${cadence}).`;
 }
 
+/** `heading` is the title the card sits under (its group's), null where there is none. */
 function toCard(
   story: EmailStory,
   variant: AccessVariant,
   slots: ReaderSlots,
   zone: string,
   withTime: boolean,
+  heading: string | null,
 ): StoryCardProps {
   const locked = variant === 'teaser' && story.access === 'subscriber';
+  const matched = story.matched.map(collapseWhitespace).filter((name) => name !== '');
   return {
     headline: collapseWhitespace(story.headline),
     href: locked ? slots.trialUrl(story.id) : toSafeHref(story.url),
     dateLabel: formatDate(story.publishedAt, zone, withTime ? 'dateTime' : 'date'),
     section: story.section ? collapseWhitespace(story.section) || null : null,
     summary: collapseWhitespace(story.summary),
-    matched: story.matched.map(collapseWhitespace).filter((name) => name !== ''),
+    // "Matched: Customs" under the heading "Customs" tells the reader nothing they do not see.
+    matched: matched.some((name) => name !== heading) ? matched : [],
     locked,
   };
 }

@@ -236,6 +236,49 @@ describe('renderDigestEmail content', () => {
     expect(await periodLine(week, ['2026-11-20T10:00:00Z'])).toBe('20 – 30 November 2026');
   });
 
+  it('says what matched only when it says more than the heading above the story', async () => {
+    const only = makeStory({ id: 'c1', headline: 'Only customs', matched: ['Customs'] });
+    const both = makeStory({
+      id: 'c2',
+      headline: 'Customs and more',
+      matched: ['Customs', 'Sanctions'],
+    });
+    const other = makeStory({ id: 'c3', headline: 'Found by a search', matched: ['Tariffs'] });
+    const content: DigestContent = {
+      ...dailyContent,
+      groups: [
+        { title: 'Customs', stories: [only, both] },
+        { title: 'Your searches', stories: [other] },
+      ],
+    };
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 3,
+      links,
+      now,
+    });
+    for (const part of [email.html, email.text]) {
+      expect(part).not.toContain('Matched: Customs<');
+      expect(part).not.toMatch(/^Matched: Customs$/m);
+      expect(part).toContain('Matched: Customs, Sanctions');
+      expect(part).toContain('Matched: Tariffs');
+    }
+    expect(count(email.text, 'Matched:')).toBe(2);
+    expect(count(email.html, 'Matched:')).toBe(2);
+    // An alert hides the title of its one group (the masthead names it); the rule holds there too.
+    const alert = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: { ...alertContent, groups: [{ title: 'Customs', stories: [only] }] },
+      digestId: 4,
+      links,
+      now,
+    });
+    expect(alert.text).toContain('Alert: Customs');
+    expect(alert.text).not.toContain('Matched:');
+    expect(alert.html).not.toContain('Matched:');
+  });
+
   it('says how many stories the cap left out, linked to the publisher’s site', async () => {
     const content: DigestContent = { ...dailyContent, omitted: 12 };
     const email = await renderDigestEmailDirect({
