@@ -1,4 +1,4 @@
-import { type FooterProps, footerCopy } from './components/footer.js';
+import { describeSender, type FooterProps, footerCopy } from './components/footer.js';
 import { describeMoreStories, type MoreStoriesProps } from './components/more-stories.js';
 import {
   describeDateline,
@@ -80,7 +80,7 @@ function writeFooter(footer: FooterProps): string[] {
     footer.reason,
     `${footerCopy.preferences}: ${footer.preferencesUrl}`,
     `${footerCopy.unsubscribe}: ${footer.unsubscribeUrl}`,
-    `${footer.publicationName} · ${footer.postalAddress}`,
+    describeSender(footer.publicationName, footer.postalAddress),
     '',
   ];
 }

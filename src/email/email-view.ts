@@ -114,7 +114,8 @@ export function buildCampaignProps(
     footer: buildFooter(
       publication,
       slots,
-      options.reason ?? `You get this because you asked to hear from ${name}.`,
+      // The promotional notice just above names the publication; the reason need not again.
+      options.reason ?? 'You get this because you asked to hear from us.',
     ),
   };
 }

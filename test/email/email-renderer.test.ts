@@ -462,8 +462,13 @@ describe('renderCampaignEmail content', () => {
       source: { campaign: 12 },
     });
     expect(email.html).toContain(`href="${freeGuidance.url}"`);
+    // The promotional notice names the publication; the lines after it do not repeat it.
     expect(email.text).toContain(
-      'You get this because you asked to hear from Trade Compliance Brief.',
+      [
+        '----------------------------------------',
+        'This is a promotional offer from Trade Compliance Brief.',
+        'You get this because you asked to hear from us.',
+      ].join('\n'),
     );
   });
 
