@@ -1,15 +1,14 @@
 import type { StoryCardProps } from '../../emails/components/story-card.js';
 import type { DigestEmailProps } from '../../emails/digest-email.js';
 import type { TrialInvitationEmailProps } from '../../emails/trial-invitation-email.js';
-import { findCoveredDates } from '../domain/covered-dates.js';
 import {
   type DigestContent,
   type EmailStory,
   listDistinctStories,
   YOUR_SEARCHES_TITLE,
 } from '../domain/digest-content.js';
+import { describePeriod, formatStoryDate, resolveTimeZone } from './date-labels.js';
 import { collapseWhitespace, shortenOnWordBoundary } from './email-content.js';
-import { abbreviateTimeZone } from './zone-abbreviation.js';
 
 /** Full stories, or teasers with trial links. */
 export type AccessVariant = 'full' | 'teaser';
@@ -157,7 +156,7 @@ function toCard(
   return {
     headline: collapseWhitespace(story.headline),
     href: locked ? slots.trialUrl(story.id) : toSafeHref(story.url),
-    dateLabel: formatDate(story.publishedAt, zone, withTime ? 'dateTime' : 'date'),
+    dateLabel: formatStoryDate(story.publishedAt, zone, withTime),
     section: story.section ? collapseWhitespace(story.section) || null : null,
     summary: collapseWhitespace(story.summary),
     // "Matched: Customs" under the heading "Customs" tells the reader nothing they do not see.
@@ -218,79 +217,4 @@ function toSafeHref(url: string): string | null {
 function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-type DateStyle = 'date' | 'dateTime' | 'longDate' | 'weekday';
-/** What Intl formats; `dateTime` is put together from `date`, `time` and the zone's name. */
-type IntlStyle = Exclude<DateStyle, 'dateTime'> | 'time';
-
-const formatOptions: Record<IntlStyle, Intl.DateTimeFormatOptions> = {
-  date: { day: 'numeric', month: 'short', year: 'numeric' },
-  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
-  longDate: { day: 'numeric', month: 'long', year: 'numeric' },
-  weekday: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
-};
-
-function formatterFor(zone: string, style: IntlStyle): Intl.DateTimeFormat {
-  const id = `${zone}|${style}`;
-  let formatter = formatters.get(id);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', { ...formatOptions[style], timeZone: zone });
-    formatters.set(id, formatter);
-  }
-  return formatter;
-}
-
-/** An unknown zone must not stop a send: dates then read in UTC. */
-function resolveTimeZone(zone: string): string {
-  try {
-    formatterFor(zone, 'date');
-    return zone;
-  } catch {
-    return 'UTC';
-  }
-}
-
-function formatDate(iso: string, zone: string, style: DateStyle): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  if (style !== 'dateTime') return formatterFor(zone, style).format(date);
-  // "27 Nov 2026, 07:00 EST": the zone by the name readers know, not ICU's "GMT-5".
-  const day = formatterFor(zone, 'date').format(date);
-  const time = formatterFor(zone, 'time').format(date);
-  return `${day}, ${time} ${abbreviateTimeZone(date, zone)}`;
-}
-
-/**
- * An alert names the moment it was cut (the last instant of its period, which ends
- * exclusively). A digest names the dates it speaks for: its period's, widened to those of the
- * stories it shows, "Saturday, 28 November 2026" for one date, "23 November – 1 December 2026"
- * for several.
- */
-function describePeriod(
-  content: DigestContent,
-  stories: readonly EmailStory[],
-  zone: string,
-  isAlert: boolean,
-): string {
-  if (isAlert) {
-    const last = new Date(new Date(content.periodEnd).getTime() - 1);
-    return Number.isNaN(last.getTime()) ? '' : formatDate(last.toISOString(), zone, 'dateTime');
-  }
-  const dates = findCoveredDates(
-    { start: content.periodStart, end: content.periodEnd },
-    stories.map((story) => story.publishedAt),
-    zone,
-  );
-  if (!dates) return '';
-  // Calendar dates, already in the reader's zone: formatted at noon UTC as UTC, no zone moves them.
-  const first = new Date(`${dates.first}T12:00:00Z`);
-  const last = new Date(`${dates.last}T12:00:00Z`);
-  if (dates.first === dates.last) return formatterFor('UTC', 'weekday').format(first);
-  // ICU puts thin spaces around the range's dash; plain-text clients show plain spaces best.
-  return formatterFor('UTC', 'longDate')
-    .formatRange(first, last)
-    .replace(/\u2009/g, ' ');
 }
