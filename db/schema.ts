@@ -75,6 +75,8 @@ export interface SubscriptionsTable {
   send_at: string;
   /** ISO weekday 1 (Monday) .. 7 (Sunday), weekly only. */
   weekday: number | null;
+  /** Daily only: skip Saturdays, Sundays and observed US federal holidays. */
+  weekdays: ColumnType<number | boolean, number | undefined, number>;
   paused: Bool;
   /** When the next daily/weekly digest of this subscription is due (UTC). */
   next_due_at: NullableTimestamp;

@@ -18,7 +18,9 @@ const PreviewProps = {
   previewText: 'Managing China-Russia relationship will be key task for next administration',
   greeting: 'Hi Ann,',
   intro: 'A new story matches your alert.',
-  groups: [{ title: 'Russia sanctions', stories: [previewStories[1]!] }],
+  // Matched only by the alert's own topic: no "Matched" line (see email-view).
+  groups: [{ title: 'Russia sanctions', stories: [{ ...previewStories[1]!, matched: [] }] }],
+  moreStories: null,
   trialCta: { publicationName: previewPublication, href: previewTrialUrl },
   footer: {
     ...previewFooter,

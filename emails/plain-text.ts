@@ -1,4 +1,5 @@
-import { type FooterProps, footerCopy } from './components/footer.js';
+import { describeSender, type FooterProps, footerCopy } from './components/footer.js';
+import { describeMoreStories, type MoreStoriesProps } from './components/more-stories.js';
 import {
   describeDateline,
   describeMatched,
@@ -24,6 +25,7 @@ export function writeDigestText(props: DigestEmailProps, showGroupTitles = true)
       lines.push(group.title, '='.repeat(Math.min([...group.title].length, 60)), '');
     for (const story of group.stories) lines.push(...writeStory(story));
   }
+  if (props.moreStories) lines.push(...writeMoreStories(props.moreStories));
   if (props.trialCta) lines.push(...writeTrialCta(props.trialCta));
   lines.push(...writeFooter(props.footer));
   return lines.join('\n');
@@ -56,6 +58,11 @@ function writeStory(story: StoryCardProps): string[] {
   return lines;
 }
 
+function writeMoreStories(more: MoreStoriesProps): string[] {
+  const words = describeMoreStories(more.count);
+  return [more.href ? `${words}: ${more.href}` : words, ''];
+}
+
 function writeTrialCta(cta: TrialCtaProps): string[] {
   return [
     '----------------------------------------',
@@ -73,7 +80,7 @@ function writeFooter(footer: FooterProps): string[] {
     footer.reason,
     `${footerCopy.preferences}: ${footer.preferencesUrl}`,
     `${footerCopy.unsubscribe}: ${footer.unsubscribeUrl}`,
-    `${footer.publicationName} · ${footer.postalAddress}`,
+    describeSender(footer.publicationName, footer.postalAddress),
     '',
   ];
 }

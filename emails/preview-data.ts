@@ -4,6 +4,9 @@ import type { StoryCardProps } from './components/story-card.js';
 /** Sample content for `email dev` and `email export`: the kind of stories this publisher runs. */
 export const previewPublication = 'Trade Compliance Brief';
 
+/** The publisher's own site, where its stories live. */
+export const previewPublisherSite = 'https://news.example.com/';
+
 const base = 'https://news.example.com/stories';
 const trial = 'https://bulletin.example.com/t/preview-token';
 

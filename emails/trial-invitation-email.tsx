@@ -37,7 +37,7 @@ const PreviewProps = {
   trialCta: { publicationName: previewPublication, href: previewTrialUrl },
   footer: {
     ...previewFooter,
-    reason: 'You get this because you asked to hear from Trade Compliance Brief.',
+    reason: 'You get this because you asked to hear from us.',
   },
 } satisfies TrialInvitationEmailProps;
 
@@ -68,7 +68,7 @@ export default function TrialInvitationEmail(input: TrialInvitationEmailProps) {
       <Section style={styles.inner}>
         {props.stories.map((story, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: stories keep their order in a render
-          <StoryCard key={i} {...story} />
+          <StoryCard key={i} {...story} ruleAbove={i > 0} />
         ))}
       </Section>
       <Footer {...props.footer} notice={describePromotion(props.publicationName)} />

@@ -87,6 +87,8 @@ function digestContent(): DigestContent {
       { title: 'Export controls', stories: STORIES.slice(0, 2) },
       { title: 'Russia sanctions', stories: STORIES.slice(2) },
     ],
+    // Over the story cap, so the "and N more" line is judged too.
+    omitted: 4,
   };
 }
 

@@ -15,6 +15,7 @@ export function toSubscription(row: Selectable<SubscriptionsTable>): Subscriptio
     cadence: row.cadence,
     sendAt: row.send_at,
     weekday: row.weekday,
+    weekdays: toBoolean(row.weekdays),
     paused: toBoolean(row.paused),
     nextDueAt: toDateOrNull(row.next_due_at),
     createdAt: toDate(row.created_at),
@@ -28,6 +29,7 @@ export interface NewSubscription {
   cadence: Cadence;
   sendAt: string;
   weekday: number | null;
+  weekdays: boolean;
   nextDueAt: Date | null;
 }
 
@@ -45,6 +47,7 @@ export async function insertSubscription(
       cadence: subscription.cadence,
       send_at: subscription.sendAt,
       weekday: subscription.weekday,
+      weekdays: toBit(subscription.weekdays),
       paused: 0,
       next_due_at: subscription.nextDueAt && toIso(subscription.nextDueAt),
       created_at: toIso(now),

@@ -3,6 +3,7 @@ import { styles } from '../theme.js';
 import { EmailLayout } from './email-layout.js';
 import { Footer, type FooterProps } from './footer.js';
 import { Masthead } from './masthead.js';
+import { MoreStories, type MoreStoriesProps } from './more-stories.js';
 import { type StoryGroupProps, StoryGroupSection } from './story-group.js';
 import { TrialCta, type TrialCtaProps } from './trial-cta.js';
 
@@ -11,7 +12,7 @@ export interface DigestBodyProps {
   publicationName: string;
   /** "Export controls daily", "Weekly digest". */
   title: string;
-  /** "Saturday, 28 November 2026", "Week of 21–28 November 2026". */
+  /** The dates it covers: "Saturday, 28 November 2026", "23 November – 1 December 2026". */
   periodLabel: string;
   previewText: string;
   /** "Hi Ann," or "Hello,". */
@@ -19,6 +20,8 @@ export interface DigestBodyProps {
   /** One line under the greeting: "7 new stories match what you follow." */
   intro: string;
   groups: StoryGroupProps[];
+  /** The stories the digest holds beyond those shown (DIGEST_MAX_STORIES); null for none. */
+  moreStories: MoreStoriesProps | null;
   /** Shown once, when a story is paywalled and the reader has no access. */
   trialCta: TrialCtaProps | null;
   footer: FooterProps;
@@ -48,6 +51,7 @@ export function DigestBody({
         // biome-ignore lint/suspicious/noArrayIndexKey: groups keep their order in a render
         <StoryGroupSection key={i} group={group} showTitle={showGroupTitles} />
       ))}
+      {props.moreStories ? <MoreStories {...props.moreStories} /> : null}
       {props.trialCta ? (
         <Section style={styles.inner}>
           <TrialCta {...props.trialCta} />

@@ -16,6 +16,24 @@ export interface FooterProps {
 export const footerCopy = { preferences: 'Manage your preferences', unsubscribe: 'Unsubscribe' };
 
 /**
+ * The sender's line, shared by the HTML and text parts: "Trade Compliance Brief · 1200 Example
+ * Avenue…", or the address alone when it names the publication already ("Bulletin, 1 Placeholder
+ * Street" would otherwise read "Bulletin · Bulletin, …").
+ */
+export function describeSender(publicationName: string, postalAddress: string): string {
+  return namesIt(postalAddress, publicationName)
+    ? postalAddress
+    : `${publicationName} · ${postalAddress}`;
+}
+
+/** Whether `text` holds `name` as whole words, in any case ("Brief" is not in "Briefing"). */
+function namesIt(text: string, name: string): boolean {
+  if (name === '') return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
+/**
  * The notice, when the email must say what it is; why the reader gets it; the preferences and
  * unsubscribe links; and the sender's address.
  */
@@ -34,11 +52,7 @@ export function Footer(props: FooterProps) {
           {footerCopy.unsubscribe}
         </Link>
       </Text>
-      <Text style={styles.small}>
-        {props.publicationName}
-        {' · '}
-        {props.postalAddress}
-      </Text>
+      <Text style={styles.small}>{describeSender(props.publicationName, props.postalAddress)}</Text>
     </Section>
   );
 }

@@ -32,11 +32,16 @@ export function describeDateline(story: Pick<StoryCardProps, 'dateLabel' | 'sect
   return story.section ? `${story.dateLabel} · ${story.section}` : story.dateLabel;
 }
 
-/** A headline linked to the story (or trial), its dateline, teaser and why it was sent. */
-export function StoryCard(story: StoryCardProps) {
+/**
+ * A headline linked to the story (or trial), its dateline, teaser and why it was sent.
+ * `ruleAbove` draws a line between it and the card before; the first card of a list has none,
+ * and no card draws one below, so whatever follows the list (the footer's rule) is the only
+ * divider there.
+ */
+export function StoryCard({ ruleAbove, ...story }: StoryCardProps & { ruleAbove: boolean }) {
   const matched = describeMatched(story.matched);
   return (
-    <Section style={cardStyle}>
+    <Section style={ruleAbove ? ruledCardStyle : cardStyle}>
       <Heading as="h3" style={headlineStyle}>
         {story.href ? (
           <Link href={story.href} style={headlineLinkStyle}>
@@ -60,7 +65,8 @@ export function StoryCard(story: StoryCardProps) {
   );
 }
 
-const cardStyle = { padding: '16px 0 4px', borderBottom: `1px solid ${colors.rule}` };
+const cardStyle = { padding: '16px 0 4px' };
+const ruledCardStyle = { ...cardStyle, borderTop: `1px solid ${colors.rule}` };
 const headlineStyle = {
   fontFamily: fonts.headline,
   fontSize: sizes.headline,

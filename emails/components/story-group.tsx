@@ -26,7 +26,7 @@ export function StoryGroupSection({
       {group.stories.map((story, i) => (
         // Position is the key: a story may appear under two topics, but once per group.
         // biome-ignore lint/suspicious/noArrayIndexKey: order is fixed for a render
-        <StoryCard key={i} {...story} />
+        <StoryCard key={i} {...story} ruleAbove={i > 0} />
       ))}
     </Section>
   );

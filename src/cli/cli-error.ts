@@ -13,6 +13,7 @@ const OPTION_OF_FIELD: Record<string, string> = {
   cadence: '--cadence',
   sendAt: '--at',
   weekday: '--day',
+  weekdays: '--weekdays',
   days: '--days',
   reason: '--reason',
   until: '--until',

@@ -30,6 +30,8 @@ export interface Settings {
   sendAttempts: number;
   /** First retry delay after a temporary send failure; doubles each time. */
   sendRetryDelayMs: number;
+  /** Stories one digest email shows; the rest are counted in an "and N more" line. */
+  digestMaxStories: number;
   logLevel: string;
   /**
    * Jobs a process runs at once, per queue. Sends stay at or below the SMTP pool's size, so a
@@ -173,6 +175,16 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       z.coerce.number().int().min(1, 'must be at least 1').max(50),
     ),
     sendRetryDelayMs: parseDurationSetting('SEND_RETRY_DELAY', read('SEND_RETRY_DELAY') ?? '30s'),
+    digestMaxStories: parseWith(
+      'DIGEST_MAX_STORIES',
+      read('DIGEST_MAX_STORIES') ?? '25',
+      // Digits only: "2.5", "1e3" or "+5" are typing mistakes, not a number of stories.
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number of stories')
+        .transform(Number)
+        .pipe(z.number().min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER, 'is too large')),
+    ),
     logLevel: parseWith(
       'LOG_LEVEL',
       read('LOG_LEVEL') ?? 'info',

@@ -35,6 +35,11 @@ export interface DigestContent {
   /** IANA zone the reader reads dates in. */
   timeZone: string;
   groups: StoryGroup[];
+  /**
+   * Stories of this digest that the email leaves out (see {@link capDigestContent}); the
+   * intro and the subject count them, a line under the stories names how many. None when absent.
+   */
+  omitted?: number;
 }
 
 /** Stories in order of first appearance, each once even when it sits under several groups. */
@@ -49,6 +54,48 @@ export function listDistinctStories(groups: readonly StoryGroup[]): EmailStory[]
     }
   }
   return stories;
+}
+
+/** What {@link capDigestStories} keeps, and how many distinct stories it left out. */
+export interface CappedStories {
+  groups: StoryGroup[];
+  omitted: number;
+}
+
+/**
+ * Keeps the `max` newest distinct stories across all groups, each in the groups and at the
+ * places it had, and drops groups left empty. Stories published at the same instant keep the
+ * order they first appear in, so the same groups always give the same email.
+ */
+export function capDigestStories(groups: readonly StoryGroup[], max: number): CappedStories {
+  if (!Number.isInteger(max) || max < 1) {
+    throw new RangeError(`the story cap must be a positive integer, got ${max}`);
+  }
+  const distinct = listDistinctStories(groups);
+  if (distinct.length <= max) return { groups: [...groups], omitted: 0 };
+  // Array.prototype.sort is stable: equal times stay in order of first appearance.
+  const kept = new Set(
+    [...distinct]
+      .sort((a, b) => publishedMillis(b) - publishedMillis(a))
+      .slice(0, max)
+      .map((story) => story.id),
+  );
+  const capped = groups
+    .map((group) => ({ ...group, stories: group.stories.filter((story) => kept.has(story.id)) }))
+    .filter((group) => group.stories.length > 0);
+  return { groups: capped, omitted: distinct.length - kept.size };
+}
+
+/** The content as the email shows it: at most `max` stories, the rest counted in `omitted`. */
+export function capDigestContent(content: DigestContent, max: number): DigestContent {
+  const { groups, omitted } = capDigestStories(content.groups, max);
+  return { ...content, groups, omitted: (content.omitted ?? 0) + omitted };
+}
+
+/** A story whose date cannot be read sorts as the oldest (below any date a Date can hold). */
+function publishedMillis(story: EmailStory): number {
+  const millis = Date.parse(story.publishedAt);
+  return Number.isNaN(millis) ? Number.MIN_SAFE_INTEGER : millis;
 }
 
 /** The subscriptions that may have matched, with the topic each follows (if any). */

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { Cadence } from './subscription.js';
+import { isObservedUsFederalHoliday } from './us-federal-holidays.js';
 
 /** When a reader wants a digest: local time of day, and weekday for weekly ones. */
 export interface SendSchedule {
@@ -8,6 +9,11 @@ export interface SendSchedule {
   sendAt: string;
   /** ISO weekday 1 (Monday) .. 7 (Sunday); weekly only. */
   weekday: number | null;
+  /**
+   * Daily only: no digest on Saturdays, Sundays and the days US federal holidays are observed
+   * (local dates); what is published then goes into the next working day's digest.
+   */
+  weekdays: boolean;
   tz: string;
 }
 
@@ -36,9 +42,12 @@ export function isValidTimeZone(tz: string): boolean {
 export function nextSendTime(schedule: SendSchedule, after: Date): Date {
   const [hour, minute] = parseSendAt(schedule.sendAt);
   const local = DateTime.fromJSDate(after, { zone: schedule.tz });
+  // Eight days reach past any week, and past the longest run of days off: three, a weekend
+  // with a holiday observed on the Friday before or the Monday after.
   for (let dayOffset = 0; dayOffset <= 8; dayOffset++) {
     const day = local.startOf('day').plus({ days: dayOffset });
     if (schedule.cadence === 'weekly' && day.weekday !== (schedule.weekday ?? 1)) continue;
+    if (skipsWorkFreeDays(schedule) && isWorkFreeDay(day)) continue;
     const candidate = atLocalTime(day, hour, minute);
     if (candidate.toMillis() > after.getTime()) return candidate.toJSDate();
   }
@@ -63,7 +72,8 @@ export function digestPeriod(schedule: SendSchedule, dueAt: Date): DigestPeriod 
 
 /** The most recent scheduled send at or before `now` (the digest that `now` is due for). */
 export function latestSendTime(schedule: SendSchedule, now: Date): Date {
-  const lookBack = schedule.cadence === 'daily' ? 2 : 8;
+  // Far enough back to hold at least one send: a day, or a week (or a long weekend).
+  const lookBack = schedule.cadence === 'daily' && !skipsWorkFreeDays(schedule) ? 2 : 8;
   const from = DateTime.fromJSDate(now).minus({ days: lookBack }).toJSDate();
   let latest = nextSendTime(schedule, from);
   for (;;) {
@@ -71,6 +81,15 @@ export function latestSendTime(schedule: SendSchedule, now: Date): Date {
     if (next.getTime() > now.getTime()) return latest;
     latest = next;
   }
+}
+
+function skipsWorkFreeDays(schedule: SendSchedule): boolean {
+  return schedule.cadence === 'daily' && schedule.weekdays;
+}
+
+/** Saturday, Sunday, or the observed day of a US federal holiday, by the reader's calendar. */
+function isWorkFreeDay(day: DateTime): boolean {
+  return day.weekday >= 6 || isObservedUsFederalHoliday(day.toISODate() as string);
 }
 
 function parseSendAt(text: string): [number, number] {

@@ -17,6 +17,8 @@ export interface Subscription {
   sendAt: string;
   /** ISO weekday 1..7 (weekly). */
   weekday: number | null;
+  /** Daily only: no digest on weekends and observed US federal holidays. */
+  weekdays: boolean;
   paused: boolean;
   nextDueAt: Date | null;
   createdAt: Date;

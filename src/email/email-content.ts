@@ -40,6 +40,9 @@ const MIN_HEADLINE_LENGTH = 24;
 /**
  * Writes a digest or alert subject from its content:
  * "Export controls daily: Commerce adds 27 Chinese entities to Entity List (+6 more)".
+ * The counter counts every other story the digest holds, those the cap left out of the email
+ * (`omitted`) included: the subject says what arrived, as the intro does, and the email's
+ * "and N more" line accounts for the difference.
  * The prefix is the group's title when there is one group, else the publication name; alerts
  * carry the headline alone. The headline is shortened on a word boundary with an ellipsis so
  * that prefix and headline fit 78 characters (the counter, at most 12 more, follows), a
@@ -56,7 +59,7 @@ export function writeSubject(content: DigestContent, publicationName: string): s
     return isAlert ? `${prefixName}: new stories` : `${prefixName} ${content.cadence} digest`;
   }
   const prefix = isAlert ? '' : `${prefixName} ${content.cadence}: `;
-  return composeSubject(prefix, lead.headline, stories.length - 1);
+  return composeSubject(prefix, lead.headline, stories.length - 1 + (content.omitted ?? 0));
 }
 
 /** Writes a trial invitation's subject: "Trade Compliance Brief: <headline> (+N more)". */

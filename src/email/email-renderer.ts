@@ -82,7 +82,7 @@ interface Shell {
 }
 
 /** Bumped when templates change shape, so no shell outlives the code that made it. */
-const SHELL_VERSION = 1;
+const SHELL_VERSION = 2;
 const DEFAULT_CACHE_SIZE = 400;
 
 /**

@@ -7,6 +7,7 @@ import {
   listDistinctStories,
   YOUR_SEARCHES_TITLE,
 } from '../domain/digest-content.js';
+import { describePeriod, formatStoryDate, resolveTimeZone } from './date-labels.js';
 import { collapseWhitespace, shortenOnWordBoundary } from './email-content.js';
 
 /** Full stories, or teasers with trial links. */
@@ -47,11 +48,17 @@ export function buildDigestProps(
   const zone = resolveTimeZone(content.timeZone);
   const isAlert = content.kind === 'alert' || content.cadence === 'instant';
   const onlyGroup = content.groups.length === 1 ? content.groups[0] : undefined;
-  const count = listDistinctStories(content.groups).length;
-  const groups = content.groups.map((group) => ({
-    title: collapseWhitespace(group.title),
-    stories: group.stories.map((story) => toCard(story, variant, slots, zone, isAlert)),
-  }));
+  const shown = listDistinctStories(content.groups);
+  const omitted = content.omitted ?? 0;
+  // The intro tells what arrived: the stories shown and those the cap left out alike.
+  const count = shown.length + omitted;
+  const groups = content.groups.map((group) => {
+    const title = collapseWhitespace(group.title);
+    return {
+      title,
+      stories: group.stories.map((story) => toCard(story, variant, slots, zone, isAlert, title)),
+    };
+  });
   return {
     publicationName: collapseWhitespace(publication.publicationName),
     title: writeTitle(
@@ -59,7 +66,7 @@ export function buildDigestProps(
       isAlert,
       onlyGroup ? collapseWhitespace(onlyGroup.title) : null,
     ),
-    periodLabel: describePeriod(content, zone, isAlert),
+    periodLabel: describePeriod(content, shown, zone, isAlert),
     previewText: writePreviewText(content.groups.flatMap((group) => group.stories)),
     greeting: slots.greeting,
     intro: isAlert
@@ -68,6 +75,7 @@ export function buildDigestProps(
         : `${count} new stories match what you follow.`
       : `${count} new ${count === 1 ? 'story matches' : 'stories match'} what you follow.`,
     groups,
+    moreStories: omitted > 0 ? { count: omitted, href: findPublisherSite(shown) } : null,
     trialCta: buildTrialCta(groups, publication),
     footer: buildFooter(publication, slots, reason ?? describeDigestReason(content)),
   };
@@ -83,7 +91,7 @@ export function buildCampaignProps(
 ): TrialInvitationEmailProps {
   const zone = resolveTimeZone(options.timeZone ?? 'UTC');
   const distinct = listDistinctStories([{ title: '', stories: [...stories] }]);
-  const cards = distinct.map((story) => toCard(story, variant, slots, zone, false));
+  const cards = distinct.map((story) => toCard(story, variant, slots, zone, false, null));
   const name = collapseWhitespace(publication.publicationName);
   // An invitation always offers the trial unless the reader can already read everything.
   const first = distinct[0];
@@ -105,7 +113,8 @@ export function buildCampaignProps(
     footer: buildFooter(
       publication,
       slots,
-      options.reason ?? `You get this because you asked to hear from ${name}.`,
+      // The promotional notice just above names the publication; the reason need not again.
+      options.reason ?? 'You get this because you asked to hear from us.',
     ),
   };
 }
@@ -133,21 +142,25 @@ export function describeDigestReason(content: DigestContent): string {
   return `You get this because you follow ${joinWords(followed)} (${cadence}).`;
 }
 
+/** `heading` is the title the card sits under (its group's), null where there is none. */
 function toCard(
   story: EmailStory,
   variant: AccessVariant,
   slots: ReaderSlots,
   zone: string,
   withTime: boolean,
+  heading: string | null,
 ): StoryCardProps {
   const locked = variant === 'teaser' && story.access === 'subscriber';
+  const matched = story.matched.map(collapseWhitespace).filter((name) => name !== '');
   return {
     headline: collapseWhitespace(story.headline),
     href: locked ? slots.trialUrl(story.id) : toSafeHref(story.url),
-    dateLabel: formatDate(story.publishedAt, zone, withTime ? 'dateTime' : 'date'),
+    dateLabel: formatStoryDate(story.publishedAt, zone, withTime),
     section: story.section ? collapseWhitespace(story.section) || null : null,
     summary: collapseWhitespace(story.summary),
-    matched: story.matched.map(collapseWhitespace).filter((name) => name !== ''),
+    // "Matched: Customs" under the heading "Customs" tells the reader nothing they do not see.
+    matched: matched.some((name) => name !== heading) ? matched : [],
     locked,
   };
 }
@@ -178,6 +191,19 @@ function writePreviewText(stories: readonly EmailStory[]): string {
   return shortenOnWordBoundary(headlines.join(' · '), 140);
 }
 
+/**
+ * The publisher's own site, where the stories a digest leaves out can be read: the origin of
+ * the stories' links (a publisher's stories all live on its site). PUBLIC_BASE_URL is
+ * Bulletin's web server, not the publisher's; null when no story has a usable link.
+ */
+function findPublisherSite(stories: readonly EmailStory[]): string | null {
+  for (const story of stories) {
+    const href = toSafeHref(story.url);
+    if (href) return `${new URL(href).origin}/`;
+  }
+  return null;
+}
+
 /** Only http(s) links reach an email; a story with any other (javascript:, data:) gets none. */
 function toSafeHref(url: string): string | null {
   try {
@@ -191,60 +217,4 @@ function toSafeHref(url: string): string | null {
 function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-type DateStyle = 'date' | 'dateTime' | 'longDate' | 'weekday';
-
-const formatOptions: Record<DateStyle, Intl.DateTimeFormatOptions> = {
-  date: { day: 'numeric', month: 'short', year: 'numeric' },
-  dateTime: {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  },
-  longDate: { day: 'numeric', month: 'long', year: 'numeric' },
-  weekday: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
-};
-
-function formatterFor(zone: string, style: DateStyle): Intl.DateTimeFormat {
-  const id = `${zone}|${style}`;
-  let formatter = formatters.get(id);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', { ...formatOptions[style], timeZone: zone });
-    formatters.set(id, formatter);
-  }
-  return formatter;
-}
-
-/** An unknown zone must not stop a send: dates then read in UTC. */
-function resolveTimeZone(zone: string): string {
-  try {
-    formatterFor(zone, 'date');
-    return zone;
-  } catch {
-    return 'UTC';
-  }
-}
-
-function formatDate(iso: string, zone: string, style: DateStyle): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : formatterFor(zone, style).format(date);
-}
-
-/** The period ends exclusively; its last instant names the day a digest covers. */
-function describePeriod(content: DigestContent, zone: string, isAlert: boolean): string {
-  const start = new Date(content.periodStart);
-  const last = new Date(new Date(content.periodEnd).getTime() - 1);
-  if (Number.isNaN(last.getTime())) return '';
-  if (isAlert) return formatterFor(zone, 'dateTime').format(last);
-  if (content.cadence === 'weekly' && !Number.isNaN(start.getTime()) && start < last) {
-    return `Week of ${formatterFor(zone, 'longDate').formatRange(start, last)}`;
-  }
-  return formatterFor(zone, 'weekday').format(last);
 }

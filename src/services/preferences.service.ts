@@ -48,7 +48,13 @@ export async function savePreferences(
           cadence === 'instant'
             ? null
             : nextSendTime(
-                { cadence, sendAt: sub.sendAt, weekday: sub.weekday ?? 1, tz: reader.tz },
+                {
+                  cadence,
+                  sendAt: sub.sendAt,
+                  weekday: sub.weekday ?? 1,
+                  weekdays: sub.weekdays,
+                  tz: reader.tz,
+                },
                 now,
               );
         await setSubscriptionSchedule(trx, sub.id, {

@@ -135,6 +135,7 @@ export function scheduleOf(sub: Subscription, reader: Pick<Reader, 'tz'>): SendS
     cadence: sub.cadence === 'weekly' ? 'weekly' : 'daily',
     sendAt: sub.sendAt,
     weekday: sub.weekday,
+    weekdays: sub.weekdays,
     tz: reader.tz,
   };
 }

@@ -27,6 +27,8 @@ export interface SubscriptionRequest {
   cadence: Cadence;
   sendAt?: string;
   weekday?: number;
+  /** Daily only: skip weekends and observed US federal holidays. */
+  weekdays?: boolean;
 }
 
 /** Makes a reader follow a topic or their own query at a cadence. */
@@ -36,6 +38,14 @@ export async function subscribe(
 ): Promise<Subscription> {
   if ((request.topic === undefined) === (request.query === undefined)) {
     throw new InputError('follow either a topic or a query of their own', { field: 'topic' });
+  }
+  const weekdays = request.weekdays ?? false;
+  if (weekdays && request.cadence !== 'daily') {
+    // A weekly digest already has its day, and an alert cannot wait for Monday.
+    throw new InputError(
+      `only a daily digest can skip weekends and holidays; this one is ${request.cadence}`,
+      { field: 'weekdays' },
+    );
   }
   const reader = await requireReader(ctx, request.email);
   let topicId: number | null = null;
@@ -60,7 +70,7 @@ export async function subscribe(
   const nextDueAt =
     request.cadence === 'instant'
       ? null
-      : nextSendTime({ cadence: request.cadence, sendAt, weekday, tz: reader.tz }, now);
+      : nextSendTime({ cadence: request.cadence, sendAt, weekday, weekdays, tz: reader.tz }, now);
   const fields = {
     readerId: reader.id,
     topicId,
@@ -68,6 +78,7 @@ export async function subscribe(
     cadence: request.cadence,
     sendAt,
     weekday,
+    weekdays,
     nextDueAt,
   };
   // A custom query is a rule of its own: it enters the change log with the subscription.

@@ -12,11 +12,16 @@ import {
 const ZONES = ['Europe/London', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'];
 
 function daily(tz: string, sendAt: string): SendSchedule {
-  return { cadence: 'daily', sendAt, weekday: null, tz };
+  return { cadence: 'daily', sendAt, weekday: null, weekdays: false, tz };
+}
+
+/** A daily digest that skips weekends and US federal holidays. */
+function weekdaysOnly(tz: string, sendAt: string): SendSchedule {
+  return { ...daily(tz, sendAt), weekdays: true };
 }
 
 function weekly(tz: string, sendAt: string, weekday: number | null): SendSchedule {
-  return { cadence: 'weekly', sendAt, weekday, tz };
+  return { cadence: 'weekly', sendAt, weekday, weekdays: false, tz };
 }
 
 /** An instant given as local wall time in `tz` (never inside a DST gap in these tests). */
@@ -200,6 +205,130 @@ describe('nextSendTime across daylight saving changes (2026)', () => {
       }
     },
   );
+});
+
+describe('nextSendTime, daily on weekdays', () => {
+  const tz = 'America/New_York';
+
+  it('goes from Friday to Monday over a weekend', () => {
+    // 2026-11-20 is a Friday.
+    const schedule = weekdaysOnly(tz, '07:00');
+    const friday = nextSendTime(schedule, at(tz, '2026-11-20T06:00'));
+    expect(local(tz, friday)).toBe('2026-11-20 07:00 -05:00');
+    expect(local(tz, nextSendTime(schedule, friday))).toBe('2026-11-23 07:00 -05:00');
+    // Asked on a Saturday or a Sunday, the next send is Monday's.
+    expect(local(tz, nextSendTime(schedule, at(tz, '2026-11-21T06:00')))).toBe(
+      '2026-11-23 07:00 -05:00',
+    );
+    expect(local(tz, nextSendTime(schedule, at(tz, '2026-11-22T23:59')))).toBe(
+      '2026-11-23 07:00 -05:00',
+    );
+  });
+
+  it.each([
+    // Thanksgiving, a Thursday.
+    ['2026-11-25T08:00', '2026-11-27 07:00 -05:00'],
+    // 4 July 2026 is a Saturday, observed on Friday 3 July: Thursday to Monday.
+    ['2026-07-02T08:00', '2026-07-06 07:00 -04:00'],
+    // Christmas 2022 is a Sunday, observed Monday 26 December: Friday to Tuesday.
+    ['2022-12-23T08:00', '2022-12-27 07:00 -05:00'],
+    // New Year 2022 is a Saturday, observed Friday 31 December 2021: Thursday to Monday 3rd.
+    ['2021-12-30T08:00', '2022-01-03 07:00 -05:00'],
+    // Memorial Day, the last Monday of May 2026: Friday to Tuesday.
+    ['2026-05-22T08:00', '2026-05-26 07:00 -04:00'],
+    // Labor Day, Monday 7 September 2026.
+    ['2026-09-04T08:00', '2026-09-08 07:00 -04:00'],
+  ])('skips the observed holiday: after %s the next send is %s', (after, want) => {
+    expect(local(tz, nextSendTime(weekdaysOnly(tz, '07:00'), at(tz, after)))).toBe(want);
+  });
+
+  it('sends every working day of a holiday season, and only those', () => {
+    // Christmas 2021 (a Saturday) is observed on Friday 24 December, New Year 2022 (a Saturday)
+    // on Friday 31 December.
+    const sends = sendsBetween(weekdaysOnly(tz, '07:00'), '2021-12-20T00:00', '2022-01-08T00:00');
+    expect(sends.map((send) => local(tz, send).slice(0, 10))).toEqual([
+      '2021-12-20',
+      '2021-12-21',
+      '2021-12-22',
+      '2021-12-23',
+      '2021-12-27',
+      '2021-12-28',
+      '2021-12-29',
+      '2021-12-30',
+      '2022-01-03',
+      '2022-01-04',
+      '2022-01-05',
+      '2022-01-06',
+      '2022-01-07',
+    ]);
+  });
+
+  it('reads weekends and holidays by the reader’s local date', () => {
+    // Labor Day is Monday 7 September 2026. In Sydney 07:00 on that Monday is still Sunday in
+    // UTC, and 07:00 on Tuesday is Labor Day in UTC: the reader's own calendar decides.
+    const sydney = 'Australia/Sydney';
+    const schedule = weekdaysOnly(sydney, '07:00');
+    expect(local(sydney, nextSendTime(schedule, at(sydney, '2026-09-04T08:00')))).toBe(
+      '2026-09-08 07:00 +10:00',
+    );
+    expect(local(sydney, nextSendTime(schedule, at(sydney, '2026-09-08T06:00')))).toBe(
+      '2026-09-08 07:00 +10:00',
+    );
+  });
+
+  it.each(ZONES)(
+    '%s: 2026 has 250 weekday sends, none on a weekend or an observed holiday',
+    (zone) => {
+      const sends = sendsBetween(
+        weekdaysOnly(zone, '07:00'),
+        '2026-01-01T00:00',
+        '2027-01-01T00:00',
+      );
+      // 2026 has 261 weekdays; all eleven holidays are observed on one of them (4 July, a
+      // Saturday, on Friday 3 July).
+      const dates = sends.map((send) => DateTime.fromJSDate(send, { zone }));
+      expect(new Set(dates.map((d) => d.toISODate())).size).toBe(sends.length);
+      for (const date of dates) expect(date.weekday, date.toISO() ?? '').toBeLessThanOrEqual(5);
+      expect(dates.map((d) => d.toISODate())).not.toContain('2026-07-03');
+      expect(dates.map((d) => d.toISODate())).not.toContain('2026-11-26');
+      expect(sends).toHaveLength(250);
+    },
+  );
+
+  it('ignores the flag on weekly schedules: the chosen weekday is sent even on a holiday', () => {
+    // Thanksgiving, Thursday 26 November 2026.
+    const schedule = { ...weekly(tz, '07:00', 4), weekdays: true };
+    expect(local(tz, nextSendTime(schedule, at(tz, '2026-11-25T08:00')))).toBe(
+      '2026-11-26 07:00 -05:00',
+    );
+  });
+
+  it('covers the days off in the next digest: Monday’s period starts at Friday’s send', () => {
+    const schedule = weekdaysOnly(tz, '07:00');
+    const monday = at(tz, '2026-11-23T07:00');
+    expect(digestPeriod(schedule, monday)).toEqual({
+      key: '2026-11-23',
+      start: at(tz, '2026-11-20T07:00'),
+      end: monday,
+    });
+    // After Thanksgiving: Friday's digest reaches back to Wednesday's send.
+    expect(digestPeriod(schedule, at(tz, '2026-11-27T07:00')).start).toEqual(
+      at(tz, '2026-11-25T07:00'),
+    );
+    // After Independence Day observed on a Friday: Monday reaches back to Thursday.
+    expect(digestPeriod(schedule, at(tz, '2026-07-06T07:00')).start).toEqual(
+      at(tz, '2026-07-02T07:00'),
+    );
+  });
+
+  it.each(ZONES)('%s: the weekday periods of 2026 meet end to end', (zone) => {
+    const schedule = weekdaysOnly(zone, '01:30');
+    const sends = sendsBetween(schedule, '2026-01-01T00:00', '2027-01-01T00:00');
+    for (let i = 1; i < sends.length; i++) {
+      expect(digestPeriod(schedule, sends[i]!).start, local(zone, sends[i]!)).toEqual(sends[i - 1]);
+      expect(latestSendTime(schedule, new Date(sends[i]!.getTime() - 1))).toEqual(sends[i - 1]);
+    }
+  });
 });
 
 describe('nextSendTime, weekly', () => {

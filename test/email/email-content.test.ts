@@ -89,6 +89,17 @@ describe('writeSubject', () => {
     expect(writeSubject(content, publication)).toMatch(/\(\+1 more\)$/);
   });
 
+  it('counts the stories the cap left out of the email too', () => {
+    const content = digest([{ title: 'Export controls', stories: [lead, ...others] }], {
+      omitted: 19,
+    });
+    expect(writeSubject(content, publication)).toBe(
+      'Export controls daily: Commerce adds 27 Chinese entities to Entity List (+25 more)',
+    );
+    const one = digest([{ title: 'Customs', stories: [lead] }], { omitted: 1 });
+    expect(writeSubject(one, publication)).toMatch(/\(\+1 more\)$/);
+  });
+
   it('shortens a long headline on a word boundary to fit 78 characters', () => {
     const long = story(
       'x',

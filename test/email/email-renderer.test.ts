@@ -170,10 +170,11 @@ describe('renderDigestEmail content', () => {
     expect(email.subject).toBe(
       'Trade Compliance Brief daily: Commerce adds 27 Chinese entities to Entity List (+2 more)',
     );
+    // 08:00 to 08:00 in New York: the period touches two dates.
     expect(email.text.split('\n').slice(0, 3)).toEqual([
       'Trade Compliance Brief',
       'Daily digest',
-      'Saturday, 28 November 2026',
+      '27 – 28 November 2026',
     ]);
     const weekly = await renderDigestEmailDirect({
       reader: subscriber,
@@ -183,7 +184,153 @@ describe('renderDigestEmail content', () => {
       now,
     });
     expect(weekly.subject.startsWith('Trade Compliance Brief weekly: ')).toBe(true);
-    expect(weekly.text).toMatch(/^Week of 21\s?–\s?28 November 2026$/mu);
+    expect(weekly.text.split('\n')[2]).toBe('21 – 28 November 2026');
+  });
+
+  /** The period line of a digest with these stories and period, for a reader in `timeZone`. */
+  async function periodLine(overrides: Partial<DigestContent>, publishedAt: string[]) {
+    const stories = publishedAt.map((at, i) => makeStory({ id: `p${i}`, publishedAt: at }));
+    const content: DigestContent = {
+      ...dailyContent,
+      groups: [{ title: 'Export controls', stories }],
+      ...overrides,
+    };
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 1,
+      links,
+      now,
+    });
+    const [html] = email.html.match(/<\/h1><p[^>]*>[^<]*/) ?? [''];
+    // The masthead and the text part say the same.
+    expect(html.endsWith(`>${email.text.split('\n')[2]}`)).toBe(true);
+    return email.text.split('\n')[2];
+  }
+
+  it('names one date when period and stories lie within it', async () => {
+    const midnightToMidnight = {
+      periodStart: '2026-11-27T05:00:00Z',
+      periodEnd: '2026-11-28T05:00:00Z',
+    };
+    expect(await periodLine(midnightToMidnight, ['2026-11-27T15:00:00Z'])).toBe(
+      'Friday, 27 November 2026',
+    );
+  });
+
+  it('reaches the stories of a weekly digest built late, after downtime', async () => {
+    const week = {
+      cadence: 'weekly' as const,
+      periodStart: '2026-11-23T12:00:00Z',
+      periodEnd: '2026-11-30T12:00:00Z',
+    };
+    expect(await periodLine(week, ['2026-11-25T10:00:00Z', '2026-12-01T14:00:00Z'])).toBe(
+      '23 November – 1 December 2026',
+    );
+    // In Sydney the period runs from the 23rd 23:00 to the 30th 23:00, and the late story is
+    // already the 2nd of December.
+    expect(
+      await periodLine({ ...week, timeZone: 'Australia/Sydney' }, ['2026-12-01T14:00:00Z']),
+    ).toBe('23 November – 2 December 2026');
+    // A story matched late, published before the period, is covered too.
+    expect(await periodLine(week, ['2026-11-20T10:00:00Z'])).toBe('20 – 30 November 2026');
+  });
+
+  it('says what matched only when it says more than the heading above the story', async () => {
+    const only = makeStory({ id: 'c1', headline: 'Only customs', matched: ['Customs'] });
+    const both = makeStory({
+      id: 'c2',
+      headline: 'Customs and more',
+      matched: ['Customs', 'Sanctions'],
+    });
+    const other = makeStory({ id: 'c3', headline: 'Found by a search', matched: ['Tariffs'] });
+    const content: DigestContent = {
+      ...dailyContent,
+      groups: [
+        { title: 'Customs', stories: [only, both] },
+        { title: 'Your searches', stories: [other] },
+      ],
+    };
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 3,
+      links,
+      now,
+    });
+    for (const part of [email.html, email.text]) {
+      expect(part).not.toContain('Matched: Customs<');
+      expect(part).not.toMatch(/^Matched: Customs$/m);
+      expect(part).toContain('Matched: Customs, Sanctions');
+      expect(part).toContain('Matched: Tariffs');
+    }
+    expect(count(email.text, 'Matched:')).toBe(2);
+    expect(count(email.html, 'Matched:')).toBe(2);
+    // An alert hides the title of its one group (the masthead names it); the rule holds there too.
+    const alert = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: { ...alertContent, groups: [{ title: 'Customs', stories: [only] }] },
+      digestId: 4,
+      links,
+      now,
+    });
+    expect(alert.text).toContain('Alert: Customs');
+    expect(alert.text).not.toContain('Matched:');
+    expect(alert.html).not.toContain('Matched:');
+  });
+
+  it('says how many stories the cap left out, linked to the publisher’s site', async () => {
+    const content: DigestContent = { ...dailyContent, omitted: 12 };
+    const email = await renderDigestEmailDirect({
+      reader: freeReader,
+      content,
+      digestId: 7,
+      links,
+      now,
+    });
+    // Three shown, twelve more: the intro and the subject count all fifteen.
+    expect(email.text).toContain('15 new stories match what you follow.');
+    expect(email.subject).toMatch(/\(\+14 more\)$/);
+    // Below the last story, above the trial offer and the footer.
+    const lines = email.text.split('\n');
+    const more = lines.indexOf('and 12 more stories: https://news.example.com/');
+    expect(more).toBeGreaterThan(lines.indexOf(`Read the story: ${freeGuidance.url}`));
+    expect(more).toBeLessThan(lines.indexOf('Read every story in full'));
+    expect(email.html).toContain('<a href="https://news.example.com/"');
+    expect(count(email.html, 'and 12 more stories')).toBe(1);
+    // Bulletin's own web server is not where the stories are.
+    expect(email.html).not.toContain('href="https://bulletin.example.com/"');
+  });
+
+  it('says nothing of more stories when none was left out', async () => {
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content: { ...dailyContent, omitted: 0 },
+      digestId: 7,
+      links,
+      now,
+    });
+    expect(email.text).not.toMatch(/more stor/);
+    expect(email.html).not.toMatch(/more stor/);
+  });
+
+  it('names the stories left out without a link when no story has a usable one', async () => {
+    const unlinked = makeStory({ id: 'x', url: 'javascript:alert(1)', access: 'free' });
+    const content: DigestContent = {
+      ...dailyContent,
+      groups: [{ title: 'Customs', stories: [unlinked] }],
+      omitted: 1,
+    };
+    const email = await renderDigestEmailDirect({
+      reader: subscriber,
+      content,
+      digestId: 7,
+      links,
+      now,
+    });
+    expect(email.text.split('\n')).toContain('and 1 more story');
+    expect(email.html).toMatch(/>and 1 more story<\/p>/);
+    expect(email.html).not.toContain('javascript:');
   });
 
   it('renders an alert with the headline as subject and the time in the reader’s zone', async () => {
@@ -200,6 +347,41 @@ describe('renderDigestEmail content', () => {
     expect(email.text).toContain('27 Nov 2026, 16:30 CET · Sanctions');
     expect(email.text).toContain('(instant alerts)');
   });
+
+  it.each([
+    ['America/New_York', '2026-11-28T12:00:00Z', '28 Nov 2026, 06:59 EST'],
+    ['America/New_York', '2026-07-15T12:00:00Z', '15 Jul 2026, 07:59 EDT'],
+    ['Europe/Berlin', '2026-07-15T12:00:00Z', '15 Jul 2026, 13:59 CEST'],
+    ['Asia/Kolkata', '2026-11-28T12:00:00Z', '28 Nov 2026, 17:29 UTC+05:30'],
+    ['UTC', '2026-11-28T12:00:00Z', '28 Nov 2026, 11:59 UTC'],
+  ])(
+    'names the zone of every time in an alert for a reader in %s',
+    async (timeZone, end, label) => {
+      const story = {
+        ...chinaRussia,
+        publishedAt: new Date(Date.parse(end) - 60_000).toISOString(),
+      };
+      const content: DigestContent = {
+        ...alertContent,
+        timeZone,
+        periodStart: new Date(Date.parse(end) - 120_000).toISOString(),
+        periodEnd: end,
+        groups: [{ title: 'Russia sanctions', stories: [story] }],
+      };
+      const email = await renderDigestEmailDirect({
+        reader: subscriber,
+        content,
+        digestId: 9,
+        links,
+        now,
+      });
+      // The masthead's time and the story's, a minute apart; both parts alike.
+      expect(email.text.split('\n')[2]).toBe(label);
+      expect(email.text).toContain(`${label} · Sanctions`);
+      expect(email.html).toContain(`>${label}</p>`);
+      expect(email.html).not.toMatch(/GMT[+-]/);
+    },
+  );
 });
 
 describe('escaping story text', () => {
@@ -280,8 +462,13 @@ describe('renderCampaignEmail content', () => {
       source: { campaign: 12 },
     });
     expect(email.html).toContain(`href="${freeGuidance.url}"`);
+    // The promotional notice names the publication; the lines after it do not repeat it.
     expect(email.text).toContain(
-      'You get this because you asked to hear from Trade Compliance Brief.',
+      [
+        '----------------------------------------',
+        'This is a promotional offer from Trade Compliance Brief.',
+        'You get this because you asked to hear from us.',
+      ].join('\n'),
     );
   });
 

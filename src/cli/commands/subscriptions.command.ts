@@ -17,6 +17,7 @@ interface AddOptions {
   cadence: string;
   at?: string;
   day?: string;
+  weekdays?: boolean;
 }
 
 export function registerSubscriptionCommands(program: Command): void {
@@ -30,6 +31,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--cadence <cadence>', CADENCES.join('|'), 'daily')
     .option('--at <HH:MM>', 'local send time (daily, weekly)')
     .option('--day <day>', `weekday for weekly digests: ${WEEKDAYS.join('..')}`)
+    .option('--weekdays', 'daily digests: skip Saturdays, Sundays and US federal holidays')
     .action(async (email: string, opts: AddOptions) => {
       if ((opts.topic === undefined) === (opts.query === undefined))
         throw new InputError('give either --topic SLUG or --query Q');
@@ -52,11 +54,12 @@ export function registerSubscriptionCommands(program: Command): void {
                 ) + 1,
             }
           : {}),
+        ...(opts.weekdays ? { weekdays: true } : {}),
       };
       await withApp({}, async (app) => {
         const sub = await subscribe(app, request);
         printLine(
-          `${request.email} follows ${opts.topic ?? opts.query} (${sub.cadence}) — subscription ${sub.id}`,
+          `${request.email} follows ${opts.topic ?? opts.query} (${sub.cadence}${sub.weekdays ? ', weekdays' : ''}) — subscription ${sub.id}`,
         );
       });
     });
@@ -76,6 +79,7 @@ export function registerSubscriptionCommands(program: Command): void {
           cadence: s.cadence,
           at: s.cadence === 'instant' ? null : s.sendAt,
           day: s.weekday ? WEEKDAYS[s.weekday - 1] : null,
+          weekdays: s.weekdays,
           paused: s.paused,
           nextDueAt: s.nextDueAt,
         }));
@@ -83,7 +87,7 @@ export function registerSubscriptionCommands(program: Command): void {
           { header: 'EMAIL', value: (r) => r.email },
           { header: 'TOPIC', value: (r) => r.topic },
           { header: 'CADENCE', value: (r) => r.cadence },
-          { header: 'AT', value: (r) => [r.day, r.at].filter(Boolean).join(' ') || null },
+          { header: 'AT', value: (r) => [whichDays(r), r.at].filter(Boolean).join(' ') || null },
           { header: 'PAUSED', value: (r) => r.paused },
           { header: 'QUERY', value: (r) => r.query },
         ]);
@@ -107,4 +111,9 @@ export function registerSubscriptionCommands(program: Command): void {
         });
       });
   }
+}
+
+/** The days a digest goes out on, as the AT column shows them: "mon", "weekdays" or none. */
+function whichDays(row: { day: string | null | undefined; weekdays: boolean }): string | null {
+  return row.day ?? (row.weekdays ? 'weekdays' : null);
 }
