@@ -29,6 +29,16 @@ describe('findCoveredDates', () => {
     });
   });
 
+  it('names a daily digest by the date it is sent for, when its stories lie inside its period', () => {
+    const zone = 'Europe/Berlin';
+    const period = { start: local(zone, '2026-11-27T07:00'), end: local(zone, '2026-11-28T07:00') };
+    const stories = [local(zone, '2026-11-27T09:00'), local(zone, '2026-11-28T06:30')];
+    expect(findCoveredDates(period, stories, zone)).toEqual({
+      first: '2026-11-28',
+      last: '2026-11-28',
+    });
+  });
+
   it('reaches back to a story published before the period', () => {
     const zone = 'UTC';
     const period = { start: '2026-11-27T07:00:00Z', end: '2026-11-28T07:00:00Z' };
@@ -46,25 +56,26 @@ describe('findCoveredDates', () => {
 
   it('reads every date in the reader’s zone, not in UTC', () => {
     const period = { start: '2026-11-27T20:00:00Z', end: '2026-11-28T20:00:00Z' };
-    // The period is 07:00 on the 28th to 07:00 on the 29th in Sydney, 21:00 to 21:00 from the
-    // 27th in Berlin. The story, 23:30 UTC on the 28th, is the 29th in Berlin, still the 28th in
-    // Los Angeles.
+    // The period ends at 07:00 on the 29th in Sydney, 21:00 on the 28th in Berlin, 12:00 on
+    // the 28th in Los Angeles. The story, 23:30 UTC on the 28th, comes after it: the 29th in
+    // Sydney and Berlin, still the 28th in Los Angeles.
     const story = '2026-11-28T23:30:00Z';
     expect(findCoveredDates(period, [story], 'Australia/Sydney')).toEqual({
-      first: '2026-11-28',
+      first: '2026-11-29',
       last: '2026-11-29',
     });
     expect(findCoveredDates(period, [story], 'Europe/Berlin')).toEqual({
-      first: '2026-11-27',
+      first: '2026-11-28',
       last: '2026-11-29',
     });
     expect(findCoveredDates(period, [story], 'America/Los_Angeles')).toEqual({
-      first: '2026-11-27',
+      first: '2026-11-28',
       last: '2026-11-28',
     });
-    // Half-hour offset: 18:45 UTC is 00:15 the next day in India.
+    // Half-hour offset: the period ends at 01:30 on the 29th in India; a story inside it, at
+    // 00:15 on the 29th there, names no other date.
     expect(findCoveredDates(period, ['2026-11-28T18:45:00Z'], 'Asia/Kolkata')).toEqual({
-      first: '2026-11-28',
+      first: '2026-11-29',
       last: '2026-11-29',
     });
   });
@@ -92,7 +103,7 @@ describe('findCoveredDates', () => {
   it('skips dates it cannot read, and gives null when none is left', () => {
     const period = { start: '2026-11-27T07:00:00Z', end: '2026-11-28T07:00:00Z' };
     expect(findCoveredDates(period, ['yesterday'], 'UTC')).toEqual({
-      first: '2026-11-27',
+      first: '2026-11-28',
       last: '2026-11-28',
     });
     expect(findCoveredDates({ start: '', end: 'soon' }, ['2026-11-20T12:00:00Z'], 'UTC')).toEqual({

@@ -170,11 +170,11 @@ describe('renderDigestEmail content', () => {
     expect(email.subject).toBe(
       'Trade Compliance Brief daily: Commerce adds 27 Chinese entities to Entity List (+2 more)',
     );
-    // 08:00 to 08:00 in New York: the period touches two dates.
+    // 08:00 to 08:00 in New York, its stories inside: named by the date it is sent for.
     expect(email.text.split('\n').slice(0, 3)).toEqual([
       'Trade Compliance Brief',
       'Daily digest',
-      '27 – 28 November 2026',
+      'Saturday, 28 November 2026',
     ]);
     const weekly = await renderDigestEmailDirect({
       reader: subscriber,
