@@ -263,7 +263,10 @@ async function measure(
     const sendStart = performance.now();
     let lastCount = 0;
     let lastAt = performance.now();
+    // Other work on the machine slows the CLI: the load while it ran goes with the figures.
+    const loads = [os.loadavg()[0] as number];
     const onTick = () => {
+      loads.push(os.loadavg()[0] as number);
       void sink.stats().then((counts) => {
         const now = performance.now();
         const rate = ((counts.messages - lastCount) * 1000) / (now - lastAt);
@@ -302,6 +305,7 @@ async function measure(
       }
     }
     const childSeconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+    loads.push(os.loadavg()[0] as number);
     const counts = await sink.stats();
     const byStatus = await deliveryStatuses(db);
     const sent = byStatus.get('sent') ?? 0;
@@ -336,7 +340,11 @@ async function measure(
         `${((1000 * childSeconds) / Math.max(1, counts.messages)).toFixed(2)} ms per digest; ` +
         `${sinkWindow(counts)}; child peak RSS ${peakRssKb === null ? 'unknown' : `${(peakRssKb / 1024).toFixed(0)} MB`}`,
     );
-    const split = timeSplit(runs, childSeconds);
+    console.log(
+      `load        1-minute load average while sending: mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1)}, ` +
+        `max ${Math.max(...loads).toFixed(1)}, on ${os.cpus().length} CPUs (the CLI itself, the sink and the database are part of it)`,
+    );
+    const split = timeSplit(runs);
     for (const line of split) console.log(line);
     if (values.profile) {
       const files = fs.existsSync(profileDir) ? profileFiles([profileDir]) : [];
@@ -382,9 +390,11 @@ function runCli(
 }
 
 /** Time in SQL statements and in sendMail, from the probes, and the statements that cost most. */
-function timeSplit(runs: ChildRun[], childSeconds: number): string[] {
+function timeSplit(runs: ChildRun[]): string[] {
   const timed = runs.filter((run) => run.timings);
   if (timed.length === 0) return [];
+  // A run killed by --child-timeout wrote no timings: only the runs that did count here.
+  const childSeconds = timed.reduce((sum, run) => sum + run.seconds, 0);
   const bySql = new Map<string, { count: number; ms: number; prepareMs: number }>();
   let mailMs = 0;
   let mailCount = 0;
@@ -406,7 +416,7 @@ function timeSplit(runs: ChildRun[], childSeconds: number): string[] {
   const queryMs = sum((e) => e.ms + e.prepareMs);
   const share = (ms: number) => `${((100 * ms) / (1000 * childSeconds)).toFixed(0)}%`;
   const lines = [
-    `split       SQL ${secs(queryMs / 1000)} (${share(queryMs)}; ${fmt(sum((e) => e.count))} statements, ` +
+    `split       ${timed.length < runs.length ? `(${timed.length} of ${runs.length} runs, ${secs(childSeconds)}) ` : ''}SQL ${secs(queryMs / 1000)} (${share(queryMs)}; ${fmt(sum((e) => e.count))} statements, ` +
       `of which preparing ${secs(sum((e) => e.prepareMs) / 1000)}), sendMail ${secs(mailMs / 1000)} ` +
       `(${share(mailMs)}; ${fmt(mailCount)} messages: MIME, DKIM, SMTP round trips), the rest ` +
       `${secs(childSeconds - (queryMs + mailMs) / 1000)} (rendering, services, start-up; --profile splits it)`,
