@@ -7,7 +7,13 @@
 import type { NewReader } from '../db/repositories/reader.repository.js';
 import { parseRule } from '../src/domain/rules/index.js';
 import { parseStory, type StoryInput } from '../src/domain/story.js';
-import { createRandom, type Random, SyntheticNews } from './synthetic-data.js';
+import {
+  createRandom,
+  type Random,
+  SyntheticNews,
+  sampleRank,
+  zipfTable,
+} from './synthetic-data.js';
 
 /** Twelve zones with twelve different UTC offsets in late November: twelve send instants. */
 export const ZONES = [
@@ -64,7 +70,7 @@ export class DigestPopulation {
       const n = this.topics.length + 1;
       this.topics.push({ slug: `topic-${n}`, name: `Topic ${n}`, query });
     }
-    this.popularity = cumulativeZipf(options.topics, 0.8);
+    this.popularity = zipfTable(options.topics, 0.8);
     if (options.subscriptionsPerReader > options.topics)
       throw new Error('a reader cannot follow more topics than there are');
   }
@@ -74,7 +80,7 @@ export class DigestPopulation {
     const random = createRandom(this.options.seed * 7919 + index * 104_729 + 3);
     const slugs = new Set<string>();
     while (slugs.size < this.options.subscriptionsPerReader)
-      slugs.add(this.topics[sample(this.popularity, random)]!.slug);
+      slugs.add(this.topics[sampleRank(this.popularity, random)]!.slug);
     return {
       reader: {
         email: `reader${index}@readers.example.com`,
@@ -111,27 +117,4 @@ export class DigestPopulation {
       return parsed.story;
     });
   }
-}
-
-function cumulativeZipf(n: number, s: number): Float64Array {
-  const table = new Float64Array(n);
-  let sum = 0;
-  for (let rank = 0; rank < n; rank++) {
-    sum += 1 / (rank + 1) ** s;
-    table[rank] = sum;
-  }
-  for (let rank = 0; rank < n; rank++) table[rank]! /= sum;
-  return table;
-}
-
-function sample(table: Float64Array, random: Random): number {
-  const target = random();
-  let low = 0;
-  let high = table.length - 1;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (table[middle]! < target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

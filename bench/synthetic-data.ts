@@ -83,7 +83,7 @@ const TOPIC_WORDS = 60;
 const TOPIC_PHRASES = 6;
 
 /** Cumulative weights for sampling ranks 0..n-1 with probability ∝ 1 / (rank + 1)^s. */
-function zipfTable(n: number, s: number): Float64Array {
+export function zipfTable(n: number, s: number): Float64Array {
   const table = new Float64Array(n);
   let sum = 0;
   for (let rank = 0; rank < n; rank++) {
@@ -94,7 +94,8 @@ function zipfTable(n: number, s: number): Float64Array {
   return table;
 }
 
-function sampleRank(table: Float64Array, random: Random): number {
+/** A rank drawn from a {@link zipfTable}. */
+export function sampleRank(table: Float64Array, random: Random): number {
   const target = random();
   let low = 0;
   let high = table.length - 1;
