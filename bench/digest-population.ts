@@ -9,7 +9,6 @@ import { parseRule } from '../src/domain/rules/index.js';
 import { parseStory, type StoryInput } from '../src/domain/story.js';
 import {
   createRandom,
-  type Random,
   SyntheticNews,
   sampleRank,
   zipfTable,
