@@ -53,13 +53,14 @@ export async function startBulletin(
   return { child, output: () => output, webUrl: web?.[1] ?? null };
 }
 
-/** Sends a signal and waits for the exit status. */
+/** Sends a signal and waits for the exit status (null for a child a signal ended). */
 export function stopBulletin(
   child: ChildProcess,
   signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<number | null> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
+    // A child already ended by a signal has no exit code, and will emit no 'exit' again.
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
     child.once('exit', (code) => resolve(code));
     child.kill(signal);
   });
