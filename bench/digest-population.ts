@@ -7,12 +7,7 @@
 import type { NewReader } from '../db/repositories/reader.repository.js';
 import { parseRule } from '../src/domain/rules/index.js';
 import { parseStory, type StoryInput } from '../src/domain/story.js';
-import {
-  createRandom,
-  SyntheticNews,
-  sampleRank,
-  zipfTable,
-} from './synthetic-data.js';
+import { createRandom, SyntheticNews, sampleRank, zipfTable } from './synthetic-data.js';
 
 /** Twelve zones with twelve different UTC offsets in late November: twelve send instants. */
 export const ZONES = [
