@@ -117,14 +117,8 @@ function waitForStop(log: App['log']): {
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
   };
-  return {
-    promise: promise.finally(() => {
-      process.off('uncaughtException', onUncaught);
-      process.off('unhandledRejection', onUncaught);
-    }),
-    fail: (error) => settle({ fatal: error }),
-    dispose,
-  };
+  // Once stopping, the second-signal exits are in place and nothing else is listened for.
+  return { promise: promise.finally(dispose), fail: (error) => settle({ fatal: error }), dispose };
 }
 
 /**

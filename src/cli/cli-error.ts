@@ -8,15 +8,7 @@ const OPTION_OF_FIELD: Record<string, string> = {
   topic: '--topic',
   query: '--query',
   name: '--name',
-  plan: '--plan',
-  tz: '--tz',
-  cadence: '--cadence',
-  sendAt: '--at',
-  weekday: '--day',
   weekdays: '--weekdays',
-  days: '--days',
-  reason: '--reason',
-  until: '--until',
 };
 
 /** What to do about it, where the CLI has a command for it. */
