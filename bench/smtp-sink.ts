@@ -19,6 +19,7 @@ import type { Socket } from 'node:net';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
+import type { SinkCounts } from './smtp-sink-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,17 +29,6 @@ const { values } = parseArgs({
   },
 });
 
-interface Counts {
-  messages: number;
-  recipients: number;
-  distinctRecipients: number;
-  bytes: number;
-  connections: number;
-  /** Epoch milliseconds of the first and the last message accepted; null before any. */
-  firstAt: number | null;
-  lastAt: number | null;
-}
-
 let messages = 0;
 let recipients = 0;
 let bytes = 0;
@@ -47,7 +37,7 @@ let firstAt: number | null = null;
 let lastAt: number | null = null;
 const seen = new Set<string>();
 
-function counts(): Counts {
+function counts(): SinkCounts {
   return {
     messages,
     recipients,
