@@ -8,6 +8,12 @@ import type { ColumnType, Generated } from 'kysely';
  */
 export type Timestamp = ColumnType<Date | string, string, string>;
 export type NullableTimestamp = ColumnType<Date | string | null, string | null, string | null>;
+/** A nullable timestamp added by a later migration: rows inserted without it hold null. */
+export type OptionalTimestamp = ColumnType<
+  Date | string | null,
+  string | null | undefined,
+  string | null
+>;
 export type Bool = ColumnType<number | boolean, number, number>;
 export type Json<T> = ColumnType<string | T, string, string>;
 
@@ -61,6 +67,9 @@ export interface SubscribersTable {
   tz: string;
   status: 'active' | 'unsubscribed';
   marketing_consent: Bool;
+  /** Where marketing consent was given (a form, an import) and when; null without consent. */
+  consent_source: ColumnType<string | null, string | null | undefined, string | null>;
+  consent_at: OptionalTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -150,6 +159,8 @@ export interface TrialClicksTable {
   digest_id: number | null;
   campaign_id: number | null;
   created_at: Timestamp;
+  /** When a trial was started with this click's `ref`: credits the digest or campaign. */
+  trial_started_at: OptionalTimestamp;
 }
 
 /** One row: this database's identity, which its queues in Redis are bound to. */

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as digestIndexes from './0002-digest-indexes.js';
 import * as weekdays from './0003-weekdays.js';
+import * as consentAndAttribution from './0004-consent-and-attribution.js';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so they run the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-digest-indexes': digestIndexes,
   '0003-weekdays': weekdays,
+  '0004-consent-and-attribution': consentAndAttribution,
 };

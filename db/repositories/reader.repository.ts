@@ -14,6 +14,8 @@ export function toReader(row: Selectable<SubscribersTable>): Reader {
     tz: row.tz,
     status: row.status,
     marketingConsent: toBoolean(row.marketing_consent),
+    consentSource: row.consent_source,
+    consentAt: toDateOrNull(row.consent_at),
     createdAt: toDate(row.created_at),
   };
 }

@@ -13,6 +13,9 @@ export interface Reader {
   tz: string;
   status: 'active' | 'unsubscribed';
   marketingConsent: boolean;
+  /** Where and when marketing consent was given; null when not recorded. */
+  consentSource: string | null;
+  consentAt: Date | null;
   createdAt: Date;
 }
 

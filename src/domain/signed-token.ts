@@ -3,10 +3,23 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Where a trial link was sent from: a digest (or alert) row, or a marketing campaign. */
 export type TrialSource = { digest: number } | { campaign: number };
 
+/**
+ * The list an unsubscribe link takes a reader off (RFC 8058: the list the email came from):
+ * one cadence's emails, marketing, or everything. A link without a list means everything.
+ */
+export type UnsubscribeList = 'instant' | 'daily' | 'weekly' | 'marketing' | 'all';
+export const UNSUBSCRIBE_LISTS: readonly UnsubscribeList[] = [
+  'instant',
+  'daily',
+  'weekly',
+  'marketing',
+  'all',
+];
+
 /** What a personal link stands for; the reader is an email address. */
 export type TokenPayload =
   | { kind: 'trial'; reader: string; story: string; source: TrialSource }
-  | { kind: 'unsubscribe'; reader: string }
+  | { kind: 'unsubscribe'; reader: string; list?: UnsubscribeList }
   | { kind: 'preferences'; reader: string };
 
 export type TokenVerification =
@@ -25,6 +38,7 @@ interface WirePayload {
   s?: string;
   d?: number;
   c?: number;
+  l?: UnsubscribeList;
   x: number;
 }
 
@@ -90,7 +104,9 @@ function toWire(payload: TokenPayload, expiresAt: Date): WirePayload {
   if (!Number.isFinite(x)) throw new RangeError('expiresAt must be a valid date');
   switch (payload.kind) {
     case 'unsubscribe':
-      return { k: 'u', r: payload.reader, x };
+      return payload.list && payload.list !== 'all'
+        ? { k: 'u', r: payload.reader, l: payload.list, x }
+        : { k: 'u', r: payload.reader, x };
     case 'preferences':
       return { k: 'p', r: payload.reader, x };
     case 'trial':
@@ -101,7 +117,7 @@ function toWire(payload: TokenPayload, expiresAt: Date): WirePayload {
 }
 
 function fromWire(wire: WirePayload): TokenPayload {
-  if (wire.k === 'u') return { kind: 'unsubscribe', reader: wire.r };
+  if (wire.k === 'u') return { kind: 'unsubscribe', reader: wire.r, list: wire.l ?? 'all' };
   if (wire.k === 'p') return { kind: 'preferences', reader: wire.r };
   const source: TrialSource = wire.d !== undefined ? { digest: wire.d } : { campaign: wire.c! };
   return { kind: 'trial', reader: wire.r, story: wire.s!, source };
@@ -118,6 +134,9 @@ function parseWire(json: string): WirePayload | null {
   if (typeof value !== 'object' || value === null) return null;
   const wire = value as Record<string, unknown>;
   if (typeof wire.r !== 'string' || !Number.isInteger(wire.x)) return null;
+  if (wire.k === 'u' && wire.l !== undefined && !UNSUBSCRIBE_LISTS.includes(wire.l as never)) {
+    return null;
+  }
   if (wire.k === 'u' || wire.k === 'p') return wire as unknown as WirePayload;
   if (wire.k !== 't' || typeof wire.s !== 'string') return null;
   const hasDigest = Number.isInteger(wire.d);

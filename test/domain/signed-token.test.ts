@@ -20,11 +20,18 @@ function flipCharAt(token: string, index: number): string {
 }
 
 describe('signToken / verifyToken', () => {
+  it('reads an unsubscribe link without a list as one for every email', () => {
+    const token = signToken(secret, { kind: 'unsubscribe', reader: 'ann@example.com' }, inADay);
+    expect(verifyToken(secret, token, now)).toMatchObject({ ok: true, payload: { list: 'all' } });
+  });
+
   it('round-trips every payload kind', () => {
     const payloads: TokenPayload[] = [
       trial,
       { kind: 'trial', reader: 'bo@example.org', story: '17', source: { campaign: 3 } },
-      { kind: 'unsubscribe', reader: 'ann@example.com' },
+      { kind: 'unsubscribe', reader: 'ann@example.com', list: 'all' },
+      { kind: 'unsubscribe', reader: 'ann@example.com', list: 'daily' },
+      { kind: 'unsubscribe', reader: 'ann@example.com', list: 'marketing' },
       { kind: 'preferences', reader: 'ann@example.com' },
     ];
     for (const payload of payloads) {
