@@ -115,6 +115,8 @@ export interface DigestsTable {
   period_end: Timestamp;
   story_count: number;
   created_at: Timestamp;
+  /** When its email (or its emptiness) was recorded; null while the digest is owed. */
+  built_at: OptionalTimestamp;
 }
 
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';

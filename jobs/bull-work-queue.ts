@@ -6,7 +6,8 @@ import { bullPrefix, JOB, jobId, QUEUE, type QueueName } from './queue-names.js'
 /**
  * Finished and failed jobs are removed: the database rows carry the outcome and guard
  * against doing the work twice, and the minute tick re-hands-on any work whose job gave up
- * (a story still unmatched, a delivery still queued), which a kept failed job would block,
+ * (a story still unmatched, a digest still owed, a delivery still queued), which a kept
+ * failed job would block,
  * its id being taken. A job id only keeps a second hand-on out while the first waits or runs.
  * Failures are logged (`job.failed`).
  */
@@ -24,8 +25,8 @@ const DEFERRABLE_HAND_ON_MS = 2000;
  * Waits for a hand-on at most a moment. While Redis is away a job waits in the client's
  * offline queue until it returns; the caller (a webhook request, a worker) must not wait with
  * it. Only for work the database records as owed (a story unmatched, alerts waiting, a
- * delivery queued), which the minute sweep hands on again if this never lands; the job id
- * makes a late arrival harmless. A digest's hand-on is not deferrable: it waits.
+ * digest owed, a delivery queued), which the minute sweep hands on again if this never
+ * lands; the job id makes a late arrival harmless.
  */
 async function deferrable(handOn: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -72,9 +73,11 @@ export function openBullQueues(
       );
     },
     async buildDigest(work) {
-      await queues.digest.add(JOB.buildDigest, work, {
-        jobId: jobId.buildDigest(work.readerId, work.cadence, work.periodKey),
-      });
+      await deferrable(
+        queues.digest.add(JOB.buildDigest, work, {
+          jobId: jobId.buildDigest(work.readerId, work.cadence, work.periodKey),
+        }),
+      );
     },
     async buildAlert(work, delayMs) {
       await deferrable(

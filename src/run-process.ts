@@ -247,7 +247,7 @@ export async function runDueWorkOnce(
       pendingAlertsBefore: app.now(),
     });
     total.ticks++;
-    total.digestsDue += tick.digestsQueued;
+    total.digestsDue += tick.digestsQueued + tick.digestsRequeued;
     total.storiesRequeued += tick.storiesRequeued;
     const done = total.drain.sends.length;
     const drain = await queue.drain(

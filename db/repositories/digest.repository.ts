@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { Digest } from '../../src/domain/digest.js';
 import type { Cadence } from '../../src/domain/subscription.js';
+import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
-import { toDate, toIso } from '../mappers.js';
+import { toDate, toDateOrNull, toIso } from '../mappers.js';
 import type { DigestsTable } from '../schema.js';
 
 function toDigest(row: Selectable<DigestsTable>): Digest {
@@ -15,7 +16,75 @@ function toDigest(row: Selectable<DigestsTable>): Digest {
     periodEnd: toDate(row.period_end),
     storyCount: row.story_count,
     createdAt: toDate(row.created_at),
+    builtAt: toDateOrNull(row.built_at),
   };
+}
+
+/** A reader's digest for one cadence and period: what names it and what it covers. */
+export interface DigestPeriodRow {
+  readerId: number;
+  cadence: Cadence;
+  periodKey: string;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+/**
+ * Records digests as owed (due, not yet built), many rows a statement; a digest recorded
+ * already is left as it is. Written before the readers' next send times move on, so that a
+ * digest whose build is lost is still known.
+ */
+export async function insertOwedDigests(
+  db: Db,
+  digests: readonly DigestPeriodRow[],
+  now: Date,
+): Promise<void> {
+  const createdAt = toIso(now);
+  // 7 values a row: well under SQLite's bound-parameter limit.
+  for (const rows of chunk(digests, 1000)) {
+    await db
+      .insertInto('digests')
+      .values(
+        rows.map((d) => ({
+          subscriber_id: d.readerId,
+          cadence: d.cadence,
+          period_key: d.periodKey,
+          period_start: toIso(d.periodStart),
+          period_end: toIso(d.periodEnd),
+          story_count: 0,
+          created_at: createdAt,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['subscriber_id', 'cadence', 'period_key']).doNothing())
+      .execute();
+  }
+}
+
+/** Digests still owed that were recorded at or before `before`, oldest first. */
+export async function findOwedDigests(
+  db: Db,
+  before: Date,
+  limit: number,
+): Promise<DigestPeriodRow[]> {
+  const rows = await db
+    .selectFrom('digests')
+    .select(['subscriber_id', 'cadence', 'period_key', 'period_start', 'period_end'])
+    .where('built_at', 'is', null)
+    .where('created_at', '<=', toIso(before))
+    // A reader who left or unsubscribed is owed nothing.
+    .where('subscriber_id', 'in', (eb) =>
+      eb.selectFrom('subscribers').select('id').where('status', '=', 'active'),
+    )
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    readerId: row.subscriber_id,
+    cadence: row.cadence,
+    periodKey: row.period_key,
+    periodStart: toDate(row.period_start),
+    periodEnd: toDate(row.period_end),
+  }));
 }
 
 /**
@@ -24,13 +93,7 @@ function toDigest(row: Selectable<DigestsTable>): Digest {
  */
 export async function insertOrFindDigest(
   db: Db,
-  digest: {
-    readerId: number;
-    cadence: Cadence;
-    periodKey: string;
-    periodStart: Date;
-    periodEnd: Date;
-  },
+  digest: DigestPeriodRow,
   now: Date,
 ): Promise<{ digest: Digest; created: boolean }> {
   const inserted = await db
@@ -58,8 +121,18 @@ export async function insertOrFindDigest(
   return { digest: toDigest(existing), created: false };
 }
 
-export async function setDigestStoryCount(db: Db, id: number, count: number): Promise<void> {
-  await db.updateTable('digests').set({ story_count: count }).where('id', '=', id).execute();
+/** The digest's email (or its emptiness) is recorded: it is no longer owed. */
+export async function markDigestBuilt(
+  db: Db,
+  id: number,
+  storyCount: number,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('digests')
+    .set({ story_count: storyCount, built_at: toIso(now) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function findDigestById(db: Db, id: number): Promise<Digest | undefined> {

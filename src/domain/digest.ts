@@ -10,4 +10,6 @@ export interface Digest {
   periodEnd: Date;
   storyCount: number;
   createdAt: Date;
+  /** Null while the digest is owed: due, but its email not yet recorded. */
+  builtAt: Date | null;
 }

@@ -2,10 +2,7 @@ import {
   findDeliveryByDigest,
   insertOrFindDelivery,
 } from '../../db/repositories/delivery.repository.js';
-import {
-  insertOrFindDigest,
-  setDigestStoryCount,
-} from '../../db/repositories/digest.repository.js';
+import { insertOrFindDigest, markDigestBuilt } from '../../db/repositories/digest.repository.js';
 import {
   claimPendingMatches,
   findDigestMatches,
@@ -64,8 +61,9 @@ async function buildPeriod(
   const reader = await findReaderById(ctx.db, period.readerId);
   if (reader?.status !== 'active') return { status: 'reader-gone' };
   const now = ctx.now();
-  const { digest, created } = await insertOrFindDigest(ctx.db, period, now);
-  const delivered = created ? undefined : await findDeliveryByDigest(ctx.db, digest.id);
+  // Scheduled digests were recorded as owed when they fell due; alerts are recorded here.
+  const { digest } = await insertOrFindDigest(ctx.db, period, now);
+  const delivered = digest.builtAt ? await findDeliveryByDigest(ctx.db, digest.id) : undefined;
   if (delivered) {
     // This period's email exists already: a match that arrived since must not be claimed
     // into it (it would never be sent). An instant one gets the next alert.
@@ -84,8 +82,8 @@ async function buildPeriod(
     until: now,
   });
   const matches = await findDigestMatches(ctx.db, digest.id);
-  await setDigestStoryCount(ctx.db, digest.id, matches.length);
   if (matches.length === 0) {
+    await markDigestBuilt(ctx.db, digest.id, 0, now);
     ctx.log.debug({
       event: 'digest.empty',
       reader: reader.id,
@@ -112,6 +110,8 @@ async function buildPeriod(
     },
     now,
   );
+  // Built only once its delivery is recorded: a build stopped before is owed, and redone.
+  await markDigestBuilt(ctx.db, digest.id, stories.length, now);
   if (delivery.status === 'queued') await ctx.queue.sendDelivery({ deliveryId: delivery.id });
   ctx.log.info({
     event: 'digest.built',

@@ -2,6 +2,11 @@ import {
   findStaleQueuedDeliveries,
   noteUnknownOutcomes,
 } from '../../db/repositories/delivery.repository.js';
+import {
+  type DigestPeriodRow,
+  findOwedDigests,
+  insertOwedDigests,
+} from '../../db/repositories/digest.repository.js';
 import { findReadersWithPendingAlerts } from '../../db/repositories/match.repository.js';
 import { findStoriesOwingMatch } from '../../db/repositories/story.repository.js';
 import {
@@ -23,10 +28,19 @@ import { scheduleAlert } from './match-story.service.js';
 const UNKNOWN_OUTCOME_MS = 10 * 60_000;
 /** A `queued` delivery older than this has probably lost its send job. */
 const STALE_QUEUED_MS = 2 * 60_000;
+/**
+ * A digest owed for longer than this has probably lost its build job. A job still waiting
+ * behind a long queue is handed on again harmlessly: its id keeps the second one out.
+ */
+const OWED_DIGEST_MS = 10 * 60_000;
+/** Owed digests handed on again per tick, oldest first: a bounded sweep. */
+const OWED_DIGESTS_PER_TICK = 2000;
 
 export interface TickReport {
   /** Digests handed on to be built (one per reader, cadence and period). */
   digestsQueued: number;
+  /** Digests owed since an earlier tick whose build was lost, handed on again. */
+  digestsRequeued: number;
   storiesRequeued: number;
   alertsRequeued: number;
   deliveriesRequeued: number;
@@ -44,15 +58,21 @@ export async function runScheduleTick(
   options: {
     cadence?: Cadence;
     /**
-     * Re-hand-on alerts for matches waiting since before this instant. Workers leave a margin
-     * (the alert job may just be waiting); `digests run` passes now.
+     * Re-hand-on alerts for matches waiting, and digests owed, since before this instant.
+     * Workers leave a margin (the job may just be waiting); `digests run` passes now.
      */
     pendingAlertsBefore?: Date;
   } = {},
 ): Promise<TickReport> {
   const now = ctx.now();
+  // Owed digests first: in `digests run` the digests this tick records are not yet owed.
+  const digestsRequeued = await requeueOwedDigests(
+    ctx,
+    options.pendingAlertsBefore ?? new Date(now.getTime() - OWED_DIGEST_MS),
+  );
   const report: TickReport = {
     digestsQueued: await queueDueDigests(ctx, now, options.cadence),
+    digestsRequeued,
     storiesRequeued: 0,
     alertsRequeued: 0,
     deliveriesRequeued: 0,
@@ -102,7 +122,7 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
     }
     return known;
   };
-  const digests = new Set<string>();
+  const digests = new Map<string, DigestPeriodRow>();
   // Subscriptions moving to the same next send time are moved together: a few statements a
   // tick (one per zone and send time) instead of one per subscription.
   const moves = new Map<number, number[]>();
@@ -112,21 +132,46 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
     // Named by the send time that fell due; several subscriptions of one reader and cadence
     // due in the same period name the same digest, which is built once.
     const { period, next } = timesOf(schedule, sub.nextDueAt);
-    await ctx.queue.buildDigest({
+    digests.set(`${sub.readerId}|${schedule.cadence}|${period.key}`, {
       readerId: sub.readerId,
       cadence: schedule.cadence,
       periodKey: period.key,
-      periodStart: period.start.toISOString(),
-      periodEnd: period.end.toISOString(),
+      periodStart: period.start,
+      periodEnd: period.end,
     });
-    digests.add(`${sub.readerId}|${schedule.cadence}|${period.key}`);
     const ids = moves.get(next);
     if (ids) ids.push(sub.id);
     else moves.set(next, [sub.id]);
   }
-  // After the hand-ons: a tick stopped in between hands them on again, harmlessly.
+  // Recorded as owed before the send times move on, and handed on before too: a tick
+  // stopped anywhere here leaves each digest either still due or owed, never forgotten.
+  await insertOwedDigests(ctx.db, [...digests.values()], now);
+  for (const digest of digests.values()) await handOnBuild(ctx, digest);
   for (const [next, ids] of moves) await setNextDueAt(ctx.db, ids, new Date(next));
   return digests.size;
+}
+
+/** Hands on again the builds of digests owed since before `before` (their job was lost). */
+async function requeueOwedDigests(ctx: FlowContext, before: Date): Promise<number> {
+  const owed = await findOwedDigests(ctx.db, before, OWED_DIGESTS_PER_TICK);
+  for (const digest of owed) await handOnBuild(ctx, digest);
+  if (owed.length > 0) ctx.log.warn({ event: 'digest.requeued', count: owed.length });
+  return owed.length;
+}
+
+async function handOnBuild(ctx: FlowContext, digest: DigestPeriodRow): Promise<void> {
+  if (digest.cadence === 'instant') {
+    // An alert is named by its due instant; it is built at once.
+    await ctx.queue.buildAlert({ readerId: digest.readerId, dueAt: digest.periodKey }, 0);
+    return;
+  }
+  await ctx.queue.buildDigest({
+    readerId: digest.readerId,
+    cadence: digest.cadence,
+    periodKey: digest.periodKey,
+    periodStart: digest.periodStart.toISOString(),
+    periodEnd: digest.periodEnd.toISOString(),
+  });
 }
 
 /** The send schedule of a daily or weekly subscription, in its reader's zone. */

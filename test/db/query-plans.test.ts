@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
 
 /** The tables that grow with readers and stories: a full scan of one is a bug at 100,000. */
-const BIG_TABLES = ['matches', 'subscriptions', 'deliveries'];
+const BIG_TABLES = ['matches', 'subscriptions', 'deliveries', 'digests'];
 
 interface Statement {
   sql: string;

@@ -101,6 +101,78 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     expect(deliveries[0]).toMatchObject({ kind: 'digest', storyIds: ['c-2'] });
   });
 
+  it('builds a digest whose build job was lost once the scheduler finds it still owed', async () => {
+    await subscribe(t.app, {
+      email: 'oz@corp.example',
+      topic: 'customs',
+      cadence: 'daily',
+      sendAt: '07:00',
+    });
+    const queue = new DirectWorkQueue();
+    const ctx = { ...sendContextOf(t.app), queue };
+    await publish(t.app, queue, [makeStory('c-6', { headline: 'Customs audit' })]);
+    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
+
+    // 07:00 next day: the tick hands the build on, and the job is lost (given up on by its
+    // queue, a worker killed twice): nothing drains this queue. The send time has moved on.
+    t.setNow(new Date('2026-11-28T07:00:30Z'));
+    const lost = new DirectWorkQueue();
+    const first = await runScheduleTick({ ...ctx, queue: lost }, {});
+    expect(first).toMatchObject({ digestsQueued: 1, digestsRequeued: 0 });
+    expect(await listDeliveries(t.app.db)).toHaveLength(0);
+
+    // Five minutes on the digest may still be waiting behind others: not handed on yet.
+    t.setNow(new Date('2026-11-28T07:05:30Z'));
+    expect(await runScheduleTick({ ...ctx, queue: new DirectWorkQueue() })).toMatchObject({
+      digestsQueued: 0,
+      digestsRequeued: 0,
+    });
+
+    // Past ten minutes it is owed still: handed on again, built and sent, once.
+    t.setNow(new Date('2026-11-28T07:11:00Z'));
+    const retry = new DirectWorkQueue();
+    const later = await runScheduleTick({ ...ctx, queue: retry });
+    expect(later).toMatchObject({ digestsQueued: 0, digestsRequeued: 1 });
+    await retry.drain({ ...ctx, queue: retry }, new RuleCatalog(t.app.db, t.app.log));
+    expect(smtp.received).toHaveLength(1);
+    const deliveries = await listDeliveries(t.app.db);
+    expect(deliveries).toMatchObject([{ kind: 'digest', status: 'sent', storyIds: ['c-6'] }]);
+
+    // Built now, it is owed no longer: later ticks leave it alone.
+    t.setNow(new Date('2026-11-28T07:30:00Z'));
+    expect(await runScheduleTick({ ...ctx, queue: new DirectWorkQueue() })).toMatchObject({
+      digestsRequeued: 0,
+    });
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('sends on the next `digests run` a digest a killed run recorded but never built', async () => {
+    await subscribe(t.app, {
+      email: 'oz@corp.example',
+      topic: 'customs',
+      cadence: 'daily',
+      sendAt: '07:00',
+    });
+    const queue = new DirectWorkQueue();
+    await publish(t.app, queue, [makeStory('c-7', { headline: 'Customs rules' })]);
+    await queue.drain({ ...sendContextOf(t.app), queue }, new RuleCatalog(t.app.db, t.app.log));
+
+    // A run at 07:00 is killed right after its tick: the digest is recorded, never built.
+    t.setNow(new Date('2026-11-28T07:00:00Z'));
+    await runScheduleTick(
+      { ...sendContextOf(t.app), queue: new DirectWorkQueue() },
+      {
+        pendingAlertsBefore: t.app.now(),
+      },
+    );
+    // Run again at once, with the same --now: the owed digest goes out.
+    await runDue(t.app);
+    expect(smtp.received).toHaveLength(1);
+    expect(await listDeliveries(t.app.db)).toMatchObject([{ status: 'sent', storyIds: ['c-7'] }]);
+    await runDue(t.app);
+    expect(smtp.received).toHaveLength(1);
+  });
+
   it('never folds a later story into an alert already built for the same instant', async () => {
     await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
     const queue = new DirectWorkQueue();
