@@ -88,14 +88,25 @@ export async function findOwedDigests(
 }
 
 /**
- * Creates the digest of a reader for a cadence and period, or finds the one that exists: the
- * unique key makes a second build of the same period a no-op.
+ * Finds the digest of a reader for a cadence and period, or creates it: the unique key makes
+ * a second build of the same period a no-op. Looked up first: a scheduled digest was recorded
+ * when it fell due, so the insert is only for alerts.
  */
 export async function insertOrFindDigest(
   db: Db,
   digest: DigestPeriodRow,
   now: Date,
 ): Promise<{ digest: Digest; created: boolean }> {
+  const find = () =>
+    db
+      .selectFrom('digests')
+      .selectAll()
+      .where('subscriber_id', '=', digest.readerId)
+      .where('cadence', '=', digest.cadence)
+      .where('period_key', '=', digest.periodKey)
+      .executeTakeFirst();
+  const existing = await find();
+  if (existing) return { digest: toDigest(existing), created: false };
   const inserted = await db
     .insertInto('digests')
     .values({
@@ -111,14 +122,11 @@ export async function insertOrFindDigest(
     .returningAll()
     .executeTakeFirst();
   if (inserted) return { digest: toDigest(inserted), created: true };
-  const existing = await db
-    .selectFrom('digests')
-    .selectAll()
-    .where('subscriber_id', '=', digest.readerId)
-    .where('cadence', '=', digest.cadence)
-    .where('period_key', '=', digest.periodKey)
-    .executeTakeFirstOrThrow();
-  return { digest: toDigest(existing), created: false };
+  // Another build inserted it between the two statements.
+  const raced = await find();
+  if (!raced)
+    throw new Error(`digest ${digest.readerId}/${digest.cadence}/${digest.periodKey} vanished`);
+  return { digest: toDigest(raced), created: false };
 }
 
 /** The digest's email (or its emptiness) is recorded: it is no longer owed. */

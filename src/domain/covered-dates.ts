@@ -26,15 +26,20 @@ export function findCoveredDates(
   const start = DateTime.fromISO(period.start, { zone });
   // The end is exclusive: a period ending at midnight does not reach the next day.
   const last = DateTime.fromISO(period.end, { zone }).minus({ milliseconds: 1 });
+  const periodValid = start.isValid && last.isValid;
   const named =
-    start.isValid && last.isValid && last.toMillis() - start.toMillis() < ONE_DAY_AT_MOST_MS
-      ? [last]
-      : [start, last];
-  const inside = (instant: DateTime) =>
-    start.isValid && last.isValid && instant >= start && instant <= last;
-  const outside = publishedAt
-    .map((iso) => DateTime.fromISO(iso, { zone }))
-    .filter((instant) => instant.isValid && !inside(instant));
+    periodValid && last.toMillis() - start.toMillis() < ONE_DAY_AT_MOST_MS ? [last] : [start, last];
+  // Stories are compared as instants; only the few outside the period are read as local
+  // dates (reading a date in a zone is the slow part, and most stories fall inside).
+  const startMs = start.toMillis();
+  const lastMs = last.toMillis();
+  const outside: DateTime[] = [];
+  for (const iso of publishedAt) {
+    const ms = instantOf(iso, zone);
+    if (Number.isNaN(ms)) continue;
+    if (!periodValid || ms < startMs || ms > lastMs)
+      outside.push(DateTime.fromMillis(ms, { zone }));
+  }
   const dates = [...named, ...outside]
     .filter((instant) => instant.isValid)
     .map((instant) => instant.toISODate() as string)
@@ -42,4 +47,13 @@ export function findCoveredDates(
   const first = dates[0];
   const lastDate = dates.at(-1);
   return first !== undefined && lastDate !== undefined ? { first, last: lastDate } : null;
+}
+
+/**
+ * Milliseconds since the epoch of an ISO 8601 time, a time without an offset read in `zone`;
+ * NaN if unreadable. `setZone` keeps a written offset as a fixed zone: no zone rules consulted.
+ */
+function instantOf(iso: string, zone: string): number {
+  const parsed = DateTime.fromISO(iso, { zone, setZone: true });
+  return parsed.isValid ? parsed.toMillis() : Number.NaN;
 }

@@ -77,9 +77,21 @@ export function describePeriod(
   // Calendar dates, already in the reader's zone: formatted at noon UTC as UTC, no zone moves them.
   const first = new Date(`${dates.first}T12:00:00Z`);
   const last = new Date(`${dates.last}T12:00:00Z`);
-  if (dates.first === dates.last) return formatterFor('UTC', 'weekday').format(first);
-  // ICU puts thin spaces around the range's dash; plain-text clients show plain spaces best.
-  return formatterFor('UTC', 'longDate')
-    .formatRange(first, last)
-    .replace(/\u2009/g, ' ');
+  const key = `${dates.first}|${dates.last}`;
+  let label = periodLabels.get(key);
+  if (label === undefined) {
+    label =
+      dates.first === dates.last
+        ? formatterFor('UTC', 'weekday').format(first)
+        : // ICU puts thin spaces around the range's dash; plain-text clients show plain spaces best.
+          formatterFor('UTC', 'longDate')
+            .formatRange(first, last)
+            .replace(/\u2009/g, ' ');
+    // A run sees a handful of date ranges; formatting one is slow enough to be worth keeping.
+    if (periodLabels.size > 1000) periodLabels.clear();
+    periodLabels.set(key, label);
+  }
+  return label;
 }
+
+const periodLabels = new Map<string, string>();
