@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import { type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+
+/** Loaded only for LOG_FORMAT=pretty: it takes a noticeable part of a CLI command's start. */
+const requireLazily = createRequire(import.meta.url);
 
 export type { Logger };
 
@@ -19,6 +22,7 @@ export function createLogger(level: string, format: LogFormat = 'json'): Logger 
 
 /** pino-pretty in this thread, synchronous on stderr: no line is lost when the process exits. */
 function prettyStream() {
+  const pretty = requireLazily('pino-pretty') as typeof import('pino-pretty');
   return pretty({
     destination: 2,
     sync: true,
