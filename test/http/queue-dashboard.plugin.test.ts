@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricsPlugin } from '../../src/http/metrics.plugin.js';
 import { queueDashboardPlugin } from '../../src/http/queue-dashboard.plugin.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -98,6 +99,21 @@ describe('the queue dashboard at /admin/queues', () => {
       headers: { authorization: basic('admin', PASSWORD) },
     });
     expect(served.statusCode).toBe(200);
+  });
+
+  it('asks for the password on its own routes only, beside the other plugins of a server', async () => {
+    const server = Fastify();
+    await server.register(queueDashboardPlugin, {
+      password: PASSWORD,
+      queues: Object.values(t.app.bull!.queues),
+    });
+    await server.register(metricsPlugin, { ctx: t.app, queues: t.app.bull!.inspector });
+    server.get('/healthz', async () => ({ ok: true }));
+    await server.ready();
+    expect((await server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await server.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    expect((await server.inject({ method: 'GET', url: '/admin/queues' })).statusCode).toBe(401);
+    await server.close();
   });
 
   it('is not there at all when ADMIN_PASSWORD is unset', async () => {
