@@ -28,7 +28,9 @@ export const queueDashboardPlugin: FastifyPluginAsync<QueueDashboardOptions> = a
   const expected = digest(password);
   app.addHook('onRequest', async (request, reply) => {
     if (givenPasswordMatches(request, expected)) return;
-    request.log.warn({ event: 'dashboard.refused', ip: request.ip });
+    // A browser's first request carries no credentials: only a wrong password is an event.
+    if (request.headers.authorization !== undefined)
+      request.log.warn({ event: 'dashboard.refused', ip: request.ip });
     await refuse(reply);
   });
   const serverAdapter = new FastifyAdapter();
