@@ -116,6 +116,28 @@ describe('the queue dashboard at /admin/queues', () => {
     await server.close();
   });
 
+  it('logs a wrong password as an event, never the password tried', async () => {
+    const lines: string[] = [];
+    const server = Fastify({
+      logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } },
+    });
+    await server.register(queueDashboardPlugin, { password: PASSWORD, queues: [] });
+    await server.ready();
+    await server.inject({ method: 'GET', url: '/admin/queues' });
+    expect(lines.join('')).not.toContain('dashboard.refused');
+    const tried = 'hunter2-guess';
+    await server.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { authorization: basic('admin', tried) },
+    });
+    const logged = lines.join('');
+    expect(logged).toContain('"event":"dashboard.refused"');
+    expect(logged).not.toContain(tried);
+    expect(logged).not.toContain(Buffer.from(`admin:${tried}`).toString('base64'));
+    await server.close();
+  });
+
   it('is not there at all when ADMIN_PASSWORD is unset', async () => {
     const off = await dashboard(t, null);
     const response = await off.inject({
