@@ -1,4 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq';
+import { metrics, timed } from '../src/adapters/metrics.js';
 import { buildAlert, buildDigest } from '../src/services/build-digest.service.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
 import { matchStory } from '../src/services/match-story.service.js';
@@ -20,21 +21,34 @@ import { JOB } from './queue-names.js';
  */
 
 export function createIngestProcessor(ctx: FlowContext, catalog: RuleCatalog) {
-  return async (job: Job<MatchStoryWork>) => matchStory(ctx, catalog, job.data);
+  return async (job: Job<MatchStoryWork>) => {
+    const report = await timed(metrics.matchSeconds, {}, () => matchStory(ctx, catalog, job.data));
+    metrics.matches.inc(report.created);
+    return report;
+  };
 }
 
 export function createDigestProcessor(ctx: FlowContext) {
   return async (job: Job<BuildDigestWork | BuildAlertWork>) => {
-    if (job.name === JOB.buildAlert) return buildAlert(ctx, job.data as BuildAlertWork);
-    if (job.name === JOB.buildDigest) return buildDigest(ctx, job.data as BuildDigestWork);
-    throw new UnrecoverableError(`unknown job ${job.name}`);
+    const kind = job.name === JOB.buildAlert ? 'alert' : 'digest';
+    const outcome = await timed(metrics.buildSeconds, { kind }, () => {
+      if (job.name === JOB.buildAlert) return buildAlert(ctx, job.data as BuildAlertWork);
+      if (job.name === JOB.buildDigest) return buildDigest(ctx, job.data as BuildDigestWork);
+      throw new UnrecoverableError(`unknown job ${job.name}`);
+    });
+    metrics.digestsBuilt.inc({ kind, outcome: outcome.status });
+    return outcome;
   };
 }
 
 /** A temporary failure throws so BullMQ retries with backoff; the row already says `queued`. */
 export function createSendProcessor(ctx: SendContext) {
   return async (job: Job<SendDeliveryWork>) => {
-    const outcome = await sendDelivery(ctx, job.data.deliveryId);
+    const outcome = await sendDelivery(ctx, job.data.deliveryId).catch((error: unknown) => {
+      metrics.sends.inc({ outcome: 'unknown' });
+      throw error;
+    });
+    metrics.sends.inc({ outcome: outcome.status });
     if (outcome.status === 'retry') throw new Error(`temporary send failure: ${outcome.error}`);
     return outcome;
   };

@@ -5,6 +5,7 @@ import type { BullQueues } from '../jobs/bull-work-queue.js';
 import { bullPrefix } from '../jobs/queue-names.js';
 import { createLogger, createThrottledWarn, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
+import { metrics, timed } from './adapters/metrics.js';
 import { claimQueuePrefix } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
@@ -44,7 +45,7 @@ export interface AppOptions {
 }
 
 export async function openApp(settings: Settings, options: AppOptions = {}): Promise<App> {
-  const log = options.log ?? createLogger(settings.logLevel);
+  const log = options.log ?? createLogger(settings.logLevel, settings.logFormat);
   const warnOnce = createThrottledWarn(log);
   // A lost connection is one event; the pool opens a new one for the next query, and a job
   // that failed on it is retried by its queue.
@@ -79,7 +80,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     let transport: MailTransport | null = null;
     if (options.mail) {
       const { createMailTransport } = await import('./adapters/mail/create-mail-transport.js');
-      transport = createMailTransport({
+      const untimed = createMailTransport({
         smtpUrl: settings.smtpUrl,
         outboxDir: path.join(settings.varDir, 'outbox'),
         from: settings.mailFrom,
@@ -90,6 +91,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
         onConnectionError: (error) =>
           warnOnce('smtp', { event: 'smtp.connection_error', error: error.message }),
       });
+      transport = withSendTiming(untimed);
       const mail = transport;
       closers.unshift(() => mail.close());
     }
@@ -97,7 +99,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     if (options.mail || options.render) {
       // React and the templates take most of a second to load: only commands that render pay.
       const { createEmailRenderer } = await import('./email/index.js');
-      renderer = createEmailRenderer();
+      renderer = withRenderTiming(createEmailRenderer());
     }
     return {
       db,
@@ -140,4 +142,26 @@ export function sendContextOf(app: App): SendContext {
   if (!app.transport || !app.renderer)
     throw new Error('the app was opened without the mail transport (mail: true)');
   return { ...app, transport: app.transport, renderer: app.renderer };
+}
+
+/** Each hand-over to the mail server, timed in `bulletin_send_duration_seconds`. */
+function withSendTiming(transport: MailTransport): MailTransport {
+  return {
+    send: (email) => timed(metrics.sendSeconds, {}, () => transport.send(email)),
+    close: () => transport.close(),
+    describe: () => transport.describe(),
+  };
+}
+
+/** Each reader's email rendered, timed in `bulletin_render_duration_seconds`. */
+function withRenderTiming(renderer: EmailRenderer): EmailRenderer {
+  return {
+    renderDigestEmail: (input) =>
+      timed(metrics.renderSeconds, { template: 'digest' }, () => renderer.renderDigestEmail(input)),
+    renderCampaignEmail: (input) =>
+      timed(metrics.renderSeconds, { template: 'campaign' }, () =>
+        renderer.renderCampaignEmail(input),
+      ),
+    readStats: () => renderer.readStats(),
+  };
 }

@@ -4,11 +4,13 @@ import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js'
 import { bullPrefix } from '../jobs/queue-names.js';
 import { ensureTickScheduler, upsertTickScheduler } from '../jobs/scheduler.js';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.js';
+import { startProcessMetrics } from './adapters/metrics.js';
 import { bindQueuePrefix, QueuePrefixTakenError } from './adapters/queue-owner.js';
 import { watchRedis } from './adapters/redis.js';
 import { type App, sendContextOf } from './app.js';
 import { displayPath } from './config/display-path.js';
 import type { Cadence } from './domain/subscription.js';
+import { type MetricsServer, startMetricsServer } from './http/metrics-server.js';
 import { startHttpServer } from './http/server.js';
 import { RuleCatalog } from './services/rule-catalog.js';
 import { runScheduleTick, type TickReport } from './services/schedule-tick.service.js';
@@ -50,17 +52,27 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   const ctx = { ...sendContextOf(app), queue: bull.workQueue };
   const stopping = waitForStop(log);
   let server: Server | null = null;
+  let metricsServer: MetricsServer | null = null;
   let workers: RunningWorkers | null = null;
   let unwatch: (() => void) | null = null;
   // Requests stop first, then running jobs finish, then the Redis watch goes.
   const stopParts = async () => {
     if (server) await closeServer(server).catch((error) => logStopFailure(log, error));
+    await metricsServer?.close().catch((error) => logStopFailure(log, error));
     await workers?.close().catch((error) => logStopFailure(log, error));
     unwatch?.();
   };
+  startProcessMetrics();
   try {
     if (parts.web)
       server = await startHttpServer({ ...ctx, queues: bull.inspector }, settings.port);
+    // The web server has its own /metrics; a process without one serves them on METRICS_PORT.
+    else if (settings.metricsPort !== null)
+      metricsServer = await startMetricsServer({
+        ctx,
+        queues: bull.inspector,
+        port: settings.metricsPort,
+      });
     unwatch = keepRedisDeclared(app, parts, stopping.fail);
     if (parts.scheduler) await upsertTickScheduler(bull.queues.schedule);
     if (parts.workers) {
@@ -74,7 +86,8 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
     throw error;
   }
 
-  process.stderr.write(describeRunning(app, parts, server));
+  // On stdout: the log (stderr) stays one JSON object a line.
+  process.stdout.write(describeRunning(app, parts, server, metricsServer));
   const stop = await stopping.promise;
   if ('fatal' in stop) {
     log.error({ event: 'process.fatal', error: stop.fatal.message });
@@ -187,7 +200,12 @@ function logStopFailure(log: App['log'], error: unknown): void {
 }
 
 /** The start-up message: what runs, where it listens, where mail goes, what it stores in. */
-function describeRunning(app: App, parts: ProcessParts, server: Server | null): string {
+function describeRunning(
+  app: App,
+  parts: ProcessParts,
+  server: Server | null,
+  metricsServer: MetricsServer | null,
+): string {
   const running = Object.entries(parts)
     .filter(([, on]) => on)
     .map(([part]) => part);
@@ -196,6 +214,7 @@ function describeRunning(app: App, parts: ProcessParts, server: Server | null): 
   const lines = [
     `Bulletin is running (${running.join(', ')}).`,
     port === null ? null : `  web:      http://localhost:${port}`,
+    metricsServer ? `  metrics:  ${metricsServer.url}` : null,
     `  mail:     ${app.transport?.describe()}`,
     `  database: ${database.kind === 'sqlite' ? displayPath(database.file) : describePostgres(database.url)}`,
     `  redis:    ${app.redis?.description}`,

@@ -33,6 +33,10 @@ export interface Settings {
   /** Stories one digest email shows; the rest are counted in an "and N more" line. */
   digestMaxStories: number;
   logLevel: string;
+  /** `json` (one object a line, for collectors) or `pretty` (coloured lines, for a terminal). */
+  logFormat: 'json' | 'pretty';
+  /** Where a worker or scheduler without a web server serves `/metrics`; null: nowhere. */
+  metricsPort: number | null;
   /**
    * Jobs a process runs at once, per queue. Sends stay at or below the SMTP pool's size, so a
    * send marked `sending` always has a connection in hand.
@@ -190,12 +194,37 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       read('LOG_LEVEL') ?? 'info',
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     ),
+    logFormat: parseWith(
+      'LOG_FORMAT',
+      read('LOG_FORMAT') ?? 'json',
+      z.enum(['json', 'pretty'], 'must be json or pretty'),
+    ),
+    metricsPort: parseMetricsPort(read('METRICS_PORT')),
     concurrency: {
       ingest: parseConcurrency('INGEST_CONCURRENCY', read('INGEST_CONCURRENCY') ?? '4'),
       digest: parseConcurrency('DIGEST_CONCURRENCY', read('DIGEST_CONCURRENCY') ?? '8'),
       send: parseConcurrency('SEND_CONCURRENCY', read('SEND_CONCURRENCY') ?? '5'),
     },
   };
+}
+
+/** METRICS_PORT, like PORT: a whole number up to 65535. */
+function parseMetricsPort(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  return parseWith(
+    'METRICS_PORT',
+    value,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(1, 'must be a port number (1-65535)')
+          .max(65535, 'must be a port number (1-65535)'),
+      ),
+  );
 }
 
 function parseConcurrency(variable: string, value: string): number {

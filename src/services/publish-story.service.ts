@@ -1,4 +1,5 @@
 import { upsertStory } from '../../db/repositories/story.repository.js';
+import { metrics } from '../adapters/metrics.js';
 import type { StoryRecord } from '../domain/story.js';
 import type { FlowContext } from './context.js';
 
@@ -28,6 +29,7 @@ export async function publishStories(
     if (outcome === 'created') report.created++;
     else if (outcome === 'realert') report.realerted++;
     else report.updated++;
+    metrics.storiesIngested.inc({ outcome });
     // A failed hand-on is not lost: the scheduler's sweep finds stories owing a match.
     if (story.matchedRevision < story.revision) {
       await ctx.queue.matchStory({ storyId: story.id, revision: story.revision });

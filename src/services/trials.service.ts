@@ -1,5 +1,6 @@
 import { findReaderByEmail, upsertReader } from '../../db/repositories/reader.repository.js';
 import { insertTrialClick } from '../../db/repositories/trial-click.repository.js';
+import { metrics } from '../adapters/metrics.js';
 import type { Reader } from '../domain/reader.js';
 import type { TrialSource } from '../domain/signed-token.js';
 import type { ServiceContext } from './context.js';
@@ -49,4 +50,5 @@ export async function recordTrialClick(
     },
     ctx.now(),
   );
+  metrics.trialClicks.inc({ source: 'campaign' in click.source ? 'campaign' : 'digest' });
 }
