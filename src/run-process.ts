@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js';
 import { bullPrefix } from '../jobs/queue-names.js';
@@ -9,7 +9,7 @@ import { watchRedis } from './adapters/redis.js';
 import { type App, sendContextOf } from './app.js';
 import { displayPath } from './config/display-path.js';
 import type { Cadence } from './domain/subscription.js';
-import { startHttpServer } from './http/server.js';
+import { listeningPort, startHttpServer } from './http/server.js';
 import { RuleCatalog } from './services/rule-catalog.js';
 import { runScheduleTick, type TickReport } from './services/schedule-tick.service.js';
 
@@ -49,18 +49,21 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   }
   const ctx = { ...sendContextOf(app), queue: bull.workQueue };
   const stopping = waitForStop(log);
-  let server: Server | null = null;
+  let server: FastifyInstance | null = null;
   let workers: RunningWorkers | null = null;
   let unwatch: (() => void) | null = null;
   // Requests stop first, then running jobs finish, then the Redis watch goes.
   const stopParts = async () => {
-    if (server) await closeServer(server).catch((error) => logStopFailure(log, error));
+    if (server) await server.close().catch((error) => logStopFailure(log, error));
     await workers?.close().catch((error) => logStopFailure(log, error));
     unwatch?.();
   };
   try {
     if (parts.web)
-      server = await startHttpServer({ ...ctx, queues: bull.inspector }, settings.port);
+      server = await startHttpServer(
+        { ...ctx, verificationKeys: app.verificationKeys, queues: bull.inspector },
+        settings.port,
+      );
     unwatch = keepRedisDeclared(app, parts, stopping.fail);
     if (parts.scheduler) await upsertTickScheduler(bull.queues.schedule);
     if (parts.workers) {
@@ -175,23 +178,16 @@ function keepRedisDeclared(
   };
 }
 
-async function closeServer(server: Server): Promise<void> {
-  // Requests in flight finish; idle keep-alive connections must not hold the close open.
-  const closed = new Promise((resolve) => server.close(resolve));
-  server.closeIdleConnections();
-  await closed;
-}
-
 function logStopFailure(log: App['log'], error: unknown): void {
   log.error({ event: 'stop.failed', error: String(error) });
 }
 
 /** The start-up message: what runs, where it listens, where mail goes, what it stores in. */
-function describeRunning(app: App, parts: ProcessParts, server: Server | null): string {
+function describeRunning(app: App, parts: ProcessParts, server: FastifyInstance | null): string {
   const running = Object.entries(parts)
     .filter(([, on]) => on)
     .map(([part]) => part);
-  const port = server ? (server.address() as { port: number }).port : null;
+  const port = server ? listeningPort(server) : null;
   const { database } = app.settings;
   const lines = [
     `Bulletin is running (${running.join(', ')}).`,
