@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../domain/reader.js';
 import { parseStoriesText } from '../domain/story.js';
 import { publishStories } from '../services/publish-story.service.js';
@@ -15,9 +15,12 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: HttpContext):
   const token = ctx.settings.apiToken;
   for (const url of ['/api/stories', '/api/trials']) refuseOtherMethods(app, url, ['POST']);
   if (!token) {
-    const off = async () => ({ error: 'the API is off: set API_TOKEN to turn it on' });
-    app.post('/api/stories', async (_request, reply) => reply.code(404).send(await off()));
-    app.post('/api/trials', async (_request, reply) => reply.code(404).send(await off()));
+    // Answered on request, before any body is looked at.
+    const off = async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply.code(404).send({ error: 'the API is off: set API_TOKEN to turn it on' });
+    for (const url of ['/api/stories', '/api/trials']) {
+      app.post(url, { onRequest: off }, async () => undefined);
+    }
     return;
   }
   const auth = requireBearer(token);

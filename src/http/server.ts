@@ -57,7 +57,9 @@ export async function buildHttpApp(
     keepAliveTimeout: SERVER_TIMEOUTS.keepAliveMs,
     connectionTimeout: SERVER_TIMEOUTS.requestMs,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 2048 },
+    // Longer than any token we sign, so an overlong one reaches the routes (a trial link then
+    // still leads to TRIAL_URL) instead of a bare 414.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 8192 },
   });
   app.server.headersTimeout = SERVER_TIMEOUTS.headersMs;
   // Every route says which bodies it reads; none is read unless a route asks for it.
