@@ -331,6 +331,9 @@ function readDkimKey(value: string, cwd: string): string {
   const isPem = value.includes('-----BEGIN');
   let pem = value.replace(/\\n/g, '\n');
   if (!isPem) {
+    // Key material pasted without its PEM lines must not be echoed: a path is shown only when
+    // it looks like one.
+    const looksLikePath = /^[^\s]{1,255}\.(pem|key)$/i.test(value);
     const file = path.resolve(cwd, value);
     try {
       pem = fs.readFileSync(file, 'utf8');
@@ -338,7 +341,9 @@ function readDkimKey(value: string, cwd: string): string {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new SettingsError(
         'DKIM_PRIVATE_KEY',
-        `is neither PEM text nor a readable file (${code} reading ${JSON.stringify(file)})`,
+        looksLikePath
+          ? `cannot read the key file ${JSON.stringify(file)} (${code})`
+          : `must be PEM text (-----BEGIN PRIVATE KEY-----…) or the path of a .pem file${shown('DKIM_PRIVATE_KEY', value)}`,
       );
     }
   }
