@@ -107,7 +107,8 @@ export async function buildHttpApp(
     if (status >= 400 && status < 500) {
       return sendError(request, reply, status, error.message, publicationName);
     }
-    request.log.error({ event: 'http.error', reqId: request.id, ...path, error: String(error) });
+    // The request's log line carries its id (reqId), which the error page shows.
+    request.log.error({ event: 'http.error', ...path, error: String(error) });
     return sendError(
       request,
       reply,

@@ -106,7 +106,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
             error={errors.get(formField.tz)}
             options={zoneOptions(props.timeZones, reader.tz)}
           />
-          <p id="tz-hint" hidden>
+          <p id="tz-suggestion" hidden>
             <button type="button" className="secondary">
               Use this browser’s time zone
             </button>
@@ -332,10 +332,10 @@ function zoneOptions(zones: readonly string[], current: string) {
 }
 
 function formatLocal(date: Date, tz: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+  const local = new Intl.DateTimeFormat('en-GB', {
     dateStyle: 'long',
     timeStyle: 'short',
     timeZone: tz,
-    timeZoneName: 'short',
   }).format(date);
+  return `${local} (${tz.replaceAll('_', ' ')})`;
 }

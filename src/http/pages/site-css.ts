@@ -13,7 +13,7 @@ body{margin:0;padding:16px 12px}
 .masthead{background:${colors.accent};color:${colors.accentInk};padding:20px ${sizes.gutter}}
 .masthead p{margin:0 0 4px;font-size:${sizes.small};letter-spacing:.04em}
 .masthead h1{margin:0;font-family:${fonts.headline};font-size:${sizes.masthead};line-height:1.25}
-main{padding:8px ${sizes.gutter} 24px}
+main{padding:20px ${sizes.gutter} 24px}
 h2{font-family:${fonts.headline};font-size:${sizes.headline};margin:24px 0 8px}
 p{margin:0 0 12px}
 .small{font-size:${sizes.small};color:${colors.muted}}
@@ -29,6 +29,7 @@ input,select{font:inherit;color:${colors.ink};background:${colors.card};border:1
 input[type=checkbox]{width:18px;height:18px;vertical-align:-3px;margin:0 6px 0 0}
 [aria-invalid=true]{border:2px solid #b00020}
 .error{display:block;color:#b00020;font-weight:600;margin:2px 0 0}
+.error::first-letter,.summary li::first-letter{text-transform:uppercase}
 .summary{border:2px solid #b00020;padding:12px 16px;margin:16px 0}
 .summary h2{margin-top:0;color:#b00020}
 .notice{background:${colors.ctaBackground};border:1px solid ${colors.ctaBorder};padding:12px 16px;margin:16px 0}

@@ -5,7 +5,7 @@
  */
 export const ZONE_HINT_JS = `(function () {
   var select = document.getElementById('tz');
-  var hint = document.getElementById('tz-hint');
+  var hint = document.getElementById('tz-suggestion');
   if (!select || !hint || !window.Intl) return;
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!zone || zone === select.value) return;
