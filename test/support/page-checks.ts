@@ -6,6 +6,18 @@ import type { Page } from 'playwright-core';
 /** Where browser tests keep a screenshot of each page they check (git-ignored). */
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-artifacts/pages');
 
+/** The part of axe's in-page API the check uses. */
+interface AxeInPage {
+  run(options: object): Promise<{
+    violations: {
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: { target: string[] }[];
+    }[];
+  }>;
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;
@@ -21,23 +33,9 @@ export interface AxeViolation {
 export async function findSeriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run: (
-            context: Document,
-            options: object,
-          ) => Promise<{
-            violations: {
-              id: string;
-              impact: string | null;
-              help: string;
-              nodes: { target: string[] }[];
-            }[];
-          }>;
-        };
-      }
-    ).axe.run(document, { resultTypes: ['violations'] });
+    // Runs in the page: axe is the global the source above defined; it checks the document.
+    const { axe: inPage } = globalThis as unknown as { axe: AxeInPage };
+    const result = await inPage.run({ resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
