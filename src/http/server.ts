@@ -167,13 +167,15 @@ export async function startHttpServer(
   return app;
 }
 
+const listeningOn = (address: string) => `web server listening on ${address}`;
+
 /** Every IPv6 and IPv4 address, or every IPv4 one on a host without IPv6. */
 async function listenOnEveryAddress(app: FastifyInstance, port: number): Promise<void> {
   try {
-    await app.listen({ port, host: '::', listenTextResolver: () => '' });
+    await app.listen({ port, host: '::', listenTextResolver: listeningOn });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw error;
-    await app.listen({ port, host: '0.0.0.0', listenTextResolver: () => '' });
+    await app.listen({ port, host: '0.0.0.0', listenTextResolver: listeningOn });
   }
 }
 

@@ -263,3 +263,27 @@ describe('the API without API_TOKEN', () => {
     }
   });
 });
+
+describe('the web server itself', () => {
+  it('answers HEAD on GET routes, 405 with Allow elsewhere, and cuts slow clients off', async () => {
+    const t = await createTestApp('sqlite');
+    const http = await buildTestHttpApp(t.app);
+    try {
+      for (const url of ['/healthz', '/trial', '/assets/site.css', '/assets/zone-hint.js']) {
+        const head = await http.inject({ method: 'HEAD', url });
+        expect(head.statusCode, url).toBe(200);
+        expect(head.body, url).toBe('');
+      }
+      const post = await http.inject({ method: 'POST', url: '/healthz' });
+      expect(post.statusCode).toBe(405);
+      expect(post.headers.allow).toBe('GET, HEAD');
+      // Set, not Node's defaults (60 s for headers, 300 s for a request).
+      expect(http.server.headersTimeout).toBe(10_000);
+      expect(http.server.requestTimeout).toBe(30_000);
+      expect(http.server.keepAliveTimeout).toBe(5_000);
+    } finally {
+      await http.close();
+      await t.close();
+    }
+  });
+});

@@ -130,9 +130,14 @@ describe('operations endpoints', () => {
       { kind: 'preferences', reader: 'kim@corp.example' },
       new Date(Date.now() + 86_400_000),
     );
-    expect((await fetch(`${base}/p/${token}`)).status).toBe(500);
+    const failed = await fetch(`${base}/p/${token}`);
+    expect(failed.status).toBe(500);
+    const { requestId } = (await failed.json()) as { requestId: string };
     const logged = lines.join('');
     expect(logged).toContain('"event":"http.error"');
+    // The answer names the request, and so does its log line.
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logged).toContain(`"reqId":"${requestId}"`);
     expect(logged).toContain('"path":"/p/:token"');
     expect(logged).not.toContain(token);
     expect(logged).not.toContain(token.slice(0, 24));
