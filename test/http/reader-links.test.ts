@@ -309,6 +309,21 @@ describe.each(DIALECTS)('personal links (%s)', (dialect) => {
       expect((await findReaderByEmail(t.app.db, 'pia@corp.example'))?.tz).toBe('Europe/Paris');
     });
 
+    it('refuses a form naming a subscription that is not the reader’s', async () => {
+      await addReader('ren@corp.example');
+      const token = sign({ kind: 'preferences', reader: 'ren@corp.example' });
+      const others = await subsOf('gina@corp.example');
+      const res = await http.inject({
+        method: 'POST',
+        url: `/p/${token}`,
+        headers: SAME_ORIGIN,
+        payload: `drop-${others.customs?.id}=on`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('one of these subscriptions is not yours');
+      expect((await subsOf('gina@corp.example')).customs).toBeDefined();
+    });
+
     it('saves a valid form and recomputes the next send', async () => {
       await addReader('quy@corp.example');
       const before = await subsOf('quy@corp.example');

@@ -8,7 +8,7 @@ import { saveReader } from '../../src/services/readers.service.js';
 import { subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { launchBrowser } from '../support/browser.js';
-import { checkPage } from '../support/page-checks.js';
+import { checkPage, findSeriousViolations } from '../support/page-checks.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { startTestHttpServer } from '../support/test-http.js';
 
@@ -90,6 +90,13 @@ describe('the unsubscribe page in a browser', () => {
     // The preferences link on the page opens the reader's preferences.
     await page.getByRole('link', { name: /preferences page/ }).click();
     expect(await page.textContent('h1')).toBe('Your email preferences');
+  });
+
+  it('has an accessibility check that finds what it should', async () => {
+    // The same check the pages pass, on markup that breaks the rules: it must speak up.
+    await page.setContent('<html><body><input type="text"><img src="/x.png"></body></html>');
+    const found = (await findSeriousViolations(page)).map((v) => v.id);
+    expect(found).toEqual(expect.arrayContaining(['image-alt', 'label']));
   });
 
   it('shows an error page in the theme for a link that is not valid, and a 404 page', async () => {
