@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { savePreferences } from '../../src/services/preferences.service.js';
@@ -46,7 +46,7 @@ describe.each(DIALECTS)('leaving one list (%s)', (dialect) => {
     await publish(t.app, new DirectWorkQueue(), [makeStory('s0', { headline: 'Customs one' })]);
     await runDue(t.app);
   });
-  afterAll(async () => t?.close());
+  afterEach(async () => t.close());
 
   const sentStories = async () =>
     (await listDeliveries(t.app.db, {}))
