@@ -34,7 +34,10 @@ export interface HttpExtensions {
    * process, when it has one).
    */
   metrics?: FastifyPluginAsync;
-  /** The queue dashboard, mounted at `/admin/queues` when ADMIN_PASSWORD is set. */
+  /**
+   * The queue dashboard, mounted at `/admin/queues` when ADMIN_PASSWORD is set (its plugin
+   * checks the password). It may read JSON bodies; other content types it adds itself.
+   */
   queueDashboard?: FastifyPluginAsync;
 }
 
@@ -130,7 +133,16 @@ export async function buildHttpApp(
   await app.register(async (scope) => registerPreferencesRoutes(scope, ctx));
   await app.register(async (scope) => registerTrialRoutes(scope, ctx));
   if (ctx.settings.adminPassword && extensions.queueDashboard) {
-    await app.register(extensions.queueDashboard, { prefix: '/admin/queues' });
+    const dashboard = extensions.queueDashboard;
+    await app.register(async (scope) => {
+      // The dashboard's own actions post JSON; the rest of the server reads no body by default.
+      scope.addContentTypeParser(
+        'application/json',
+        { parseAs: 'string' },
+        scope.getDefaultJsonParser('error', 'error'),
+      );
+      await scope.register(dashboard, { prefix: '/admin/queues' });
+    });
   }
   await app.ready();
   return app;

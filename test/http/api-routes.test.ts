@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listStories } from '../../db/repositories/story.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
+import { buildHttpApp } from '../../src/http/server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
-import { buildTestHttpApp } from '../support/test-http.js';
+import { buildTestHttpApp, httpContextOf } from '../support/test-http.js';
 
 const API_TOKEN = 'test-api-token-0123456789';
 const auth = { authorization: `Bearer ${API_TOKEN}` };
@@ -284,6 +285,47 @@ describe('the web server itself', () => {
     } finally {
       await http.close();
       await t.close();
+    }
+  });
+});
+
+describe('the places the operations parts plug into', () => {
+  it('mount the queue dashboard only with ADMIN_PASSWORD, and let a metrics plugin replace /metrics', async () => {
+    const dashboard = async (scope: FastifyInstance) => {
+      scope.get('/', async () => ({ dashboard: true }));
+      scope.post('/retry', async (request) => ({ got: request.body }));
+    };
+    const metrics = async (scope: FastifyInstance) => {
+      scope.get('/metrics', async () => 'custom_metric 1\n');
+    };
+    const withPassword = await createTestApp('sqlite', { env: { ADMIN_PASSWORD: 'secret-pass' } });
+    const without = await createTestApp('sqlite');
+    const on = await buildHttpApp(httpContextOf(withPassword.app), {
+      queueDashboard: dashboard,
+      metrics,
+    });
+    const off = await buildHttpApp(httpContextOf(without.app), { queueDashboard: dashboard });
+    try {
+      expect((await on.inject({ method: 'GET', url: '/admin/queues' })).json()).toEqual({
+        dashboard: true,
+      });
+      const retry = await on.inject({
+        method: 'POST',
+        url: '/admin/queues/retry',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"queue":"send"}',
+      });
+      expect(retry.json()).toEqual({ got: { queue: 'send' } });
+      expect((await on.inject({ method: 'GET', url: '/metrics' })).body).toBe('custom_metric 1\n');
+      expect((await off.inject({ method: 'GET', url: '/admin/queues' })).statusCode).toBe(404);
+      expect((await off.inject({ method: 'GET', url: '/metrics' })).body).toContain(
+        'bulletin_deliveries',
+      );
+    } finally {
+      await on.close();
+      await off.close();
+      await withPassword.close();
+      await without.close();
     }
   });
 });
