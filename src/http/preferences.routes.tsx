@@ -17,10 +17,9 @@ import {
   readPreferenceChanges,
 } from './preferences-form.js';
 import { acceptForms } from './reader-forms.js';
-import { readToken, tokenParamsSchema } from './reader-token.js';
+import { invalidLink, readToken, tokenParamsSchema } from './reader-token.js';
 import { sendPage } from './responses.js';
 import { refuseCrossSite } from './same-origin.js';
-import { invalidLink } from './unsubscribe.routes.js';
 
 /** Every IANA zone this runtime knows, UTC included, for the time zone select. */
 const TIME_ZONES: readonly string[] = (() => {

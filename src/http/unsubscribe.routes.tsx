@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { signToken, UNSUBSCRIBE_LISTS, type UnsubscribeList } from '../domain/signed-token.js';
 import {
   type MailingState,
@@ -8,10 +8,9 @@ import {
 } from '../services/unsubscribe.service.js';
 import type { HttpContext } from './http-context.js';
 import { refuseOtherMethods } from './method-guard.js';
-import { ErrorPage } from './pages/error-page.js';
 import { type MailingStanding, UnsubscribePage } from './pages/unsubscribe-page.js';
 import { acceptForms } from './reader-forms.js';
-import { readToken, tokenParamsSchema } from './reader-token.js';
+import { invalidLink, readToken, tokenParamsSchema } from './reader-token.js';
 import { sendPage } from './responses.js';
 
 const PREFERENCES_LINK_TTL_MS = 90 * 86_400_000;
@@ -121,17 +120,4 @@ function preferencesUrlFor(ctx: HttpContext, state: MailingState): string | null
     expiresAt,
   );
   return `/p/${token}`;
-}
-
-/** Tampered, expired or another kind of link: said plainly, with what to do instead. */
-export function invalidLink(reply: FastifyReply, publicationName: string): FastifyReply {
-  return sendPage(
-    reply,
-    400,
-    <ErrorPage
-      publicationName={publicationName}
-      status={400}
-      message="This link has expired or is not valid. Use the link in a newer email from us."
-    />,
-  );
 }

@@ -1,5 +1,8 @@
+import type { FastifyReply } from 'fastify';
 import { type TokenPayload, verifyTokenWithKeys } from '../domain/signed-token.js';
 import type { HttpContext } from './http-context.js';
+import { ErrorPage } from './pages/error-page.js';
+import { sendPage } from './responses.js';
 
 /**
  * The payload of a valid, unexpired token of the wanted kind, or null. A token of another kind
@@ -23,3 +26,16 @@ export const tokenParamsSchema = {
   properties: { token: { type: 'string', minLength: 1, maxLength: 2048 } },
   required: ['token'],
 } as const;
+
+/** Tampered, expired or another kind of link: said plainly, with what to do instead. */
+export function invalidLink(reply: FastifyReply, publicationName: string): FastifyReply {
+  return sendPage(
+    reply,
+    400,
+    <ErrorPage
+      publicationName={publicationName}
+      status={400}
+      message="This link has expired or is not valid. Use the link in a newer email from us."
+    />,
+  );
+}
