@@ -1,9 +1,6 @@
 import { reroutePendingMatches } from '../../db/repositories/match.repository.js';
-import {
-  findReaderByEmail,
-  setMarketingConsent,
-  setReaderStatus,
-} from '../../db/repositories/reader.repository.js';
+import { findReaderByEmail, setReaderStatus } from '../../db/repositories/reader.repository.js';
+import { recordMarketingConsent } from '../../db/repositories/reader-preferences.repository.js';
 import {
   listSubscriptions,
   setSubscriptionPaused,
@@ -56,7 +53,8 @@ export async function unsubscribeFromList(
       await addSuppression(trx, email, 'unsubscribed', now);
     });
   } else if (list === 'marketing') {
-    await setMarketingConsent(ctx.db, email, false, now);
+    // Consent is on record only while it holds: its source and time go with it.
+    await recordMarketingConsent(ctx.db, email, { given: false, source: 'unsubscribe link' }, now);
   } else {
     await stopCadence(ctx, email, list);
   }

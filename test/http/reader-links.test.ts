@@ -127,7 +127,12 @@ describe.each(DIALECTS)('personal links (%s)', (dialect) => {
       const marketing = sign({ kind: 'unsubscribe', reader: 'jo@corp.example', list: 'marketing' });
       expect((await http.inject({ method: 'POST', url: `/u/${marketing}` })).statusCode).toBe(200);
       const reader = await findReaderByEmail(t.app.db, 'jo@corp.example');
-      expect(reader).toMatchObject({ marketingConsent: false, status: 'active' });
+      expect(reader).toMatchObject({
+        marketingConsent: false,
+        consentSource: null,
+        consentAt: null,
+        status: 'active',
+      });
       const all = sign({ kind: 'unsubscribe', reader: 'jo@corp.example' });
       expect((await http.inject({ method: 'POST', url: `/u/${all}` })).statusCode).toBe(200);
       expect((await findReaderByEmail(t.app.db, 'jo@corp.example'))?.status).toBe('unsubscribed');

@@ -108,5 +108,8 @@ describe('the unsubscribe page in a browser', () => {
     expect(missing?.status()).toBe(404);
     expect(await page.textContent('h1')).toBe('Page not found');
     expect(await checkPage(page, 'error-not-found')).toEqual([]);
+    await page.goto(`${server.base}/trial`);
+    expect(await page.textContent('h1')).toBe('Start your free trial');
+    expect(await checkPage(page, 'trial-placeholder')).toEqual([]);
   });
 });
