@@ -70,6 +70,8 @@ export interface SubscribersTable {
   /** Where marketing consent was given (a form, an import) and when; null without consent. */
   consent_source: ColumnType<string | null, string | null | undefined, string | null>;
   consent_at: OptionalTimestamp;
+  /** Everything paused until then (the reader's own "pause for N days"); null: not paused. */
+  paused_until: OptionalTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -24,6 +24,8 @@ import type {
  */
 export interface App extends ServiceContext {
   secretKey: Buffer;
+  /** The key links are signed with, then the previous one during a rotation. */
+  verificationKeys: readonly Buffer[];
   /** This database's id, which the queues in Redis are bound to; read when Redis is opened. */
   installationId: string | null;
   redis: RedisHandle | null;
@@ -56,6 +58,9 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
   try {
     if (options.migrate) await migrateDatabase(db);
     const secretKey = loadSecretKey(settings.secretKey, settings.varDir);
+    const verificationKeys = settings.secretKeyPrevious
+      ? [secretKey, Buffer.from(settings.secretKeyPrevious, 'utf8')]
+      : [secretKey];
     // Read where the queues need it; `db migrate` opens a database that may have no schema yet.
     const installationId = options.redis ? await readInstallationId(db) : null;
     let redis: RedisHandle | null = null;
@@ -107,6 +112,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       log,
       now: options.now ?? (() => new Date()),
       secretKey,
+      verificationKeys,
       installationId,
       redis,
       bull,

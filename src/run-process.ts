@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js';
 import { bullPrefix } from '../jobs/queue-names.js';
@@ -11,7 +11,8 @@ import { type App, sendContextOf } from './app.js';
 import { displayPath } from './config/display-path.js';
 import type { Cadence } from './domain/subscription.js';
 import { type MetricsServer, startMetricsServer } from './http/metrics-server.js';
-import { startHttpServer } from './http/server.js';
+import { queueDashboardPlugin } from './http/queue-dashboard.plugin.js';
+import { listeningPort, startHttpServer } from './http/server.js';
 import { RuleCatalog } from './services/rule-catalog.js';
 import { runScheduleTick, type TickReport } from './services/schedule-tick.service.js';
 
@@ -51,13 +52,13 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   }
   const ctx = { ...sendContextOf(app), queue: bull.workQueue };
   const stopping = waitForStop(log);
-  let server: Server | null = null;
+  let server: FastifyInstance | null = null;
   let metricsServer: MetricsServer | null = null;
   let workers: RunningWorkers | null = null;
   let unwatch: (() => void) | null = null;
   // Requests stop first, then running jobs finish, then the Redis watch goes.
   const stopParts = async () => {
-    if (server) await closeServer(server).catch((error) => logStopFailure(log, error));
+    if (server) await server.close().catch((error) => logStopFailure(log, error));
     await metricsServer?.close().catch((error) => logStopFailure(log, error));
     await workers?.close().catch((error) => logStopFailure(log, error));
     unwatch?.();
@@ -65,7 +66,17 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   startProcessMetrics();
   try {
     if (parts.web)
-      server = await startHttpServer({ ...ctx, queues: bull.inspector }, settings.port);
+      server = await startHttpServer(
+        { ...ctx, verificationKeys: app.verificationKeys, queues: bull.inspector },
+        settings.port,
+        {
+          queueDashboard: async (scope) =>
+            scope.register(queueDashboardPlugin, {
+              password: settings.adminPassword,
+              queues: Object.values(bull.queues),
+            }),
+        },
+      );
     // The web server has its own /metrics; a process without one serves them on METRICS_PORT.
     else if (settings.metricsPort !== null)
       metricsServer = await startMetricsServer({
@@ -188,13 +199,6 @@ function keepRedisDeclared(
   };
 }
 
-async function closeServer(server: Server): Promise<void> {
-  // Requests in flight finish; idle keep-alive connections must not hold the close open.
-  const closed = new Promise((resolve) => server.close(resolve));
-  server.closeIdleConnections();
-  await closed;
-}
-
 function logStopFailure(log: App['log'], error: unknown): void {
   log.error({ event: 'stop.failed', error: String(error) });
 }
@@ -203,13 +207,13 @@ function logStopFailure(log: App['log'], error: unknown): void {
 function describeRunning(
   app: App,
   parts: ProcessParts,
-  server: Server | null,
+  server: FastifyInstance | null,
   metricsServer: MetricsServer | null,
 ): string {
   const running = Object.entries(parts)
     .filter(([, on]) => on)
     .map(([part]) => part);
-  const port = server ? (server.address() as { port: number }).port : null;
+  const port = server ? listeningPort(server) : null;
   const { database } = app.settings;
   const lines = [
     `Bulletin is running (${running.join(', ')}).`,

@@ -115,3 +115,48 @@ export async function findReadersWithPendingAlerts(db: Db, before: Date): Promis
     .execute();
   return rows.map((r) => r.subscriber_id);
 }
+
+/**
+ * Sends a reader's waiting matches of one cadence elsewhere, when that cadence stopped (the
+ * reader unsubscribed from it): `route` gives each match's new cadence and subscriptions, or
+ * null to drop it. Only unclaimed matches move, so no digest already built changes.
+ */
+export async function reroutePendingMatches(
+  db: Db,
+  readerId: number,
+  cadence: Cadence,
+  route: (subscriptionIds: number[]) => { cadence: Cadence; subscriptionIds: number[] } | null,
+): Promise<{ moved: number; dropped: number }> {
+  const rows = await db
+    .selectFrom('matches')
+    .select(['id', 'subscription_ids'])
+    .where('subscriber_id', '=', readerId)
+    .where('cadence', '=', cadence)
+    .where('digest_id', 'is', null)
+    .execute();
+  let moved = 0;
+  let dropped = 0;
+  for (const row of rows) {
+    const target = route(fromJson<number[]>(row.subscription_ids));
+    if (target === null) {
+      await db
+        .deleteFrom('matches')
+        .where('id', '=', row.id)
+        .where('digest_id', 'is', null)
+        .execute();
+      dropped++;
+    } else {
+      await db
+        .updateTable('matches')
+        .set({
+          cadence: target.cadence,
+          subscription_ids: JSON.stringify(target.subscriptionIds),
+        })
+        .where('id', '=', row.id)
+        .where('digest_id', 'is', null)
+        .execute();
+      moved++;
+    }
+  }
+  return { moved, dropped };
+}

@@ -91,19 +91,29 @@ export async function listCustomQuerySubscriptions(
 
 /**
  * The live subscriptions behind a set of matched rules: those following one of the topics or
- * being one of the custom queries, not paused, of readers who have not unsubscribed.
+ * being one of the custom queries, not paused, of readers who have not unsubscribed. Given
+ * `now`, readers who paused everything until later are left out too.
  */
 export async function findLiveSubscriptionsForRules(
   db: Db,
   rules: { topicIds: number[]; subscriptionIds: number[] },
+  now?: Date,
 ): Promise<Subscription[]> {
-  const live = () =>
-    db
+  const live = () => {
+    const query = db
       .selectFrom('subscriptions')
       .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
       .selectAll('subscriptions')
       .where('subscriptions.paused', '=', 0)
       .where('subscribers.status', '=', 'active');
+    if (!now) return query;
+    return query.where((eb) =>
+      eb.or([
+        eb('subscribers.paused_until', 'is', null),
+        eb('subscribers.paused_until', '<=', toIso(now)),
+      ]),
+    );
+  };
   const rows = [];
   for (const ids of chunk(rules.topicIds, ID_CHUNK)) {
     rows.push(...(await live().where('subscriptions.topic_id', 'in', ids).execute()));
@@ -167,11 +177,17 @@ export async function setNextDueAt(db: Db, ids: readonly number[], nextDueAt: Da
   }
 }
 
-/** Changes how often a subscription is sent, and when it is next due. */
+/** Changes how often and when a subscription is sent, and when it is next due. */
 export async function setSubscriptionSchedule(
   db: Db,
   id: number,
-  schedule: { cadence: Cadence; weekday: number | null; nextDueAt: Date | null },
+  schedule: {
+    cadence: Cadence;
+    weekday: number | null;
+    nextDueAt: Date | null;
+    sendAt?: string;
+    weekdays?: boolean;
+  },
 ): Promise<void> {
   await db
     .updateTable('subscriptions')
@@ -179,6 +195,8 @@ export async function setSubscriptionSchedule(
       cadence: schedule.cadence,
       weekday: schedule.weekday,
       next_due_at: schedule.nextDueAt && toIso(schedule.nextDueAt),
+      ...(schedule.sendAt === undefined ? {} : { send_at: schedule.sendAt }),
+      ...(schedule.weekdays === undefined ? {} : { weekdays: toBit(schedule.weekdays) }),
     })
     .where('id', '=', id)
     .execute();

@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
@@ -14,12 +16,19 @@ export interface Settings {
   trialUrl: string;
   /** Null means: use (or generate) `$VAR_DIR/secret.key`. */
   secretKey: string | null;
+  /** The key in use before a rotation: links it signed still verify; it never signs. */
+  secretKeyPrevious: string | null;
+  /** Whether trial redirects carry the reader's address (to prefill the sign-up form). */
+  trialPrefillEmail: boolean;
+  /** Largest webhook body accepted, in bytes; larger ones are refused with 413. */
+  ingestBodyLimit: number;
   mailFrom: { email: string; name: string };
   postalAddress: string;
   /** An address that unsubscribes whoever writes to it, offered beside the one-click URL. */
   unsubscribeMailto: string | null;
   /** Placeholders still in use (MAIL_FROM, POSTAL_ADDRESS): warned about at start. */
   placeholders: string[];
+  /** `privateKey` is always the PEM text: a path given in DKIM_PRIVATE_KEY is read at start. */
   dkim: { domain: string; selector: string; privateKey: string } | null;
   port: number;
   apiToken: string | null;
@@ -101,9 +110,19 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     return undefined;
   };
   const varDir = path.resolve(cwd, read('VAR_DIR') ?? 'var');
+  const port = parseWith(
+    'PORT',
+    read('PORT') ?? '3000',
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
+  );
+  // Links in emails must reach the server as it listens, when nothing else is said.
   const publicBaseUrl = parseUrl(
     'PUBLIC_BASE_URL',
-    read('PUBLIC_BASE_URL') ?? 'http://localhost:3000',
+    read('PUBLIC_BASE_URL') ?? `http://localhost:${port}`,
     ['http:', 'https:'],
   ).replace(/\/+$/, '');
   const placeholders = (['MAIL_FROM', 'POSTAL_ADDRESS'] as const).filter((name) => !read(name));
@@ -139,6 +158,15 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
           z.string().min(32, 'must be at least 32 characters'),
         )
       : null,
+    secretKeyPrevious: read('SECRET_KEY_PREVIOUS')
+      ? parseWith(
+          'SECRET_KEY_PREVIOUS',
+          read('SECRET_KEY_PREVIOUS'),
+          z.string().min(32, 'must be at least 32 characters'),
+        )
+      : null,
+    trialPrefillEmail: parseBoolean('TRIAL_PREFILL_EMAIL', read('TRIAL_PREFILL_EMAIL') ?? 'false'),
+    ingestBodyLimit: parseByteSize('INGEST_BODY_LIMIT', read('INGEST_BODY_LIMIT') ?? '10MB'),
     mailFrom: parseMailbox('MAIL_FROM', fromText),
     postalAddress: parseWith(
       'POSTAL_ADDRESS',
@@ -149,16 +177,8 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     unsubscribeMailto: read('UNSUBSCRIBE_MAILTO')
       ? parseMailbox('UNSUBSCRIBE_MAILTO', read('UNSUBSCRIBE_MAILTO') as string).email
       : null,
-    dkim: parseDkim(read),
-    port: parseWith(
-      'PORT',
-      read('PORT') ?? '3000',
-      z
-        .string()
-        .regex(/^\d+$/, 'must be a whole number')
-        .transform(Number)
-        .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
-    ),
+    dkim: parseDkim(read, cwd),
+    port,
     apiToken: read('API_TOKEN')
       ? parseWith(
           'API_TOKEN',
@@ -317,7 +337,7 @@ function parseMailbox(variable: string, text: string): { email: string; name: st
   return { email, name: match?.[1]?.trim() || 'Bulletin' };
 }
 
-function parseDkim(read: (name: string) => string | undefined): Settings['dkim'] {
+function parseDkim(read: (name: string) => string | undefined, cwd: string): Settings['dkim'] {
   const names = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
   const values = names.map(read);
   if (values.every((v) => v === undefined)) return null;
@@ -328,13 +348,65 @@ function parseDkim(read: (name: string) => string | undefined): Settings['dkim']
       `DKIM signing needs ${names.join(', ')} together; this one is missing`,
     );
   }
-  const [domain, selector, privateKey] = values as [string, string, string];
-  // The key is the PEM itself; a path to a PEM file is read by the caller that loads secrets.
-  if (!privateKey.includes('PRIVATE KEY') && !privateKey.endsWith('.pem')) {
+  const [domain, selector, keyText] = values as [string, string, string];
+  return { domain, selector, privateKey: readDkimKey(keyText, cwd) };
+}
+
+/**
+ * The DKIM key as PEM text: the value itself, or the file it names (relative to `cwd`). It is
+ * parsed here, so a wrong key stops the start instead of every send.
+ */
+function readDkimKey(value: string, cwd: string): string {
+  const isPem = value.includes('-----BEGIN');
+  let pem = value.replace(/\\n/g, '\n');
+  if (!isPem) {
+    // Key material pasted without its PEM lines must not be echoed: a path is shown only when
+    // it looks like one.
+    const looksLikePath = /^[^\s]{1,255}\.(pem|key)$/i.test(value);
+    const file = path.resolve(cwd, value);
+    try {
+      pem = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new SettingsError(
+        'DKIM_PRIVATE_KEY',
+        looksLikePath
+          ? `cannot read the key file ${JSON.stringify(file)} (${code})`
+          : `must be PEM text (-----BEGIN PRIVATE KEY-----…) or the path of a .pem file${shown('DKIM_PRIVATE_KEY', value)}`,
+      );
+    }
+  }
+  try {
+    createPrivateKey(pem);
+  } catch {
     throw new SettingsError(
       'DKIM_PRIVATE_KEY',
-      'must be a PEM private key or the path of a .pem file',
+      isPem
+        ? 'is not a readable PEM private key'
+        : `the file ${JSON.stringify(value)} holds no readable PEM private key`,
     );
   }
-  return { domain, selector, privateKey };
+  return pem;
+}
+
+function parseBoolean(variable: string, text: string): boolean {
+  const value = text.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new SettingsError(variable, `must be true or false${shown(variable, text)}`);
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `10MB`, `512kb`, `1048576`: a size in bytes (units of 1024). */
+function parseByteSize(variable: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? 0) : 0;
+  if (!match || bytes < 1024 || bytes > 1024 ** 3) {
+    throw new SettingsError(
+      variable,
+      `must be a size between 1kb and 1gb, like 10MB or 512kb${shown(variable, text)}`,
+    );
+  }
+  return Math.floor(bytes);
 }

@@ -143,3 +143,20 @@ function parseWire(json: string): WirePayload | null {
   const hasCampaign = Number.isInteger(wire.c);
   return hasDigest !== hasCampaign ? (wire as unknown as WirePayload) : null;
 }
+
+/**
+ * Verifies with the current key first, then with each older one still accepted (a key
+ * rotation): a link signed before the rotation keeps working until it expires.
+ */
+export function verifyTokenWithKeys(
+  keys: readonly (Buffer | string)[],
+  token: string,
+  now: Date,
+): TokenVerification {
+  let result: TokenVerification = { ok: false, reason: 'bad-signature' };
+  for (const key of keys) {
+    result = verifyToken(key, token, now);
+    if (result.ok || result.reason !== 'bad-signature') return result;
+  }
+  return result;
+}

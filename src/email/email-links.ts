@@ -1,4 +1,4 @@
-import { signToken, type TrialSource } from '../domain/signed-token.js';
+import { signToken, type TrialSource, type UnsubscribeList } from '../domain/signed-token.js';
 import type { EmailReader, LinkSettings } from './email-content.js';
 
 const DAY_MS = 86_400_000;
@@ -15,14 +15,16 @@ export interface ReaderLinks {
 
 /**
  * Signs a reader's links: `/u/<token>`, `/p/<token>` and `/t/<token>` under the public base
- * URL. Trial links are signed on first use per story and remembered, so a story listed twice
- * gets one link.
+ * URL. The unsubscribe link names `list`, the list the email belongs to (its cadence, or
+ * marketing): one click takes the reader off that list only. Trial links are signed on first
+ * use per story and remembered, so a story listed twice gets one link.
  */
 export function createReaderLinks(
   reader: EmailReader,
   source: TrialSource,
   links: LinkSettings,
   now: Date,
+  list: UnsubscribeList,
 ): ReaderLinks {
   const base = links.publicBaseUrl.replace(/\/+$/, '');
   const ttlDays = links.tokenTtlDays ?? DEFAULT_TTL_DAYS;
@@ -32,7 +34,7 @@ export function createReaderLinks(
   );
   const trialUrls = new Map<string, string>();
   return {
-    unsubscribeUrl: `${base}/u/${signToken(links.secretKey, { kind: 'unsubscribe', reader: reader.email }, unsubscribeExpiresAt)}`,
+    unsubscribeUrl: `${base}/u/${signToken(links.secretKey, { kind: 'unsubscribe', reader: reader.email, list }, unsubscribeExpiresAt)}`,
     preferencesUrl: `${base}/p/${signToken(links.secretKey, { kind: 'preferences', reader: reader.email }, expiresAt)}`,
     trialUrl(storyId: string): string {
       let url = trialUrls.get(storyId);

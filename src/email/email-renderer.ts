@@ -6,7 +6,7 @@ import { writeDigestText, writeTrialInvitationText } from '../../emails/plain-te
 import { renderEmailHtml } from '../../emails/render-html.js';
 import TrialInvitationEmail from '../../emails/trial-invitation-email.js';
 import type { DigestContent, EmailStory } from '../domain/digest-content.js';
-import type { TrialSource } from '../domain/signed-token.js';
+import type { TrialSource, UnsubscribeList } from '../domain/signed-token.js';
 import {
   type EmailReader,
   type LinkSettings,
@@ -101,6 +101,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
     source: TrialSource,
     links: LinkSettings,
     now: Date,
+    list: UnsubscribeList,
   ): Promise<RenderedEmail> {
     let shell = cache.get(key);
     if (shell) {
@@ -112,7 +113,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
       // A failed render must not poison the cache for the next reader.
       shell.catch(() => cache.delete(key));
     }
-    return fillShell(await shell, reader, source, links, now);
+    return fillShell(await shell, reader, source, links, now, list);
   }
 
   return {
@@ -125,6 +126,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
         { digest: input.digestId },
         input.links,
         input.now,
+        input.content.cadence,
       );
     },
     renderCampaignEmail(input) {
@@ -144,6 +146,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
         { campaign: input.campaignId },
         input.links,
         input.now,
+        'marketing',
       );
     },
     readStats: () => ({ ...stats, size: cache.size }),
@@ -152,7 +155,13 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
 
 /** Renders a digest for one reader without the cache: the reference the shells must equal. */
 export async function renderDigestEmailDirect(input: DigestRenderInput): Promise<RenderedEmail> {
-  const links = createReaderLinks(input.reader, { digest: input.digestId }, input.links, input.now);
+  const links = createReaderLinks(
+    input.reader,
+    { digest: input.digestId },
+    input.links,
+    input.now,
+    input.content.cadence,
+  );
   const slots = { ...links, greeting: writeGreeting(input.reader.name) };
   const composition = composeDigest(input, variantOf(input.reader), slots);
   return finishDirect(composition, slots);
@@ -163,7 +172,7 @@ export async function renderCampaignEmailDirect(
   input: CampaignRenderInput,
 ): Promise<RenderedEmail> {
   const source = { campaign: input.campaignId };
-  const links = createReaderLinks(input.reader, source, input.links, input.now);
+  const links = createReaderLinks(input.reader, source, input.links, input.now, 'marketing');
   const slots = { ...links, greeting: writeGreeting(input.reader.name) };
   const composition = composeCampaign(input, variantOf(input.reader), slots);
   return finishDirect(composition, slots);
@@ -224,8 +233,9 @@ function fillShell(
   source: TrialSource,
   settings: LinkSettings,
   now: Date,
+  list: UnsubscribeList,
 ): RenderedEmail {
-  const links = createReaderLinks(reader, source, settings, now);
+  const links = createReaderLinks(reader, source, settings, now, list);
   // Slot order matches email-shell: greeting, unsubscribe, preferences, then trial links.
   const values = [
     writeGreeting(reader.name),

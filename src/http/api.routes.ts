@@ -1,67 +1,114 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../domain/reader.js';
 import { parseStoriesText } from '../domain/story.js';
 import { publishStories } from '../services/publish-story.service.js';
 import { startTrial } from '../services/trials.service.js';
+import { requireBearer } from './bearer-auth.js';
 import type { HttpContext } from './http-context.js';
-import { hasBearer, readBody, sendJson } from './respond.js';
+import { refuseOtherMethods } from './method-guard.js';
 
-/** The API is off without API_TOKEN, and refuses any other token. */
-function authorize(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): boolean {
-  if (!ctx.settings.apiToken) {
-    sendJson(res, 404, { error: 'the API is off: set API_TOKEN to turn it on' });
-    return false;
+/**
+ * The API for the publisher's systems, behind `Authorization: Bearer API_TOKEN`: webhook
+ * ingest of stories and trials started on the publisher's site. Off (404) without API_TOKEN.
+ */
+export async function registerApiRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
+  const token = ctx.settings.apiToken;
+  for (const url of ['/api/stories', '/api/trials']) refuseOtherMethods(app, url, ['POST']);
+  if (!token) {
+    // Answered on request, before any body is looked at.
+    const off = async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply.code(404).send({ error: 'the API is off: set API_TOKEN to turn it on' });
+    for (const url of ['/api/stories', '/api/trials']) {
+      app.post(url, { onRequest: off }, async () => undefined);
+    }
+    return;
   }
-  if (!hasBearer(req, ctx.settings.apiToken)) {
-    sendJson(res, 401, { error: 'missing or wrong bearer token' });
-    return false;
-  }
-  return true;
+  const auth = requireBearer(token);
+  await app.register(async (scope) => registerStoriesRoute(scope, ctx, auth));
+  await app.register(async (scope) => registerTrialsRoute(scope, ctx, auth));
 }
 
-/** Webhook ingest: the story format, as an object, an array or JSON Lines. */
-export async function handleStoriesApi(
-  ctx: HttpContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  if (!authorize(ctx, req, res)) return;
-  const records = parseStoriesText(await readBody(req));
-  if (records.length === 0) {
-    sendJson(res, 400, { error: 'no story in the request body' });
-    return;
-  }
-  const report = await publishStories(ctx, records);
-  // Good stories are kept even when others are rejected; the status says whether all went in.
-  sendJson(res, report.rejected.length > 0 ? 400 : 202, report);
+type Auth = ReturnType<typeof requireBearer>;
+
+/**
+ * `POST /api/stories`: the story format as one JSON object, a JSON array, or JSON Lines
+ * (`application/x-ndjson`). 202 with the accepted ids when every record is a story; 400 with
+ * each bad record's position and error otherwise (the good ones are kept); 413 over
+ * INGEST_BODY_LIMIT; 415 for any other content type.
+ */
+function registerStoriesRoute(app: FastifyInstance, ctx: HttpContext, auth: Auth): void {
+  // The text goes whole to the story-format reader, which reports each record on its own.
+  app.addContentTypeParser(
+    ['application/json', 'application/x-ndjson'],
+    { parseAs: 'string', bodyLimit: ctx.settings.ingestBodyLimit },
+    (_request, body, done) => done(null, body),
+  );
+  app.post<{ Body: string }>(
+    '/api/stories',
+    {
+      onRequest: auth,
+      bodyLimit: ctx.settings.ingestBodyLimit,
+      schema: { body: { type: 'string' } },
+    },
+    async (request, reply) => {
+      const records = parseStoriesText(request.body ?? '');
+      if (records.length === 0) {
+        return reply.code(400).send({ error: 'no story in the request body' });
+      }
+      const report = await publishStories(ctx, records);
+      const refused = new Set(report.rejected.map((r) => r.position));
+      const accepted = records.flatMap((r) =>
+        r.ok && !refused.has(r.position) ? [r.story.id] : [],
+      );
+      // Good stories are kept even when others are refused; the status says whether all went in.
+      return reply.code(report.rejected.length > 0 ? 400 : 202).send({ accepted, ...report });
+    },
+  );
 }
 
-const trialRequest = z.object({
-  email: z.email(),
-  days: z.number().int().min(1).max(365).default(14),
-});
+interface TrialBody {
+  email: string;
+  days: number;
+  ref?: string;
+}
 
-/** The publisher tells us a reader started a trial. */
-export async function handleTrialsApi(
-  ctx: HttpContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  if (!authorize(ctx, req, res)) return;
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch {
-    sendJson(res, 400, { error: 'body must be JSON: {"email": "...", "days": 14}' });
-    return;
-  }
-  const parsed = trialRequest.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    sendJson(res, 400, { error: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
-    return;
-  }
-  const reader = await startTrial(ctx, normalizeEmail(parsed.data.email), parsed.data.days);
-  sendJson(res, 200, { email: reader.email, plan: reader.plan, trialEndsAt: reader.trialEndsAt });
+/** `POST /api/trials {email, days, ref}`: a reader started a trial on the publisher's site. */
+function registerTrialsRoute(app: FastifyInstance, ctx: HttpContext, auth: Auth): void {
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+  app.post<{ Body: TrialBody }>(
+    '/api/trials',
+    {
+      onRequest: auth,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['email'],
+          properties: {
+            email: { type: 'string', format: 'email', maxLength: 320 },
+            days: { type: 'integer', minimum: 1, maximum: 365, default: 14 },
+            ref: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { email, days, ref } = request.body;
+      const { reader, attribution } = await startTrial(ctx, {
+        email: normalizeEmail(email),
+        days,
+        ...(ref === undefined ? {} : { ref }),
+      });
+      return {
+        email: reader.email,
+        plan: reader.plan,
+        trialEndsAt: reader.trialEndsAt,
+        attribution,
+      };
+    },
+  );
 }

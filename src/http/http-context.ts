@@ -1,8 +1,12 @@
 import type { FlowContext } from '../services/context.js';
 import type { QueueInspector } from '../services/operations.service.js';
 
-/** What the web server's routes are given: the flow, the signing key and the queue counts. */
+/**
+ * What the web server's routes are given: the flow, the key that signs links (and the keys
+ * that verify them, during a rotation), and the queue counts.
+ */
 export interface HttpContext extends FlowContext {
   secretKey: Buffer;
+  verificationKeys: readonly Buffer[];
   queues: QueueInspector | null;
 }

@@ -1,56 +1,151 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { handleStoriesApi, handleTrialsApi } from './api.routes.js';
-import { handleHealth, handleMetrics, handleReady } from './health.routes.js';
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  LogController,
+} from 'fastify';
+import { InputError } from '../services/input-error.js';
+import { registerApiRoutes } from './api.routes.js';
+import { registerAssetRoutes } from './assets.routes.js';
+import { registerHealthRoutes } from './health.routes.js';
 import type { HttpContext } from './http-context.js';
 import { describePathForLog } from './log-path.js';
-import { handlePreferences } from './preferences.routes.js';
-import { handleTrialLink, handleTrialPlaceholder, handleUnsubscribe } from './reader.routes.js';
-import { sendJson } from './respond.js';
+import { refuseOtherMethods } from './method-guard.js';
+import { metricsPlugin } from './metrics.plugin.js';
+import { registerPreferencesRoutes } from './preferences.routes.js';
+import { sendError } from './responses.js';
+import { registerTrialRoutes } from './trial.routes.js';
+import { registerUnsubscribeRoutes } from './unsubscribe.routes.js';
 
-type Handler = (
+/**
+ * Time limits for slow clients, set rather than left at Node's defaults: a client must send
+ * its headers within 10 s and its whole request within 30 s; an idle keep-alive connection is
+ * closed after 5 s.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
+/** Bodies of the reader pages' forms are small. */
+const FORM_BODY_LIMIT = 64 * 1024;
+
+/** Parts a deployment adds to the server, each behind its own setting. */
+export interface HttpExtensions {
+  /**
+   * The queue dashboard, registered when ADMIN_PASSWORD is set; it mounts itself at
+   * `/admin/queues` and checks the password. It may read JSON bodies; other content types it
+   * adds itself. Given by the composition root, which holds the queues.
+   */
+  queueDashboard?: FastifyPluginAsync;
+}
+
+/**
+ * The web server: webhook API, reader pages (unsubscribe, preferences, trial links), health
+ * and metrics, on Fastify. Returned ready (plugins loaded) but not listening.
+ */
+export async function buildHttpApp(
   ctx: HttpContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  param: string,
-) => Promise<void>;
-
-const ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
-  { method: 'GET', pattern: /^\/healthz$/, handler: handleHealth },
-  { method: 'GET', pattern: /^\/readyz$/, handler: handleReady },
-  { method: 'GET', pattern: /^\/metrics$/, handler: handleMetrics },
-  { method: 'POST', pattern: /^\/api\/stories$/, handler: handleStoriesApi },
-  { method: 'POST', pattern: /^\/api\/trials$/, handler: handleTrialsApi },
-  { method: 'GET', pattern: /^\/u\/([A-Za-z0-9_.-]+)$/, handler: handleUnsubscribe },
-  { method: 'POST', pattern: /^\/u\/([A-Za-z0-9_.-]+)$/, handler: handleUnsubscribe },
-  { method: 'GET', pattern: /^\/p\/([A-Za-z0-9_.-]+)$/, handler: handlePreferences },
-  { method: 'POST', pattern: /^\/p\/([A-Za-z0-9_.-]+)$/, handler: handlePreferences },
-  { method: 'GET', pattern: /^\/t\/([A-Za-z0-9_.-]+)$/, handler: handleTrialLink },
-  { method: 'GET', pattern: /^\/trial$/, handler: handleTrialPlaceholder },
-];
-
-/** The web server: webhook API, reader pages (unsubscribe, preferences, trial links), health. */
-export function createHttpServer(ctx: HttpContext): Server {
-  return createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-    if (!route) {
-      const known = ROUTES.some((r) => r.pattern.test(url.pathname));
-      sendJson(res, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' });
-      return;
-    }
-    const param = route.pattern.exec(url.pathname)?.[1] ?? '';
-    try {
-      await route.handler(ctx, req, res, param);
-    } catch (error) {
-      ctx.log.error({
-        event: 'http.error',
-        ...describePathForLog(url.pathname),
-        error: String(error),
-      });
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.end();
-    }
+  extensions: HttpExtensions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is what Fastify logs with; its types name a few more members.
+    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
+    // Request lines are logged below without the token of a personal link.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    bodyLimit: FORM_BODY_LIMIT,
+    requestTimeout: SERVER_TIMEOUTS.requestMs,
+    keepAliveTimeout: SERVER_TIMEOUTS.keepAliveMs,
+    connectionTimeout: SERVER_TIMEOUTS.requestMs,
+    return503OnClosing: true,
+    // Longer than any token we sign, so an overlong one reaches the routes (a trial link then
+    // still leads to TRIAL_URL) instead of a bare 414.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 8192 },
   });
+  app.server.headersTimeout = SERVER_TIMEOUTS.headersMs;
+  // Every route says which bodies it reads; none is read unless a route asks for it.
+  app.removeAllContentTypeParsers();
+  const publicationName = ctx.settings.mailFrom.name;
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({
+      event: 'http.request',
+      method: request.method,
+      ...describePathForLog(request.url.split('?', 1)[0] ?? '/'),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const path = describePathForLog(request.url.split('?', 1)[0] ?? '/');
+    if (error instanceof InputError) {
+      return sendError(request, reply, 400, error.message, publicationName, {
+        ...(error.field ? { field: error.field } : {}),
+      });
+    }
+    if (error.validation) {
+      return sendError(request, reply, 400, `bad request: ${error.message}`, publicationName);
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return sendError(request, reply, 413, 'the request body is too large', publicationName);
+    }
+    if (status === 415) {
+      const type = request.headers['content-type'] ?? 'none';
+      return sendError(
+        request,
+        reply,
+        415,
+        `content type ${type} is not taken here`,
+        publicationName,
+      );
+    }
+    if (status >= 400 && status < 500) {
+      return sendError(request, reply, status, error.message, publicationName);
+    }
+    // The request's log line carries its id (reqId), which the error page shows.
+    request.log.error({ event: 'http.error', ...path, error: String(error) });
+    return sendError(
+      request,
+      reply,
+      500,
+      'Something went wrong on our side. Please try again in a moment.',
+      publicationName,
+      { requestId: request.id },
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 404, 'There is nothing at this address.', publicationName),
+  );
+
+  await app.register(async (scope) => registerHealthRoutes(scope, ctx));
+  await app.register(async (scope) => {
+    await scope.register(metricsPlugin, { ctx, queues: ctx.queues });
+    refuseOtherMethods(scope, '/metrics', ['GET']);
+  });
+  await app.register(async (scope) => registerAssetRoutes(scope));
+  await app.register(async (scope) => registerApiRoutes(scope, ctx));
+  await app.register(async (scope) => registerUnsubscribeRoutes(scope, ctx));
+  await app.register(async (scope) => registerPreferencesRoutes(scope, ctx));
+  await app.register(async (scope) => registerTrialRoutes(scope, ctx));
+  if (ctx.settings.adminPassword && extensions.queueDashboard) {
+    const dashboard = extensions.queueDashboard;
+    await app.register(async (scope) => {
+      // The dashboard's own actions post JSON; the rest of the server reads no body by default.
+      scope.addContentTypeParser(
+        'application/json',
+        { parseAs: 'string' },
+        scope.getDefaultJsonParser('error', 'error'),
+      );
+      await scope.register(dashboard);
+    });
+  }
+  await app.ready();
+  return app;
 }
 
 /** A port that cannot be listened on; the message says which and what to do. */
@@ -58,22 +153,45 @@ export class PortUnavailableError extends Error {
   override name = 'PortUnavailableError';
 }
 
-/** Listens on `port`, or throws {@link PortUnavailableError} when it is taken or not allowed. */
-export async function startHttpServer(ctx: HttpContext, port: number): Promise<Server> {
-  const server = createHttpServer(ctx);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE')
-        reject(
-          new PortUnavailableError(
-            `port ${port} is in use (PORT): stop what listens there or set PORT to a free port`,
-          ),
-        );
-      else if (error.code === 'EACCES')
-        reject(new PortUnavailableError(`port ${port} may not be listened on by this user (PORT)`));
-      else reject(error);
-    });
-    server.listen(port, resolve);
-  });
-  return server;
+/**
+ * Listens on `port` (every address), or throws {@link PortUnavailableError} when it is taken or
+ * not allowed. Gives the listening app; `app.close()` stops it, letting requests in flight end.
+ */
+export async function startHttpServer(
+  ctx: HttpContext,
+  port: number,
+  extensions: HttpExtensions = {},
+): Promise<FastifyInstance> {
+  const app = await buildHttpApp(ctx, extensions);
+  try {
+    await listenOnEveryAddress(app, port);
+  } catch (error) {
+    await app.close().catch(() => {});
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new PortUnavailableError(
+        `port ${port} is in use (PORT): stop what listens there or set PORT to a free port`,
+      );
+    if (code === 'EACCES')
+      throw new PortUnavailableError(`port ${port} may not be listened on by this user (PORT)`);
+    throw error;
+  }
+  return app;
+}
+
+const listeningOn = (address: string) => `web server listening on ${address}`;
+
+/** Every IPv6 and IPv4 address, or every IPv4 one on a host without IPv6. */
+async function listenOnEveryAddress(app: FastifyInstance, port: number): Promise<void> {
+  try {
+    await app.listen({ port, host: '::', listenTextResolver: listeningOn });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw error;
+    await app.listen({ port, host: '0.0.0.0', listenTextResolver: listeningOn });
+  }
+}
+
+/** The port a listening app is on. */
+export function listeningPort(app: FastifyInstance): number {
+  return (app.server.address() as { port: number }).port;
 }

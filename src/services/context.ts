@@ -14,6 +14,14 @@ export interface ServiceContext {
   now: () => Date;
 }
 
+/**
+ * What reading a personal link or a trial `ref` needs: the keys it may be signed with, the
+ * current one first, then any older one kept during a rotation (SECRET_KEY_PREVIOUS).
+ */
+export interface VerifyContext extends ServiceContext {
+  verificationKeys: readonly Buffer[];
+}
+
 /** A use case that hands on the next step of a story's flow. */
 export interface FlowContext extends ServiceContext {
   queue: WorkQueue;

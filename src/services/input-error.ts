@@ -18,3 +18,26 @@ export class InputError extends Error {
     this.problem = details.problem ?? 'invalid';
   }
 }
+
+/** One wrong field of a form-like request, in the service's words. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Several fields of one request are wrong at once (a preferences form): all of them are
+ * reported, so each can be shown beside its field. Nothing of the request was applied.
+ */
+export class InvalidFields extends InputError {
+  override name = 'InvalidFields';
+  readonly problems: readonly FieldProblem[];
+
+  constructor(problems: readonly FieldProblem[]) {
+    const first = problems[0];
+    super(first ? `${first.field}: ${first.message}` : 'invalid input', {
+      ...(first ? { field: first.field } : {}),
+    });
+    this.problems = problems;
+  }
+}

@@ -22,7 +22,7 @@ export async function matchStory(
   if (!story || story.matchedRevision >= work.revision) return { matched: 0, created: 0 };
   await catalog.refresh();
   const rules = catalog.match(tokenizeStory(story));
-  const subscriptions = await findLiveSubscriptionsForRules(ctx.db, rules);
+  const subscriptions = await findLiveSubscriptionsForRules(ctx.db, rules, ctx.now());
 
   const byReader = new Map<number, { cadences: Cadence[]; subscriptionIds: number[] }>();
   for (const sub of subscriptions) {

@@ -1,21 +1,43 @@
 import { findReaderByEmail, upsertReader } from '../../db/repositories/reader.repository.js';
-import { insertTrialClick } from '../../db/repositories/trial-click.repository.js';
+import {
+  creditTrialClick,
+  insertTrialClick,
+} from '../../db/repositories/trial-click.repository.js';
 import { metrics } from '../adapters/metrics.js';
 import type { Reader } from '../domain/reader.js';
 import type { TrialSource } from '../domain/signed-token.js';
-import type { ServiceContext } from './context.js';
+import { readTrialRef, signTrialRef } from '../domain/trial-ref.js';
+import type { ServiceContext, VerifyContext } from './context.js';
 
-/** Starts (or extends) a trial of `days` days; an unknown address becomes a trial reader. */
+export interface TrialRequest {
+  email: string;
+  days: number;
+  /** The `ref` the trial redirect carried: credits the click it names. */
+  ref?: string;
+}
+
+/**
+ * What became of a `ref`: the click it names is credited with this trial, was credited with
+ * an earlier one, or the ref is not one of ours (mistyped, forged, or signed with a key no
+ * longer kept). The trial starts whatever the ref: a reader is never refused over attribution.
+ */
+export type TrialAttribution = 'credited' | 'already-credited' | 'unknown-ref' | 'none';
+
+/**
+ * Starts (or extends) a trial of `days` days; an unknown address becomes a trial reader. A
+ * `ref` credits the trial-link click it came from (its digest or campaign).
+ */
 export async function startTrial(
-  ctx: ServiceContext,
-  email: string,
-  days: number,
-): Promise<Reader> {
+  ctx: VerifyContext,
+  request: TrialRequest,
+): Promise<{ reader: Reader; attribution: TrialAttribution }> {
+  const { email, days } = request;
   const now = ctx.now();
   const existing = await findReaderByEmail(ctx.db, email);
   const trialEndsAt = new Date(now.getTime() + days * 86_400_000);
+  const attribution = await attribute(ctx, request.ref, now);
   // A paying subscriber stays one; a trial never shortens what a reader already has.
-  if (existing?.plan === 'subscriber') return existing;
+  if (existing?.plan === 'subscriber') return { reader: existing, attribution };
   const { reader } = await upsertReader(
     ctx.db,
     {
@@ -31,16 +53,31 @@ export async function startTrial(
     },
     now,
   );
-  ctx.log.info({ event: 'trial.started', email, until: reader.trialEndsAt });
-  return reader;
+  ctx.log.info({ event: 'trial.started', email, until: reader.trialEndsAt, attribution });
+  return { reader, attribution };
 }
 
-/** Records a click on a trial link: who, on which story, from which digest or campaign. */
+async function attribute(
+  ctx: VerifyContext,
+  ref: string | undefined,
+  now: Date,
+): Promise<TrialAttribution> {
+  if (ref === undefined) return 'none';
+  const clickId = readTrialRef(ctx.verificationKeys, ref);
+  if (clickId === null) return 'unknown-ref';
+  const outcome = await creditTrialClick(ctx.db, clickId, now);
+  return outcome === 'not-found' ? 'unknown-ref' : outcome;
+}
+
+/**
+ * Records a click on a trial link: who, on which story, from which digest or campaign. Gives
+ * the opaque `ref` that names this click, for the trial sign-up to hand back.
+ */
 export async function recordTrialClick(
-  ctx: ServiceContext,
+  ctx: ServiceContext & { secretKey: Buffer },
   click: { email: string; storyId: string; source: TrialSource },
-): Promise<void> {
-  await insertTrialClick(
+): Promise<{ ref: string }> {
+  const clickId = await insertTrialClick(
     ctx.db,
     {
       email: click.email,
@@ -51,4 +88,5 @@ export async function recordTrialClick(
     ctx.now(),
   );
   metrics.trialClicks.inc({ source: 'campaign' in click.source ? 'campaign' : 'digest' });
+  return { ref: signTrialRef(ctx.secretKey, clickId) };
 }

@@ -1,9 +1,15 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/config/duration.js';
 import { loadSettings, SettingsError } from '../../src/config/settings.js';
 
 const CWD = '/srv/app';
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----';
+const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 function load(env: Record<string, string>) {
   return loadSettings(env, CWD);
@@ -35,6 +41,9 @@ describe('loadSettings defaults', () => {
       mailFrom: { email: 'alerts@bulletin.example', name: 'Bulletin' },
       postalAddress: expect.stringContaining('POSTAL_ADDRESS'),
       placeholders: ['MAIL_FROM', 'POSTAL_ADDRESS'],
+      secretKeyPrevious: null,
+      trialPrefillEmail: false,
+      ingestBodyLimit: 10 * 1024 * 1024,
       dkim: null,
       port: 3000,
       apiToken: null,
@@ -363,12 +372,66 @@ describe('loadSettings reads good values', () => {
       apiToken: 'a'.repeat(16),
       secretKey: 'k'.repeat(32),
       adminPassword: 'pw',
-      dkim: { domain: 'news.example', selector: 's1', privateKey: PEM },
+      dkim: { domain: 'news.example', selector: 's1', privateKey: PEM.trim() },
+    });
+  });
+
+  it('reads a DKIM key from the .pem file it names, relative to the working directory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulletin-dkim-'));
+    try {
+      fs.writeFileSync(path.join(dir, 's1.pem'), PEM);
+      const env = { DKIM_DOMAIN: 'news.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 's1.pem' };
+      expect(loadSettings(env, dir).dkim).toEqual({
+        domain: 'news.example',
+        selector: 's1',
+        privateKey: PEM,
+      });
+      const missing = { ...env, DKIM_PRIVATE_KEY: 'missing.pem' };
+      expect(() => loadSettings(missing, dir)).toThrow(
+        /DKIM_PRIVATE_KEY: cannot read the key file .*missing\.pem.*ENOENT/,
+      );
+      fs.writeFileSync(path.join(dir, 'junk.pem'), 'not a key');
+      expect(() => loadSettings({ ...env, DKIM_PRIVATE_KEY: 'junk.pem' }, dir)).toThrow(
+        /DKIM_PRIVATE_KEY: the file "junk.pem" holds no readable PEM private key/,
+      );
+      const broken = { ...env, DKIM_PRIVATE_KEY: PEM.replace(/[A-Za-z]{20}/, 'x') };
+      expect(() => loadSettings(broken, dir)).toThrow(/DKIM_PRIVATE_KEY: is not a readable PEM/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('points links at the port the server listens on, unless PUBLIC_BASE_URL says otherwise', () => {
+    expect(load({ PORT: '8080' })).toMatchObject({
+      publicBaseUrl: 'http://localhost:8080',
+      trialUrl: 'http://localhost:8080/trial',
     });
     expect(
-      load({ DKIM_DOMAIN: 'news.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '/keys/s1.pem' })
-        .dkim,
-    ).toEqual({ domain: 'news.example', selector: 's1', privateKey: '/keys/s1.pem' });
+      load({ PORT: '8080', PUBLIC_BASE_URL: 'https://alerts.news.example' }).publicBaseUrl,
+    ).toBe('https://alerts.news.example');
+  });
+
+  it('takes the previous key, trial prefill and the webhook body limit', () => {
+    expect(
+      load({
+        SECRET_KEY_PREVIOUS: 'p'.repeat(32),
+        TRIAL_PREFILL_EMAIL: 'true',
+        INGEST_BODY_LIMIT: '512kb',
+      }),
+    ).toMatchObject({
+      secretKeyPrevious: 'p'.repeat(32),
+      trialPrefillEmail: true,
+      ingestBodyLimit: 512 * 1024,
+    });
+    expect(load({ INGEST_BODY_LIMIT: '2MB' }).ingestBodyLimit).toBe(2 * 1024 * 1024);
+    for (const [variable, value] of [
+      ['INGEST_BODY_LIMIT', 'lots'],
+      ['INGEST_BODY_LIMIT', '10'],
+      ['TRIAL_PREFILL_EMAIL', 'maybe'],
+      ['SECRET_KEY_PREVIOUS', 'short'],
+    ] as const) {
+      expect(failure({ [variable]: value }).variable).toBe(variable);
+    }
   });
 });
 

@@ -134,9 +134,11 @@ describe('renderDigestEmail content', () => {
     expect(email.unsubscribeUrl).toMatch(/^https:\/\/bulletin\.example\.com\/u\/[\w-]+\.[\w-]+$/);
     expect(email.preferencesUrl).toMatch(/^https:\/\/bulletin\.example\.com\/p\/[\w-]+\.[\w-]+$/);
     const unsubscribe = verifyToken(links.secretKey, email.unsubscribeUrl.split('/u/')[1]!, now);
-    expect(unsubscribe.ok && unsubscribe.payload).toMatchObject({
+    // One click takes the reader off the list this email belongs to: the daily digest.
+    expect(unsubscribe.ok && unsubscribe.payload).toEqual({
       kind: 'unsubscribe',
       reader: subscriber.email,
+      list: 'daily',
     });
     // An unsubscribe link from an old email still works months later.
     const later = new Date('2027-09-01T00:00:00Z');

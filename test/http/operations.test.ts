@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.js';
@@ -9,7 +10,7 @@ import { type BullQueues, openBullQueues } from '../../jobs/bull-work-queue.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { signToken } from '../../src/domain/signed-token.js';
 import type { HttpContext } from '../../src/http/http-context.js';
-import { createHttpServer } from '../../src/http/server.js';
+import { buildHttpApp, listeningPort } from '../../src/http/server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** A port nothing listens on: taken for a moment, then let go. */
@@ -29,10 +30,10 @@ async function closedDatabase() {
   return db;
 }
 
-async function serve(ctx: HttpContext): Promise<{ base: string; server: Server }> {
-  const server = createHttpServer(ctx);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+async function serve(ctx: HttpContext): Promise<{ base: string; server: FastifyInstance }> {
+  const server = await buildHttpApp(ctx);
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  return { base: `http://127.0.0.1:${listeningPort(server)}`, server };
 }
 
 async function timed(url: string): Promise<{ status: number; text: string; ms: number }> {
@@ -45,7 +46,7 @@ async function timed(url: string): Promise<{ status: number; text: string; ms: n
 describe('operations endpoints', () => {
   let t: TestApp;
   let unreachable: BullQueues;
-  const servers: Server[] = [];
+  const servers: FastifyInstance[] = [];
 
   beforeAll(async () => {
     t = await createTestApp('sqlite', { redis: true });
@@ -57,7 +58,7 @@ describe('operations endpoints', () => {
     );
   });
   afterAll(async () => {
-    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+    for (const server of servers) await server.close();
     await unreachable.close().catch(() => {});
     await t.close();
   });
@@ -129,9 +130,14 @@ describe('operations endpoints', () => {
       { kind: 'preferences', reader: 'kim@corp.example' },
       new Date(Date.now() + 86_400_000),
     );
-    expect((await fetch(`${base}/p/${token}`)).status).toBe(500);
+    const failed = await fetch(`${base}/p/${token}`);
+    expect(failed.status).toBe(500);
+    const { requestId } = (await failed.json()) as { requestId: string };
     const logged = lines.join('');
     expect(logged).toContain('"event":"http.error"');
+    // The answer names the request, and so does its log line.
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logged).toContain(`"reqId":"${requestId}"`);
     expect(logged).toContain('"path":"/p/:token"');
     expect(logged).not.toContain(token);
     expect(logged).not.toContain(token.slice(0, 24));

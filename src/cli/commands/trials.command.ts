@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { startTrial } from '../../services/trials.service.js';
+import { startTrial, type TrialAttribution } from '../../services/trials.service.js';
 import { withApp } from '../cli-context.js';
 import { printLine } from '../output.js';
 import { emailSchema, parseOption } from '../parse.js';
+
+const ATTRIBUTION_NOTE: Record<TrialAttribution, string | null> = {
+  none: null,
+  credited: 'credited to the trial link it came from',
+  'already-credited': 'that trial link was already credited with an earlier trial',
+  'unknown-ref': 'the ref names no trial link of ours: the trial is not credited',
+};
 
 /** Trials started by hand (the publisher's site reports them through the API). */
 export function registerTrialCommands(program: Command): void {
@@ -12,11 +19,20 @@ export function registerTrialCommands(program: Command): void {
     .description('trials')
     .command('start <email>')
     .option('--days <n>', 'length of the trial', '14')
-    .action(async (email: string, opts: { days: string }) => {
+    .option('--ref <ref>', "the trial link's ref, to credit the digest or campaign it came from")
+    .action(async (email: string, opts: { days: string; ref?: string }) => {
       const days = parseOption('--days', opts.days, z.coerce.number().int().min(1).max(365));
+      const ref =
+        opts.ref === undefined ? undefined : parseOption('--ref', opts.ref, z.string().max(200));
       await withApp({}, async (app) => {
-        const reader = await startTrial(app, parseOption('EMAIL', email, emailSchema), days);
+        const { reader, attribution } = await startTrial(app, {
+          email: parseOption('EMAIL', email, emailSchema),
+          days,
+          ...(ref === undefined ? {} : { ref }),
+        });
         printLine(`${reader.email} has a trial until ${reader.trialEndsAt?.toISOString()}`);
+        const note = ATTRIBUTION_NOTE[attribution];
+        if (note) printLine(`ref: ${note}`);
       });
     });
 }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { verifyToken } from '../../src/domain/signed-token.js';
+import { createEmailRenderer } from '../../src/email/email-renderer.js';
+import {
+  alertContent,
+  dailyContent,
+  entityList,
+  freeReader,
+  links,
+  now,
+  subscriber,
+} from './email-render.fixtures.js';
+
+/** The list an email's one-click link takes the reader off: the list the email belongs to. */
+describe('unsubscribe links name their email’s list', () => {
+  const listOf = (url: string) => {
+    const verified = verifyToken(links.secretKey, url.split('/u/')[1] ?? '', now);
+    return verified.ok && verified.payload.kind === 'unsubscribe' ? verified.payload.list : null;
+  };
+
+  it('the cadence for digests and alerts, marketing for a campaign, through the cached renderer', async () => {
+    const renderer = createEmailRenderer();
+    const base = { reader: subscriber, digestId: 7, links, now };
+    const weekly = { ...dailyContent, cadence: 'weekly' as const };
+    expect(
+      listOf((await renderer.renderDigestEmail({ ...base, content: dailyContent })).unsubscribeUrl),
+    ).toBe('daily');
+    expect(
+      listOf((await renderer.renderDigestEmail({ ...base, content: weekly })).unsubscribeUrl),
+    ).toBe('weekly');
+    expect(
+      listOf((await renderer.renderDigestEmail({ ...base, content: alertContent })).unsubscribeUrl),
+    ).toBe('instant');
+    const invitation = await renderer.renderCampaignEmail({
+      reader: freeReader,
+      stories: [entityList],
+      campaignId: 3,
+      links,
+      now,
+    });
+    expect(listOf(invitation.unsubscribeUrl)).toBe('marketing');
+    expect(invitation.html).toContain(invitation.unsubscribeUrl);
+  });
+});
