@@ -4,6 +4,7 @@ import {
   finishDelivery,
 } from '../../db/repositories/delivery.repository.js';
 import { findReaderById } from '../../db/repositories/reader.repository.js';
+import { hasLiveSubscription } from '../../db/repositories/subscription.repository.js';
 import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
 import { createMessageId } from '../adapters/mail/build-message.js';
 import type { OutgoingEmail } from '../adapters/mail/mail-transport.js';
@@ -49,6 +50,18 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
     ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: suppression.reason });
     return { status: 'suppressed' };
   }
+  if (await leftItsList(ctx, delivery)) {
+    // One-click unsubscribe from this list, or a pause, since the digest was built: it takes
+    // effect before the next send, this one included.
+    await finishDelivery(
+      ctx.db,
+      delivery.id,
+      { status: 'suppressed', error: `the reader no longer takes ${delivery.cadence} emails` },
+      ctx.now(),
+    );
+    ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: 'list-left' });
+    return { status: 'suppressed' };
+  }
   const attempt = delivery.attempts + 1;
   const messageId = createMessageId(`delivery-${delivery.id}`, ctx.settings.mailFrom.email);
   // Rendered before the claim: a crash while rendering leaves the row `queued`, to be sent.
@@ -69,6 +82,13 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
   }
   await recordSent(ctx, delivery.id, messageId, response);
   return { status: 'sent', messageId };
+}
+
+/** A digest or alert whose reader has since left its cadence (or paused everything). */
+async function leftItsList(ctx: SendContext, delivery: Delivery): Promise<boolean> {
+  if (delivery.kind === 'campaign' || delivery.readerId === null || delivery.cadence === null)
+    return false;
+  return !(await hasLiveSubscription(ctx.db, delivery.readerId, delivery.cadence, ctx.now()));
 }
 
 /** How often, and after what pauses, a write after the server's accept is tried. */

@@ -1,8 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
+import { sendContextOf } from '../../src/app.js';
+import { buildDigest } from '../../src/services/build-digest.service.js';
 import { savePreferences } from '../../src/services/preferences.service.js';
 import { saveReader } from '../../src/services/readers.service.js';
+import { sendDelivery } from '../../src/services/send-delivery.service.js';
 import { subscribe } from '../../src/services/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics.service.js';
 import { unsubscribeFromList } from '../../src/services/unsubscribe.service.js';
@@ -78,6 +81,30 @@ describe.each(DIALECTS)('leaving one list (%s)', (dialect) => {
     const token = /\/u\/([^>\s]+)/.exec(header)?.[1] ?? '';
     const payload = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));
     expect(payload).toMatchObject({ k: 'u', l: 'daily' });
+  });
+
+  it('does not send a digest already built when its list is left before the send', async () => {
+    await publish(t.app, new DirectWorkQueue(), [makeStory('t1', { headline: 'Trade talks' })]);
+    await runDue(t.app);
+    // 07:00: the daily digest is built; its send waits (in a queue nobody drains yet).
+    t.setNow(new Date('2026-11-28T07:00:30Z'));
+    const ctx = { ...sendContextOf(t.app), queue: new DirectWorkQueue() };
+    const built = await buildDigest(ctx, {
+      readerId: 1,
+      cadence: 'daily',
+      periodKey: '2026-11-28',
+      periodStart: '2026-11-27T07:00:00.000Z',
+      periodEnd: '2026-11-28T07:00:00.000Z',
+    });
+    expect(built).toMatchObject({ status: 'queued' });
+    if (built.status !== 'queued') return;
+
+    await unsubscribeFromList(t.app, EMAIL, 'daily');
+    expect(await sendDelivery(ctx, built.deliveryId)).toEqual({ status: 'suppressed' });
+    const digest = (await listDeliveries(t.app.db, {})).find((d) => d.kind === 'digest');
+    expect(digest).toMatchObject({ status: 'suppressed' });
+    expect(digest?.error).toMatch(/no longer takes daily/);
+    expect(await sentStories()).toEqual([{ kind: 'alert', stories: ['s0'] }]);
   });
 
   it('holds everything while the reader paused for some days', async () => {
