@@ -149,17 +149,21 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
   }
   await ctx.db.transaction().execute(async (trx) => {
     const existing = await findReadersByEmails(trx, [...new Set(rows.map((r) => r.email))]);
-    const subscriptions = await findSubscriptionsOfReaders(
+    // Follows matter for readers this run changes: those it added, or any with --update.
+    const changing = existing.filter((r) => run.options.update || addedByThisRun(run, r));
+    const subscriptions = new Map<number, Subscription[]>();
+    for (const sub of await findSubscriptionsOfReaders(
       trx,
-      existing.map((r) => r.id),
-    );
+      changing.map((r) => r.id),
+    ))
+      subscriptions.set(sub.readerId, [...(subscriptions.get(sub.readerId) ?? []), sub]);
     const states = new Map<string, ReaderState>();
     for (const reader of existing) {
-      const own = subscriptions.filter((s) => s.readerId === reader.id);
+      const own = subscriptions.get(reader.id) ?? [];
       states.set(reader.email, {
         reader,
         tz: reader.tz,
-        addedByThisImport: reader.createdAt.getTime() === run.startedAt.getTime(),
+        addedByThisImport: addedByThisRun(run, reader),
         follows: new Map(
           own.filter((s) => s.topicId !== null).map((s) => [s.topicId as number, s]),
         ),
@@ -181,6 +185,11 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
   });
   report.rows += records.length;
   run.options.onProgress?.(report.rows);
+}
+
+/** A reader this import added in an earlier batch: all its rows share one creation time. */
+function addedByThisRun(run: ImportRun, reader: Reader): boolean {
+  return reader.createdAt.getTime() === run.startedAt.getTime();
 }
 
 function reject(run: ImportRun, problem: RowProblem): void {
