@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type { TopicProblem, TopicRecord } from '../services/import-topics.service.js';
+import { InputError } from './cli-error.js';
+import { openCsv } from './csv-input.js';
+
+const TOPIC_FIELDS = ['slug', 'name', 'query'] as const;
+
+/**
+ * Reads a topics file: JSON Lines of `{"slug", "name", "query"}`, or a CSV with those columns
+ * (header names without case). Which one is told by the first character that is not blank:
+ * `{` is JSON Lines. A line that cannot be read is reported and skipped.
+ */
+export async function openTopicsFile(
+  file: string,
+  onProblem: (problem: TopicProblem) => void,
+): Promise<{ records: AsyncIterable<TopicRecord>; unknownColumns: string[] }> {
+  if (await looksLikeJsonLines(file))
+    return { records: readJsonLines(file, onProblem), unknownColumns: [] };
+  const csv = await openCsv(file, (p) =>
+    onProblem({ line: p.line, field: null, message: p.message }),
+  );
+  const names = csv.header.map((h) => h.trim().toLowerCase());
+  const unknownColumns = csv.header.filter(
+    (_, i) => !(TOPIC_FIELDS as readonly string[]).includes(names[i] ?? ''),
+  );
+  if (!names.includes('slug'))
+    throw new InputError(
+      `${file}: line 1: no "slug" column (a CSV needs slug, name, query; JSON Lines starts with {)`,
+    );
+  return {
+    unknownColumns,
+    records: (async function* () {
+      for await (const { line, cells } of csv.records) {
+        const record: TopicRecord = { line };
+        names.forEach((name, i) => {
+          const cell = cells[i];
+          if (
+            (TOPIC_FIELDS as readonly string[]).includes(name) &&
+            cell !== undefined &&
+            cell.trim() !== ''
+          )
+            record[name as (typeof TOPIC_FIELDS)[number]] = name === 'slug' ? cell.trim() : cell;
+        });
+        yield record;
+      }
+    })(),
+  };
+}
+
+async function looksLikeJsonLines(file: string): Promise<boolean> {
+  if (file === '-') return false;
+  if (/\.(jsonl|ndjson|json)$/i.test(file)) return true;
+  if (/\.csv$/i.test(file)) return false;
+  const handle = await fs.promises.open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot read ${file}: ${error.code ?? String(error)}`);
+  });
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* readJsonLines(
+  file: string,
+  onProblem: (problem: TopicProblem) => void,
+): AsyncGenerator<TopicRecord> {
+  const stream = fs.createReadStream(file, 'utf8');
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new InputError(`cannot read ${file}: ${error.code ?? String(error)}`)),
+    );
+  });
+  await opened;
+  let line = 0;
+  for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
+    line++;
+    const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
+    if (!trimmed) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      onProblem({ line, field: null, message: `not JSON: ${(error as Error).message}` });
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      onProblem({ line, field: null, message: 'not a JSON object {"slug", "name", "query"}' });
+      continue;
+    }
+    const object = value as Record<string, unknown>;
+    const notText = TOPIC_FIELDS.find((f) => object[f] != null && typeof object[f] !== 'string');
+    if (notText) {
+      onProblem({ line, field: notText, message: `${notText} must be a string` });
+      continue;
+    }
+    const record: TopicRecord = { line };
+    for (const field of TOPIC_FIELDS)
+      if (typeof object[field] === 'string') record[field] = object[field];
+    yield record;
+  }
+}
