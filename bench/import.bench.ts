@@ -10,6 +10,7 @@
  *
  *   npm run bench:import
  *   npm run bench:import -- --rows 10000,100000 --dialect sqlite --profile
+ *   npm run bench:import -- --rows 10000 --statements   # the SQL statements that cost most
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '10000,100000' },
     dialect: { type: 'string', default: 'sqlite,postgres' },
     profile: { type: 'boolean', default: false },
+    statements: { type: 'boolean', default: false },
   },
 });
 const sizes = values.rows.split(',').map(Number);
@@ -56,7 +58,12 @@ try {
     await writeReadersCsv(file, rows, benchTopicSlugs(TOPICS));
     files.set(rows, file);
   }
-  console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const dialect of dialects) {
     for (const rows of sizes) {
       results.push(await runOne(dialect, rows, files.get(rows) as string));
@@ -101,7 +108,12 @@ async function runOne(dialect: Dialect, rows: number, file: string): Promise<Res
       ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '1000']
       : [];
     const args = ['subscribers', 'import', file, '--json'];
-    const first = await runNodeChild(BIN, args, { cwd: ROOT, env, nodeFlags });
+    const first = await runNodeChild(BIN, args, {
+      cwd: ROOT,
+      env,
+      nodeFlags,
+      timing: values.statements,
+    });
     const report = JSON.parse(first.stdout || '{}');
     if (first.exitCode !== 0 || report.added !== rows)
       throw new Error(`import failed (${first.exitCode}): ${first.stderr.slice(0, 500)}`);
@@ -111,6 +123,15 @@ async function runOne(dialect: Dialect, rows: number, file: string): Promise<Res
     console.log(
       `${dialect} ${rows.toLocaleString('en-US')} rows: ${first.seconds.toFixed(1)} s, ${Math.round(rows / first.seconds).toLocaleString('en-US')} rows/s, ${report.subscriptionsAdded.toLocaleString('en-US')} subscriptions, peak ${peakMb?.toFixed(0) ?? '?'} MB; again: ${again.seconds.toFixed(1)} s, ${second.skipped} left as they were, ${second.added} added${second.added === 0 ? '' : '  MISMATCH'}`,
     );
+    if (first.timings) {
+      const statements = [...first.timings.statements].sort((a, b) => b.ms - a.ms).slice(0, 6);
+      const total = first.timings.statements.reduce((t, st) => t + st.ms, 0);
+      console.log(`  SQL ${(total / 1000).toFixed(1)} s; costliest statements:`);
+      for (const st of statements)
+        console.log(
+          `    ${(st.ms / 1000).toFixed(2)} s  ${st.count}x  ${st.sql.replace(/\s+/g, ' ').slice(0, 110)}`,
+        );
+    }
     if (values.profile)
       for (const line of formatProfileSummary(summarizeProfiles(profileFiles([profileDir]))))
         console.log(`  ${line}`);

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import type { Reader } from '../../src/domain/reader.js';
 import type { ReaderChanges, ReaderFields } from '../../src/domain/reader-changes.js';
 import { chunk } from '../chunk.js';
-import type { Db } from '../connection.js';
+import { type Db, isPostgres } from '../connection.js';
 import { toBit, toIso } from '../mappers.js';
 import { toReader } from './reader.repository.js';
 
@@ -127,4 +128,13 @@ export async function findReadersAfter(db: Db, afterId: number, limit: number): 
     .limit(limit)
     .execute();
   return rows.map(toReader);
+}
+
+/**
+ * Readies a connection for a bulk import. SQLite's page cache defaults to 2 MB, less than the
+ * indexes of a hundred thousand readers and their subscriptions: every insert would then read
+ * index pages back from the file. 64 MB keeps them in memory for this connection only.
+ */
+export async function prepareForBulkWrites(db: Db): Promise<void> {
+  if (!isPostgres(db)) await sql`pragma cache_size = -65536`.execute(db);
 }

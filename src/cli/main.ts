@@ -6,6 +6,7 @@ import { registerDbCommands } from './commands/db.command.js';
 import { registerDeliveryCommands } from './commands/deliveries.command.js';
 import { registerDigestCommands } from './commands/digests.command.js';
 import { registerOrgCommands } from './commands/orgs.command.js';
+import { registerQueueCommands } from './commands/queues.command.js';
 import { registerRuleCommands } from './commands/rules.command.js';
 import { registerRunCommands } from './commands/run.command.js';
 import { registerStoryCommands } from './commands/stories.command.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerOrgCommands(program);
   registerTrialCommands(program);
   registerSuppressionCommands(program);
+  registerQueueCommands(program);
   return program;
 }
 

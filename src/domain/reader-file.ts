@@ -250,14 +250,22 @@ const WORKING_DAYS = 'weekdays';
 
 /** `2026-12-31` (midnight UTC) or an ISO 8601 date-time with offset. */
 function readDate(column: ReaderColumn, text: string): Date {
-  const parsed = DateTime.fromISO(text.trim(), { zone: 'utc' });
-  if (!parsed.isValid)
+  // A file repeats a few dates (a trial's end) many times: each is read once.
+  let time = dateAnswers.get(text);
+  if (time === undefined) {
+    const parsed = DateTime.fromISO(text.trim(), { zone: 'utc' });
+    time = parsed.isValid ? parsed.toMillis() : null;
+    if (dateAnswers.size < 10_000) dateAnswers.set(text, time);
+  }
+  if (time === null)
     throw new RowError(
       column,
       `not a date: use YYYY-MM-DD or ISO 8601 (got ${JSON.stringify(text)})`,
     );
-  return parsed.toJSDate();
+  return new Date(time);
 }
+
+const dateAnswers = new Map<string, number | null>();
 
 /** `yes`/`no`, as the file writes marketing consent. */
 export function formatConsent(consent: boolean): 'yes' | 'no' {

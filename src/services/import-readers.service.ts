@@ -1,6 +1,7 @@
 import {
   findReadersByEmails,
   insertReaders,
+  prepareForBulkWrites,
   updateReaderFields,
 } from '../../db/repositories/reader-batch.repository.js';
 import type { NewSubscription } from '../../db/repositories/subscription.repository.js';
@@ -60,7 +61,7 @@ export interface ImportReadersReport {
   subscriptionsChanged: number;
 }
 
-const DEFAULT_BATCH = 1000;
+const DEFAULT_BATCH = 2000;
 
 /**
  * Imports readers and their topic follows, a batch of rows per transaction: each batch looks
@@ -75,6 +76,7 @@ export async function importReaders(
   options: ImportReadersOptions,
 ): Promise<ImportReadersReport> {
   const startedAt = ctx.now();
+  await prepareForBulkWrites(ctx.db);
   const topics = new Map((await listTopics(ctx.db)).map((t) => [t.slug, t.id]));
   const run: ImportRun = {
     ctx,
