@@ -67,8 +67,9 @@ const DEFAULT_BATCH = 2000;
  * Imports readers and their topic follows, a batch of rows per transaction: each batch looks
  * up its addresses in one query, inserts many rows per statement, and resolves topics from one
  * read at the start. Rows are checked one by one; a bad row is reported and the others go on.
- * Importing the same rows again changes nothing. Several rows may name a reader this import
- * adds (an export writes one row per schedule): the first gives the reader, each its follows.
+ * Importing the same rows again changes nothing. Several rows in a row may name a reader this
+ * import adds (an export writes one row per schedule): the first gives the reader's fields,
+ * each its follows. A reader named again further on is a reader already there.
  */
 export async function importReaders(
   ctx: ServiceContext,
@@ -84,7 +85,8 @@ export async function importReaders(
     startedAt,
     topics,
     nextSendTimes: createNextSendTimes(startedAt),
-    addedInDryRun: new Set(),
+    addedInLastBatch: new Set(),
+    addedInThisBatch: new Set(),
     report: {
       rows: 0,
       added: 0,
@@ -114,8 +116,12 @@ interface ImportRun {
   startedAt: Date;
   topics: Map<string, number>;
   nextSendTimes: NextSendTimes;
-  /** A dry run writes nothing, so the readers it would add are remembered here instead. */
-  addedInDryRun: Set<string>;
+  /**
+   * Readers this import added in the batch before and in this one. A reader's further rows
+   * follow their first (as an export writes them), so these two are all that must be known.
+   */
+  addedInLastBatch: Set<string>;
+  addedInThisBatch: Set<string>;
   report: ImportReadersReport;
 }
 
@@ -152,7 +158,9 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
   await ctx.db.transaction().execute(async (trx) => {
     const existing = await findReadersByEmails(trx, [...new Set(rows.map((r) => r.email))]);
     // Follows matter for readers this run changes: those it added, or any with --update.
-    const changing = existing.filter((r) => run.options.update || addedByThisRun(run, r));
+    const changing = existing.filter(
+      (r) => run.options.update || run.addedInLastBatch.has(r.email),
+    );
     const subscriptions = new Map<number, Subscription[]>();
     for (const sub of await findSubscriptionsOfReaders(
       trx,
@@ -165,7 +173,7 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
       states.set(reader.email, {
         reader,
         tz: reader.tz,
-        addedByThisImport: addedByThisRun(run, reader),
+        addedByThisImport: run.addedInLastBatch.has(reader.email),
         follows: new Map(
           own.filter((s) => s.topicId !== null).map((s) => [s.topicId as number, s]),
         ),
@@ -186,12 +194,9 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
     if (!run.options.dryRun) await writePlan(run, trx, plan);
   });
   report.rows += records.length;
+  run.addedInLastBatch = run.addedInThisBatch;
+  run.addedInThisBatch = new Set();
   run.options.onProgress?.(report.rows);
-}
-
-/** A reader this import added in an earlier batch: all its rows share one creation time. */
-function addedByThisRun(run: ImportRun, reader: Reader): boolean {
-  return reader.createdAt.getTime() === run.startedAt.getTime();
 }
 
 function reject(run: ImportRun, problem: RowProblem): void {
@@ -208,7 +213,8 @@ function planRow(
 ): RowProblem | null {
   const { report } = run;
   let state = states.get(row.email);
-  if (!state && run.addedInDryRun.has(row.email)) {
+  // A dry run did not write the readers it added in the batch before.
+  if (!state && run.addedInLastBatch.has(row.email)) {
     state = {
       reader: null,
       tz: 'UTC',
@@ -221,7 +227,7 @@ function planRow(
   if (!state) {
     const fields = newReaderFields(row, run.options.consentSource, run.startedAt);
     plan.newReaders.push({ email: row.email, ...fields });
-    if (run.options.dryRun) run.addedInDryRun.add(row.email);
+    run.addedInThisBatch.add(row.email);
     state = {
       reader: null,
       tz: fields.tz,
