@@ -17,6 +17,7 @@ import { registerSubscriptionCommands } from './commands/subscriptions.command.j
 import { registerSuppressionCommands } from './commands/suppressions.command.js';
 import { registerTopicCommands } from './commands/topics.command.js';
 import { registerTrialCommands } from './commands/trials.command.js';
+import { addMissingHelp } from './examples.js';
 
 /** The version in package.json, read once. */
 function packageVersion(): string {
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerTrialCommands(program);
   registerSuppressionCommands(program);
   registerQueueCommands(program);
+  addMissingHelp(program);
   return program;
 }
 
