@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
 import { InputError } from './cli-error.js';
 
@@ -29,12 +29,15 @@ export interface CsvInput {
  * Opens a CSV file (or standard input for `-`) with csv-parse: a byte-order mark is dropped,
  * quoted fields may hold commas, quotes and line breaks, lines may end in CRLF, blank lines are
  * skipped. A record csv-parse cannot read is reported to `onSyntaxProblem` and skipped.
+ * `text`, when given, is read instead of the file (input already read, such as stdin).
  */
 export async function openCsv(
   file: string,
   onSyntaxProblem: (problem: CsvSyntaxProblem) => void,
+  text?: string,
 ): Promise<CsvInput> {
-  const { stream, size } = await openInput(file);
+  const { stream, size } =
+    text === undefined ? await openInput(file) : { stream: Readable.from([text]), size: null };
   const parser = stream.pipe(
     parse({
       bom: true,
@@ -42,25 +45,29 @@ export async function openCsv(
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      raw: true,
+      record_delimiter: ['\r\n', '\n'],
     }),
   );
   stream.on('error', (error) => parser.destroy(error));
-  // csv-parse counts the line a record ends on; the next one starts after it and any blank lines.
-  let lastLine = 0;
-  let blankLines = 0;
+  // csv-parse's own line count takes a CRLF inside quotes for two lines: lines are counted
+  // here from each record's raw text instead (blank lines before it, line breaks inside it).
+  let nextLine = 1;
   parser.on('skip', (error: CsvError & { lines?: number }) => {
-    onSyntaxProblem({ line: error.lines ?? lastLine + 1, message: error.message });
-    lastLine = error.lines ?? lastLine;
+    onSyntaxProblem({ line: error.lines ?? nextLine, message: error.message });
+    if (error.lines) nextLine = error.lines + 1;
   });
   let bytes = 0;
   const iterator = (async function* (): AsyncGenerator<CsvRecord> {
-    for await (const { record, info } of parser as AsyncIterable<{
+    for await (const { record, raw, info } of parser as AsyncIterable<{
       record: string[];
-      info: { lines: number; empty_lines: number; bytes: number };
+      raw: string;
+      info: { bytes: number };
     }>) {
-      const line = lastLine + 1 + (info.empty_lines - blankLines);
-      lastLine = info.lines;
-      blankLines = info.empty_lines;
+      const blank = /^(?:\r?\n)*/.exec(raw)?.[0] ?? '';
+      const body = raw.slice(blank.length).replace(/(?:\r\n|\n|\r)$/, '');
+      const line = nextLine + countLineBreaks(blank);
+      nextLine = line + countLineBreaks(body) + 1;
       bytes = info.bytes;
       yield { line, cells: record };
     }
@@ -85,4 +92,10 @@ async function openInput(file: string): Promise<{ stream: Readable; size: number
       `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
+}
+
+function countLineBreaks(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }

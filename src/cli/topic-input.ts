@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { Readable } from 'node:stream';
 import type { TopicProblem, TopicRecord } from '../services/import-topics.service.js';
 import { InputError } from './cli-error.js';
 import { openCsv } from './csv-input.js';
@@ -15,10 +16,23 @@ export async function openTopicsFile(
   file: string,
   onProblem: (problem: TopicProblem) => void,
 ): Promise<{ records: AsyncIterable<TopicRecord>; unknownColumns: string[] }> {
-  if (await looksLikeJsonLines(file))
-    return { records: readJsonLines(file, onProblem), unknownColumns: [] };
-  const csv = await openCsv(file, (p) =>
-    onProblem({ line: p.line, field: null, message: p.message }),
+  // Standard input is read whole to tell the two apart: a file of topics is small.
+  const text = file === '-' ? await readStdin() : undefined;
+  const jsonLines = text === undefined ? await looksLikeJsonLines(file) : startsAnObject(text);
+  if (jsonLines) {
+    const lines =
+      text === undefined
+        ? fileLines(file)
+        : readline.createInterface({
+            input: Readable.from([text]),
+            crlfDelay: Number.POSITIVE_INFINITY,
+          });
+    return { records: readJsonLines(lines, onProblem), unknownColumns: [] };
+  }
+  const csv = await openCsv(
+    file,
+    (p) => onProblem({ line: p.line, field: null, message: p.message }),
+    text,
   );
   const names = csv.header.map((h) => h.trim().toLowerCase());
   const unknownColumns = csv.header.filter(
@@ -48,8 +62,20 @@ export async function openTopicsFile(
   };
 }
 
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+function startsAnObject(text: string): boolean {
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{');
+}
+
 async function looksLikeJsonLines(file: string): Promise<boolean> {
-  if (file === '-') return false;
   if (/\.(jsonl|ndjson|json)$/i.test(file)) return true;
   if (/\.csv$/i.test(file)) return false;
   const handle = await fs.promises.open(file, 'r').catch((error: NodeJS.ErrnoException) => {
@@ -57,31 +83,31 @@ async function looksLikeJsonLines(file: string): Promise<boolean> {
   });
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
-    return buffer
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trimStart()
-      .startsWith('{');
+    return startsAnObject(buffer.subarray(0, bytesRead).toString('utf8'));
   } finally {
     await handle.close();
   }
 }
 
+function fileLines(file: string): AsyncIterable<string> {
+  const stream = fs.createReadStream(file, 'utf8');
+  return (async function* () {
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new InputError(`cannot read ${file}: ${error.code ?? String(error)}`)),
+      );
+    });
+    yield* readline.createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  })();
+}
+
 async function* readJsonLines(
-  file: string,
+  lines: AsyncIterable<string>,
   onProblem: (problem: TopicProblem) => void,
 ): AsyncGenerator<TopicRecord> {
-  const stream = fs.createReadStream(file, 'utf8');
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new InputError(`cannot read ${file}: ${error.code ?? String(error)}`)),
-    );
-  });
-  await opened;
   let line = 0;
-  for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
+  for await (const text of lines) {
     line++;
     const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
     if (!trimmed) continue;
