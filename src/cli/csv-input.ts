@@ -50,24 +50,26 @@ export async function openCsv(
     }),
   );
   stream.on('error', (error) => parser.destroy(error));
-  // csv-parse's own line count takes a CRLF inside quotes for two lines: lines are counted
-  // here from each record's raw text instead (blank lines before it, line breaks inside it).
-  let nextLine = 1;
+  // csv-parse counts the line a record ends on, but takes a CRLF inside quotes for two lines:
+  // each one seen so far is taken off, then the record's own line breaks, to find its start.
+  let crlfInQuotes = 0;
+  let lastProblemLine = 0;
   parser.on('skip', (error: CsvError & { lines?: number }) => {
-    onSyntaxProblem({ line: error.lines ?? nextLine, message: error.message });
-    if (error.lines) nextLine = error.lines + 1;
+    const line = (error.lines ?? 0) - crlfInQuotes;
+    // One bad record may raise several errors: each line is reported once.
+    if (line !== lastProblemLine) onSyntaxProblem({ line, message: error.message });
+    lastProblemLine = line;
   });
   let bytes = 0;
   const iterator = (async function* (): AsyncGenerator<CsvRecord> {
     for await (const { record, raw, info } of parser as AsyncIterable<{
       record: string[];
       raw: string;
-      info: { bytes: number };
+      info: { bytes: number; lines: number };
     }>) {
-      const blank = /^(?:\r?\n)*/.exec(raw)?.[0] ?? '';
-      const body = raw.slice(blank.length).replace(/(?:\r\n|\n|\r)$/, '');
-      const line = nextLine + countLineBreaks(blank);
-      nextLine = line + countLineBreaks(body) + 1;
+      const body = raw.replace(/^[\r\n]+|[\r\n]+$/g, '');
+      crlfInQuotes += body.split('\r\n').length - 1;
+      const line = info.lines - crlfInQuotes - countLineBreaks(body);
       bytes = info.bytes;
       yield { line, cells: record };
     }
