@@ -1,7 +1,12 @@
 /**
- * `npm run demo`: seeds sample topics, readers and stories into a fresh database under
- * VAR_DIR (./var by default), runs one full cycle in this process — matching, instant alerts,
- * then the next morning's daily digests — and prints where each email went.
+ * `npm run demo`: seeds sample topics, readers and stories into a database of its own, runs
+ * one full cycle in this process — matching, instant alerts, then the next days' daily and
+ * weekly digests — and prints each reader and where each email went.
+ *
+ * It never touches the user's installation: everything lives in `./var/demo` (or DEMO_DIR),
+ * a SQLite file and an outbox there, whatever VAR_DIR, DATABASE_URL, SMTP_URL or
+ * QUEUE_PREFIX say, and its queue prefix is `bulletin-demo` (the cycle runs in-process, so
+ * Redis is not even used). A second run replaces only that directory's demo data.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,9 +15,11 @@ import { upsertSiteLicense } from '../db/repositories/site-license.repository.js
 import { DirectWorkQueue } from '../jobs/direct-work-queue.js';
 import { openApp, sendContextOf } from '../src/app.js';
 import { displayPath } from '../src/config/display-path.js';
+import type { Settings } from '../src/config/settings.js';
 import { loadSettings } from '../src/config/settings.js';
 import { parseStoriesText } from '../src/domain/story.js';
 import { publishStories } from '../src/services/publish-story.service.js';
+import { showReader } from '../src/services/reader-profile.service.js';
 import { saveReader } from '../src/services/readers.service.js';
 import { RuleCatalog } from '../src/services/rule-catalog.js';
 import { runScheduleTick } from '../src/services/schedule-tick.service.js';
@@ -54,19 +61,24 @@ const READERS = [
   },
 ];
 
+/** The demo's own settings: its directory, database, outbox and queue prefix, nothing else's. */
+function demoSettings(): Settings {
+  const dir = path.resolve(process.env.DEMO_DIR?.trim() || path.join('var', 'demo'));
+  const env: NodeJS.ProcessEnv = { ...process.env, VAR_DIR: dir, QUEUE_PREFIX: 'bulletin-demo' };
+  for (const name of ['DATABASE_URL', 'SMTP_URL', 'SECRET_KEY'] as const) delete env[name];
+  return { ...loadSettings(env), logLevel: 'warn' };
+}
+
 async function main(): Promise<void> {
-  const settings = loadSettings();
-  if (settings.database.kind === 'sqlite') {
-    for (const suffix of ['', '-wal', '-shm'])
-      fs.rmSync(`${settings.database.file}${suffix}`, { force: true });
-  }
+  const settings = demoSettings();
+  const file = settings.database.kind === 'sqlite' ? settings.database.file : '';
+  // Only the demo's own files, in its own directory, are replaced.
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
   fs.rmSync(path.join(settings.varDir, 'outbox'), { recursive: true, force: true });
+  console.log(`Demo in ${displayPath(settings.varDir)} (your own data is not touched).`);
   // The sample stories are from 2026-11-27 and 28; the demo's clock starts on the 28th.
   let now = new Date('2026-11-28T16:00:00Z');
-  const app = await openApp(
-    { ...settings, logLevel: 'warn' },
-    { migrate: true, mail: true, now: () => now },
-  );
+  const app = await openApp(settings, { migrate: true, mail: true, now: () => now });
   try {
     for (const topic of TOPICS) await addTopic(app, topic);
     for (const reader of READERS)
@@ -116,18 +128,30 @@ async function main(): Promise<void> {
     );
     await queue.drain(ctx, catalog);
 
-    // The next day, past every reader's send time: each daily digest and the Sunday weekly
-    // one fall due, once each.
-    now = new Date('2026-11-29T12:30:00Z');
+    // Monday 30 November, 04:00 UTC: past Sunday's daily send times (07:00 in New York and
+    // 08:00 in Berlin) and Priya's weekly Monday 09:00 in Kolkata (03:30 UTC); each digest
+    // falls due once.
+    now = new Date('2026-11-30T04:00:00Z');
     const later = new DirectWorkQueue();
     await runScheduleTick({ ...ctx, queue: later });
     await later.drain({ ...ctx, queue: later }, catalog);
+
+    console.log('\nReaders:');
+    for (const reader of READERS) {
+      const profile = await showReader(app, reader.email);
+      const follows = profile.subscriptions
+        .map((s) => `${s.topicSlug ?? 'own query'} ${s.cadence}`)
+        .join(', ');
+      console.log(
+        `  ${reader.email.padEnd(34)} ${reader.plan.padEnd(10)} ${profile.access.full ? `full stories (${profile.access.reason})` : 'teasers and trial links'}; ${follows}`,
+      );
+    }
 
     console.log(`\nEmails (${app.transport!.describe()}):`);
     for (const delivery of (await listDeliveries(app.db)).reverse()) {
       const file = path.join(settings.varDir, 'outbox', `${delivery.messageId?.slice(1, -1)}.eml`);
       console.log(
-        `  ${delivery.kind.padEnd(6)} ${delivery.recipient.padEnd(34)} ${delivery.status.padEnd(6)} ${delivery.storyIds.length} stories  ${settings.smtpUrl ? delivery.messageId : displayPath(file)}`,
+        `  ${delivery.kind.padEnd(6)} ${(delivery.cadence ?? '').padEnd(7)} ${delivery.recipient.padEnd(34)} ${delivery.status.padEnd(6)} ${`${delivery.storyIds.length} ${delivery.storyIds.length === 1 ? 'story' : 'stories'}`.padEnd(10)} ${displayPath(file)}`,
       );
     }
   } finally {

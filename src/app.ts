@@ -6,7 +6,7 @@ import { bullPrefix } from '../jobs/queue-names.js';
 import { createLogger, createThrottledWarn, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
 import { metrics, timed } from './adapters/metrics.js';
-import { claimQueuePrefix } from './adapters/queue-owner.js';
+import { claimQueuePrefix, sweepQueueKeys } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
 import type { Settings } from './config/settings.js';
@@ -17,6 +17,8 @@ import type {
   SendContext,
   ServiceContext,
 } from './services/context.js';
+import type { QueueAdmin } from './services/queues.service.js';
+import type { QueueKeys } from './services/reset.service.js';
 
 /**
  * The composition root: opens what a command needs (database always; Redis and queues, the
@@ -135,6 +137,30 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
 export function flowContextOf(app: App): FlowContext {
   if (!app.bull) throw new Error('the app was opened without the queues (redis: true)');
   return { ...app, queue: app.bull.workQueue };
+}
+
+/** The installation's queues as an administrator works them (status, retry, clean). */
+export async function queueAdminOf(app: App): Promise<QueueAdmin> {
+  if (!app.bull) throw new Error('the app was opened without the queues (redis: true)');
+  const { createBullQueueAdmin } = await import('../jobs/bull-queue-admin.js');
+  return createBullQueueAdmin(app.bull.queues);
+}
+
+/**
+ * The installation's keys in Redis, reached without binding the queues to this database (a
+ * reset is how a prefix bound to a database that is gone is freed).
+ */
+export async function openQueueKeys(
+  settings: Settings,
+): Promise<QueueKeys & { close(): Promise<void> }> {
+  const redis = await connectRedis({ ...settings.redis, varDir: settings.varDir });
+  const prefix = bullPrefix(settings.queuePrefix);
+  return {
+    prefix: settings.queuePrefix,
+    count: () => sweepQueueKeys(redis.options, prefix, false),
+    erase: () => sweepQueueKeys(redis.options, prefix, true),
+    close: () => redis.release(),
+  };
 }
 
 /** The app as a context that renders readers' emails. */

@@ -1,6 +1,12 @@
 import { type App, type AppOptions, openApp } from '../app.js';
 
-export { flowContextOf, renderContextOf, sendContextOf } from '../app.js';
+export {
+  flowContextOf,
+  openQueueKeys,
+  queueAdminOf,
+  renderContextOf,
+  sendContextOf,
+} from '../app.js';
 
 import { loadSettings } from '../config/settings.js';
 

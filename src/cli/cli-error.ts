@@ -9,12 +9,19 @@ const OPTION_OF_FIELD: Record<string, string> = {
   query: '--query',
   name: '--name',
   weekdays: '--weekdays',
+  sendAt: '--at',
+  weekday: '--day',
+  cadence: '--cadence',
+  plan: '--plan',
+  tz: '--tz',
 };
 
 /** What to do about it, where the CLI has a command for it. */
 const ADVICE: Record<string, string> = {
   'email:not-found': 'add one with subscribers add',
   'slug:exists': 'use topics update',
+  'email:exists': 'use subscribers update to change it',
+  'slug:in-use': 'give --force to remove it anyway',
 };
 
 /** An input error as the CLI says it: the option first, the advice after. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { normalizeEmail } from '../domain/reader.js';
 import { isValidSendAt, isValidTimeZone } from '../domain/schedule.js';
+import { TOPIC_SLUG, TOPIC_SLUG_RULE } from '../domain/topic.js';
 import { InputError } from './cli-error.js';
 
 /** Validates one option with zod; the error names the option. */
@@ -15,9 +16,7 @@ export function parseOption<T>(name: string, value: unknown, schema: z.ZodType<T
 }
 
 export const emailSchema = z.email('not an email address').transform(normalizeEmail);
-export const slugSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use lower-case letters, digits and dashes (up to 64)');
+export const slugSchema = z.string().regex(TOPIC_SLUG, TOPIC_SLUG_RULE);
 export const sendAtSchema = z.string().refine(isValidSendAt, 'must be HH:MM, 24-hour');
 export const timeZoneSchema = z
   .string()

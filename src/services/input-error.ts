@@ -1,5 +1,5 @@
 /** What kind of wrong it is, so an edge can add its own advice ("use topics update"). */
-export type InputProblem = 'invalid' | 'not-found' | 'exists';
+export type InputProblem = 'invalid' | 'not-found' | 'exists' | 'in-use';
 
 /**
  * Input that cannot be used as given (an invalid query, an unknown topic, a bad address). The

@@ -5,17 +5,23 @@ import {
   listSubscriptions as selectSubscriptions,
   setSubscriptionPaused,
 } from '../../db/repositories/subscription.repository.js';
+import { updateSubscriptionSchedule } from '../../db/repositories/subscription-batch.repository.js';
 import { findTopicBySlug } from '../../db/repositories/topic.repository.js';
 import { nextSendTime } from '../domain/schedule.js';
 import {
+  applyScheduleRequest,
   type Cadence,
   DEFAULT_SEND_AT,
   DEFAULT_WEEKDAY,
+  type ScheduleRequest,
   type Subscription,
   type SubscriptionListing,
+  sameSchedule,
+  scheduleConflict,
 } from '../domain/subscription.js';
 import type { ServiceContext } from './context.js';
 import { InputError } from './input-error.js';
+import { createNextSendTimes } from './next-send-times.js';
 import { requireReader } from './readers.service.js';
 import { ruleKey } from './rule-keys.js';
 import { parseQueryOrThrow } from './topics.service.js';
@@ -40,13 +46,9 @@ export async function subscribe(
     throw new InputError('follow either a topic or a query of their own', { field: 'topic' });
   }
   const weekdays = request.weekdays ?? false;
-  if (weekdays && request.cadence !== 'daily') {
-    // A weekly digest already has its day, and an alert cannot wait for Monday.
-    throw new InputError(
-      `only a daily digest can skip weekends and holidays; this one is ${request.cadence}`,
-      { field: 'weekdays' },
-    );
-  }
+  // A weekly digest already has its day, an alert goes at once: no time, day or weekdays.
+  const conflict = scheduleConflict(request.cadence, request);
+  if (conflict) throw new InputError(conflict.reason, { field: conflict.field });
   const reader = await requireReader(ctx, request.email);
   let topicId: number | null = null;
   if (request.topic !== undefined) {
@@ -125,4 +127,36 @@ export async function listSubscriptions(
   email?: string,
 ): Promise<SubscriptionListing[]> {
   return selectSubscriptions(ctx.db, email);
+}
+
+/**
+ * Changes when a reader's follow of a topic is sent: only what the request gives, the rest
+ * kept; the next send time is computed again. Options that make no sense together (a send
+ * time for an instant alert, a day for a daily digest) are refused.
+ */
+export async function updateSubscription(
+  ctx: ServiceContext,
+  email: string,
+  topic: string,
+  request: ScheduleRequest,
+): Promise<{ subscription: Subscription; changed: boolean }> {
+  const reader = await requireReader(ctx, email);
+  const current = (await selectSubscriptions(ctx.db, reader.email)).find(
+    (s) => s.topicSlug === topic,
+  );
+  if (!current)
+    throw new InputError(`${reader.email} does not follow "${topic}"`, {
+      field: 'topic',
+      problem: 'not-found',
+    });
+  const schedule = applyScheduleRequest(current, request);
+  if ('conflict' in schedule)
+    throw new InputError(schedule.conflict.reason, { field: schedule.conflict.field });
+  if (sameSchedule(schedule, current)) return { subscription: current, changed: false };
+  const nextDueAt = createNextSendTimes(ctx.now()).of(schedule, reader.tz);
+  const subscription = await updateSubscriptionSchedule(ctx.db, current.id, {
+    ...schedule,
+    nextDueAt,
+  });
+  return { subscription, changed: true };
 }

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { countTopicFollowers } from '../../db/repositories/catalog-stats.repository.js';
 import { recordRuleChange } from '../../db/repositories/rule-change.repository.js';
 import { listStories } from '../../db/repositories/story.repository.js';
 import {
@@ -80,14 +81,50 @@ export async function changeTopic(
   });
 }
 
-/** Removes a topic; its followers' subscriptions go with it. */
-export async function removeTopic(ctx: ServiceContext, slug: string): Promise<void> {
-  await changingTopics(ctx, async (trx) => {
+/**
+ * Removes a topic; its followers' subscriptions go with it. A followed topic is removed only
+ * when `force` is given; either way the result says how many readers it affected.
+ */
+export async function removeTopic(
+  ctx: ServiceContext,
+  slug: string,
+  options: { force?: boolean } = {},
+): Promise<{ readers: number; subscriptions: number }> {
+  return changingTopics(ctx, async (trx) => {
     const topic = await findTopicBySlug(trx, slug);
-    if (!topic || !(await deleteTopic(trx, slug)))
-      throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
+    if (!topic) throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
+    const followers = await countTopicFollowers(trx, topic.id);
+    if (followers.readers > 0 && !options.force)
+      throw new InputError(
+        `"${slug}" is followed by ${followers.readers === 1 ? '1 reader' : `${followers.readers} readers`}: removing it ends their subscriptions to it`,
+        { field: 'slug', problem: 'in-use' },
+      );
+    await deleteTopic(trx, slug);
     await recordRuleChange(trx, ruleKey.topic(topic.id), null, ctx.now());
+    return followers;
   });
+}
+
+/** A topic with how many follow it and what its query matched lately. */
+export interface TopicDetails {
+  topic: Topic;
+  followers: { readers: number; subscriptions: number };
+  /** Stored stories published in the last `days` days that the query matches. */
+  recent: BacktestResult;
+  days: number;
+}
+
+/** A topic, its followers, and the stories of the last 30 days its query matches. */
+export async function showTopic(
+  ctx: ServiceContext,
+  slug: string,
+  days = 30,
+): Promise<TopicDetails> {
+  const topic = await requireTopic(ctx, slug);
+  const followers = await countTopicFollowers(ctx.db, topic.id);
+  const since = new Date(ctx.now().getTime() - days * 86_400_000);
+  const recent = await backtestRule(ctx, parseQueryOrThrow(topic.query, 'storedQuery'), since);
+  return { topic, followers, recent, days };
 }
 
 /** Runs a change to topics in a transaction; this process's digests see it at once. */

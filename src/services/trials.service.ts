@@ -8,12 +8,19 @@ import type { Reader } from '../domain/reader.js';
 import type { TrialSource } from '../domain/signed-token.js';
 import { readTrialRef, signTrialRef } from '../domain/trial-ref.js';
 import type { ServiceContext, VerifyContext } from './context.js';
+import { InputError } from './input-error.js';
 
 export interface TrialRequest {
   email: string;
   days: number;
   /** The `ref` the trial redirect carried: credits the click it names. */
   ref?: string;
+  /**
+   * An unknown address becomes a trial reader when the publisher's site reports the trial (it
+   * has the reader); an administrator's command refuses it, as every command naming a reader
+   * does. Created by default.
+   */
+  unknownReader?: 'create' | 'refuse';
 }
 
 /**
@@ -24,8 +31,9 @@ export interface TrialRequest {
 export type TrialAttribution = 'credited' | 'already-credited' | 'unknown-ref' | 'none';
 
 /**
- * Starts (or extends) a trial of `days` days; an unknown address becomes a trial reader. A
- * `ref` credits the trial-link click it came from (its digest or campaign).
+ * Starts (or extends) a trial of `days` days; an unknown address becomes a trial reader unless
+ * the request refuses it. A `ref` credits the trial-link click it came from (its digest or
+ * campaign).
  */
 export async function startTrial(
   ctx: VerifyContext,
@@ -34,6 +42,8 @@ export async function startTrial(
   const { email, days } = request;
   const now = ctx.now();
   const existing = await findReaderByEmail(ctx.db, email);
+  if (!existing && request.unknownReader === 'refuse')
+    throw new InputError(`no reader ${email}`, { field: 'email', problem: 'not-found' });
   const trialEndsAt = new Date(now.getTime() + days * 86_400_000);
   const attribution = await attribute(ctx, request.ref, now);
   // A paying subscriber stays one; a trial never shortens what a reader already has.

@@ -22,7 +22,7 @@ describe('queues bound to one database', () => {
     await expect(
       createTestApp('sqlite', { redis: true, env: { QUEUE_PREFIX: prefix } }),
     ).rejects.toThrow(
-      /the queues "\{bulletin-test-[0-9a-f]+\}" in Redis belong to another database .*set QUEUE_PREFIX/,
+      /the queues "\{bulletin-test-[0-9a-f]+\}" in Redis belong to another database .*`bulletin db reset --yes` clears them.*set QUEUE_PREFIX/,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { saveReader } from '../../src/services/readers.service.js';
 import { recordTrialClick } from '../../src/services/trials.service.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -6,6 +7,16 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp('sqlite');
+  // `trials start` names readers that exist, like every command (it refuses an unknown one).
+  for (const email of ['wyn@corp.example', 'xan@corp.example'])
+    await saveReader(t.app, {
+      email,
+      name: null,
+      plan: 'free',
+      trialEndsAt: null,
+      tz: 'UTC',
+      marketingConsent: false,
+    });
 });
 afterAll(async () => t?.close());
 

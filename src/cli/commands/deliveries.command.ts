@@ -26,7 +26,7 @@ export function registerDeliveryCommands(program: Command): void {
   deliveries
     .command('list')
     .description('the latest deliveries, newest first')
-    .option('--recipient <email>')
+    .option('--recipient <email>', 'only mail to this address')
     .option('--since <when>', 'a duration back (24h) or an ISO date')
     .option('--status <status>', `${DELIVERY_STATUSES.join('|')} (sending: outcome unknown)`)
     .option('--kind <kind>', DELIVERY_KINDS.join('|'))

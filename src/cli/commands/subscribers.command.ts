@@ -1,91 +1,176 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PLANS, type Plan } from '../../domain/reader.js';
-import {
-  listReaders,
-  removeReader,
-  requireReader,
-  saveReader,
-} from '../../services/readers.service.js';
+import type { ReaderEdit } from '../../domain/reader-changes.js';
+import { addReader, updateReader } from '../../services/reader-edits.service.js';
+import { showReader } from '../../services/reader-profile.service.js';
+import { listReaders, removeReader } from '../../services/readers.service.js';
 import { withApp } from '../cli-context.js';
-import { printLine, printListing } from '../output.js';
+import { InputError } from '../cli-error.js';
+import { withExamples } from '../help.js';
+import { formatJson, printLine, printListing } from '../output.js';
 import { dateSchema, emailSchema, parseOption, timeZoneSchema } from '../parse.js';
+import { formatReaderProfile } from '../reader-profile-text.js';
+import { registerReaderTransferCommands } from './subscribers-transfer.command.js';
 
-interface AddOptions {
+interface EditOptions {
   name?: string;
-  plan: string;
+  plan?: string;
   trialEnds?: string;
-  tz: string;
+  tz?: string;
   marketingConsent?: boolean;
 }
 
+/** The options `subscribers add` and `update` share; update changes only those given. */
+function withEditOptions(command: Command): Command {
+  return command
+    .option('--name <name>', "the reader's name, as emails greet them")
+    .option('--plan <plan>', `${PLANS.join('|')} (add: free)`)
+    .option('--trial-ends <date>', 'when the trial ends, YYYY-MM-DD or ISO 8601 (plan trial)')
+    .option('--tz <zone>', 'IANA time zone their send times are in (add: UTC)')
+    .option('--marketing-consent', 'they agreed to marketing email (recorded as given by cli)')
+    .option('--no-marketing-consent', 'they withdrew their agreement to marketing email');
+}
+
+function readEdit(opts: EditOptions): ReaderEdit {
+  return {
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
+    ...(opts.plan !== undefined
+      ? { plan: parseOption('--plan', opts.plan, z.enum(PLANS as [Plan, ...Plan[]])) }
+      : {}),
+    ...(opts.trialEnds !== undefined
+      ? { trialEndsAt: parseOption('--trial-ends', opts.trialEnds, dateSchema) }
+      : {}),
+    ...(opts.tz !== undefined ? { tz: parseOption('--tz', opts.tz, timeZoneSchema) } : {}),
+    ...(opts.marketingConsent !== undefined
+      ? {
+          consent: opts.marketingConsent
+            ? { given: true as const, source: null, at: null }
+            : { given: false as const },
+        }
+      : {}),
+  };
+}
+
 export function registerSubscriberCommands(program: Command): void {
-  const subscribers = program.command('subscribers').description('readers: anyone we may email');
+  const subscribers = program
+    .command('subscribers')
+    .description('readers: anyone we may email, whatever their plan');
 
-  subscribers
-    .command('add <email>')
-    .description('add a reader, or update one with the same address')
-    .option('--name <name>')
-    .option('--plan <plan>', PLANS.join('|'), 'free')
-    .option('--trial-ends <date>', 'end of the trial (plan trial)')
-    .option('--tz <zone>', 'IANA time zone for send times', 'UTC')
-    .option('--marketing-consent', 'the reader agreed to marketing email')
-    .action(async (email: string, opts: AddOptions) => {
-      const reader = {
-        email: parseOption('EMAIL', email, emailSchema),
-        name: opts.name?.trim() || null,
-        plan: parseOption('--plan', opts.plan, z.enum(PLANS as [Plan, ...Plan[]])),
-        trialEndsAt: opts.trialEnds
-          ? parseOption('--trial-ends', opts.trialEnds, dateSchema)
-          : null,
-        tz: parseOption('--tz', opts.tz, timeZoneSchema),
-        marketingConsent: Boolean(opts.marketingConsent),
-      };
-      await withApp({}, async (app) => {
-        const saved = await saveReader(app, reader);
-        printLine(`${saved.created ? 'added' : 'updated'} ${saved.reader.email}`);
-      });
-    });
-
-  subscribers
-    .command('list')
-    .option('--json', 'one JSON array')
-    .action(async (opts: { json?: boolean }) => {
-      await withApp({}, async (app) => {
-        const rows = (await listReaders(app)).map((r) => ({
-          email: r.email,
-          name: r.name,
-          plan: r.plan,
-          trialEndsAt: r.trialEndsAt,
-          tz: r.tz,
-          status: r.status,
-          marketingConsent: r.marketingConsent,
-        }));
-        printListing(rows, Boolean(opts.json), [
-          { header: 'EMAIL', value: (r) => r.email },
-          { header: 'NAME', value: (r) => r.name },
-          { header: 'PLAN', value: (r) => r.plan },
-          { header: 'TZ', value: (r) => r.tz },
-          { header: 'STATUS', value: (r) => r.status },
-        ]);
-      });
-    });
-
-  subscribers.command('show <email>').action(async (email: string) => {
+  withExamples(
+    withEditOptions(
+      subscribers
+        .command('add <email>')
+        .description('add a reader (an address already known is refused: use subscribers update)'),
+    ),
+    ['bulletin subscribers add ann@example.com --name Ann --plan subscriber --tz Europe/Berlin'],
+  ).action(async (email: string, opts: EditOptions) => {
+    const address = parseOption('EMAIL', email, emailSchema);
+    const edit = readEdit(opts);
     await withApp({}, async (app) => {
+      const reader = await addReader(app, address, edit);
+      printLine(`added ${reader.email} (${reader.plan}, ${reader.tz})`);
+    });
+  });
+
+  withExamples(
+    withEditOptions(
+      subscribers
+        .command('update <email>')
+        .description("change a reader's fields: only the options given change"),
+    ),
+    [
+      'bulletin subscribers update ann@example.com --plan subscriber',
+      'bulletin subscribers update ann@example.com --no-marketing-consent',
+    ],
+  ).action(async (email: string, opts: EditOptions) => {
+    const address = parseOption('EMAIL', email, emailSchema);
+    const edit = readEdit(opts);
+    if (Object.keys(edit).length === 0)
+      throw new InputError(
+        'give at least one of --name, --plan, --trial-ends, --tz, --[no-]marketing-consent',
+      );
+    await withApp({}, async (app) => {
+      const { reader, changed } = await updateReader(app, address, edit);
       printLine(
-        JSON.stringify(await requireReader(app, parseOption('EMAIL', email, emailSchema)), null, 2),
+        changed.length === 0
+          ? `${reader.email} already had those values: nothing changed`
+          : `updated ${reader.email}: ${changed.map(fieldLabel).join(', ')}`,
       );
     });
   });
 
-  subscribers
-    .command('remove <email>')
-    .description('delete a reader and their subscriptions (unsubscribing is kept as a suppression)')
-    .action(async (email: string) => {
-      await withApp({}, async (app) => {
-        await removeReader(app, parseOption('EMAIL', email, emailSchema));
-        printLine(`removed ${email}`);
-      });
+  withExamples(
+    subscribers
+      .command('list')
+      .description('every reader, by address')
+      .option('--json', 'one JSON array'),
+    ['bulletin subscribers list --json'],
+  ).action(async (opts: { json?: boolean }) => {
+    await withApp({}, async (app) => {
+      const rows = (await listReaders(app)).map((r) => ({
+        email: r.email,
+        name: r.name,
+        plan: r.plan,
+        trialEndsAt: r.trialEndsAt,
+        tz: r.tz,
+        status: r.status,
+        marketingConsent: r.marketingConsent,
+        consentSource: r.consentSource,
+        consentAt: r.consentAt,
+      }));
+      printListing(rows, Boolean(opts.json), [
+        { header: 'EMAIL', value: (r) => r.email },
+        { header: 'NAME', value: (r) => r.name },
+        { header: 'PLAN', value: (r) => r.plan },
+        { header: 'TZ', value: (r) => r.tz },
+        { header: 'STATUS', value: (r) => r.status },
+      ]);
     });
+  });
+
+  withExamples(
+    subscribers
+      .command('show <email>')
+      .description(
+        'one reader: plan, access and why, subscriptions with their next send, latest digests and deliveries, suppression',
+      )
+      .option('--json', 'one JSON object'),
+    ['bulletin subscribers show ann@example.com'],
+  ).action(async (email: string, opts: { json?: boolean }) => {
+    await withApp({}, async (app) => {
+      const profile = await showReader(app, parseOption('EMAIL', email, emailSchema));
+      if (opts.json) process.stdout.write(`${formatJson(profile)}\n`);
+      else printLine(formatReaderProfile(profile));
+    });
+  });
+
+  withExamples(
+    subscribers
+      .command('remove <email>')
+      .description(
+        'delete a reader and their subscriptions (an unsubscribe is kept as a suppression)',
+      ),
+    ['bulletin subscribers remove ann@example.com'],
+  ).action(async (email: string) => {
+    await withApp({}, async (app) => {
+      const address = parseOption('EMAIL', email, emailSchema);
+      await removeReader(app, address);
+      printLine(`removed ${address}`);
+    });
+  });
+
+  registerReaderTransferCommands(subscribers);
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  trialEndsAt: 'trial end',
+  tz: 'time zone',
+  marketingConsent: 'marketing consent',
+  consentSource: 'consent source',
+  consentAt: 'consent time',
+};
+
+function fieldLabel(field: string): string {
+  return FIELD_LABELS[field] ?? field;
 }

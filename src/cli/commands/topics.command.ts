@@ -8,11 +8,14 @@ import {
   parseQueryOrThrow,
   removeTopic,
   requireTopic,
+  showTopic,
 } from '../../services/topics.service.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
-import { printLine, printListing } from '../output.js';
+import { countOf } from '../help.js';
+import { formatJson, printLine, printListing } from '../output.js';
 import { parseOption, parseSince, slugSchema } from '../parse.js';
+import { registerTopicTransferCommands } from './topics-transfer.command.js';
 
 export function registerTopicCommands(program: Command): void {
   const topics = program.command('topics').description('topics: named queries that readers follow');
@@ -21,7 +24,11 @@ export function registerTopicCommands(program: Command): void {
     .command('add <slug>')
     .description('add a topic')
     .requiredOption('--name <name>', 'display name')
-    .requiredOption('--query <q>', 'the rule (see RULES.md)')
+    .requiredOption('--query <q>', 'the rule (see docs/rules.md)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ bulletin topics add export-controls --name "Export controls" --query 'tag:"export controls" OR "entity list"'\n`,
+    )
     .action(async (slug: string, opts: { name: string; query: string }) => {
       const valid = parseOption('SLUG', slug, slugSchema);
       await withApp({}, async (app) => {
@@ -33,8 +40,12 @@ export function registerTopicCommands(program: Command): void {
   topics
     .command('update <slug>')
     .description("change a topic's name or query")
-    .option('--name <name>')
-    .option('--query <q>')
+    .option('--name <name>', 'a new display name')
+    .option('--query <q>', 'a new rule (see docs/rules.md)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ bulletin topics update customs --query 'customs OR tariff*'\n`,
+    )
     .action(async (slug: string, opts: { name?: string; query?: string }) => {
       if (opts.name === undefined && opts.query === undefined)
         throw new InputError('give --name or --query');
@@ -46,16 +57,23 @@ export function registerTopicCommands(program: Command): void {
 
   topics
     .command('remove <slug>')
-    .description('remove a topic and the subscriptions that follow it')
-    .action(async (slug: string) => {
+    .description(
+      'remove a topic and the subscriptions that follow it (a followed topic needs --force)',
+    )
+    .option('--force', 'remove it even though readers follow it')
+    .addHelpText('after', '\nExamples:\n  $ bulletin topics remove customs --force\n')
+    .action(async (slug: string, opts: { force?: boolean }) => {
       await withApp({}, async (app) => {
-        await removeTopic(app, slug);
-        printLine(`removed topic ${slug}`);
+        const affected = await removeTopic(app, slug, { force: Boolean(opts.force) });
+        printLine(
+          `removed topic ${slug}${affected.readers > 0 ? `: ${countOf(affected.readers, 'reader')} no longer follow it (${countOf(affected.subscriptions, 'subscription')} ended)` : ''}`,
+        );
       });
     });
 
   topics
     .command('list')
+    .description('every topic with how many readers follow it')
     .option('--json', 'one JSON array')
     .action(async (opts: { json?: boolean }) => {
       await withApp({}, async (app) => {
@@ -76,13 +94,41 @@ export function registerTopicCommands(program: Command): void {
 
   topics
     .command('show <slug>')
+    .description("a topic's query, explained, its followers and its matches in the last 30 days")
     .option('--json', 'one JSON object')
+    .addHelpText('after', '\nExamples:\n  $ bulletin topics show customs\n')
     .action(async (slug: string, opts: { json?: boolean }) => {
       await withApp({}, async (app) => {
-        const topic = await requireTopic(app, slug);
-        if (opts.json) return printLine(JSON.stringify(topic));
+        const details = await showTopic(app, slug);
+        const { topic, followers, recent } = details;
+        if (opts.json) {
+          return printLine(
+            formatJson({
+              slug: topic.slug,
+              name: topic.name,
+              query: topic.query,
+              followers: followers.readers,
+              subscriptions: followers.subscriptions,
+              matchesLast30Days: recent.matches.length,
+              storiesLast30Days: recent.considered,
+              matches: recent.matches,
+              createdAt: topic.createdAt,
+              updatedAt: topic.updatedAt,
+            }),
+          );
+        }
         printLine(
-          `${topic.slug}: ${topic.name}\nquery: ${topic.query}\n${describeRule(parseQueryOrThrow(topic.query))}`,
+          [
+            `${topic.slug}: ${topic.name}`,
+            `query: ${topic.query}`,
+            describeRule(parseQueryOrThrow(topic.query, 'storedQuery')),
+            `followers: ${countOf(followers.readers, 'reader')}`,
+            `last ${details.days} days: ${recent.matches.length} of ${countOf(recent.considered, 'story', 'stories')} match`,
+            ...recent.matches
+              .slice(0, 10)
+              .map((m) => `  ${m.publishedAt.toISOString().slice(0, 10)}  ${m.headline}`),
+            ...(recent.matches.length > 10 ? [`  and ${recent.matches.length - 10} more`] : []),
+          ].join('\n'),
         );
       });
     });
@@ -112,4 +158,6 @@ export function registerTopicCommands(program: Command): void {
         });
       },
     );
+
+  registerTopicTransferCommands(topics);
 }

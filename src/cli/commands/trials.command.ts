@@ -16,10 +16,17 @@ const ATTRIBUTION_NOTE: Record<TrialAttribution, string | null> = {
 export function registerTrialCommands(program: Command): void {
   program
     .command('trials')
-    .description('trials')
+    .description("readers' trials of full access")
     .command('start <email>')
-    .option('--days <n>', 'length of the trial', '14')
+    .description(
+      "start or extend a reader's trial (an unknown address is refused: add the reader first)",
+    )
+    .option('--days <n>', 'length of the trial in days, 1 to 365', '14')
     .option('--ref <ref>', "the trial link's ref, to credit the digest or campaign it came from")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ bulletin trials start ann@example.com --days 30\n  $ bulletin trials start ann@example.com --ref 3f.k2Vx…\n',
+    )
     .action(async (email: string, opts: { days: string; ref?: string }) => {
       const days = parseOption('--days', opts.days, z.coerce.number().int().min(1).max(365));
       const ref =
@@ -29,6 +36,7 @@ export function registerTrialCommands(program: Command): void {
           email: parseOption('EMAIL', email, emailSchema),
           days,
           ...(ref === undefined ? {} : { ref }),
+          unknownReader: 'refuse',
         });
         printLine(`${reader.email} has a trial until ${reader.trialEndsAt?.toISOString()}`);
         const note = ATTRIBUTION_NOTE[attribution];

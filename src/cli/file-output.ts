@@ -1,0 +1,29 @@
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import { formatJson } from './output.js';
+
+/**
+ * Writes rows as CSV on standard output with csv-stringify (a header line, then a line per
+ * row, quoted where a cell needs it), waiting whenever the reader of the pipe is slower.
+ */
+export async function writeCsv<C extends string>(
+  columns: readonly C[],
+  rows: AsyncIterable<Record<C, string>>,
+): Promise<void> {
+  const csv = stringify({ header: true, columns: [...columns] });
+  csv.pipe(process.stdout);
+  for await (const row of rows) if (!csv.write(row)) await once(csv, 'drain');
+  csv.end();
+  await once(csv, 'end');
+}
+
+/** Writes one JSON array on standard output, an element per line, as the items come. */
+export async function writeJsonArray(items: AsyncIterable<unknown>): Promise<void> {
+  let first = true;
+  for await (const item of items) {
+    const text = `${first ? '[' : ',\n'}${formatJson(item)}`;
+    first = false;
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  }
+  process.stdout.write(first ? '[]\n' : ']\n');
+}
