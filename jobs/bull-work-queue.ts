@@ -71,6 +71,17 @@ export function openBullQueues(
         }),
       );
     },
+    async matchStories(works) {
+      await deferrable(
+        queues.ingest.addBulk(
+          works.map((work) => ({
+            name: JOB.matchStory,
+            data: work,
+            opts: { jobId: jobId.matchStory(work.storyId, work.revision) },
+          })),
+        ),
+      );
+    },
     async buildDigest(work) {
       await queues.digest.add(JOB.buildDigest, work, {
         jobId: jobId.buildDigest(work.readerId, work.cadence, work.periodKey),

@@ -137,13 +137,15 @@ const idSchema = z
       .refine((id) => !/[\u0000-\u001f\u007f-\u009f]/.test(id), 'must not hold control characters'),
   );
 
-const urlSchema = requiredText.transform((url) => url.trim()).pipe(
-  maxCharacters(STORY_LIMITS.urlCharacters).refine((text) => {
-    if (!URL.canParse(text)) return false;
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  }, 'must be an absolute http(s) URL'),
-);
+const urlSchema = requiredText
+  .transform((url) => url.trim())
+  .pipe(
+    maxCharacters(STORY_LIMITS.urlCharacters).refine((text) => {
+      if (!URL.canParse(text)) return false;
+      const url = new URL(text);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    }, 'must be an absolute http(s) URL'),
+  );
 
 const tagSchema = optionalText
   .transform(cleanOneLine)

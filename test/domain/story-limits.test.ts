@@ -34,7 +34,12 @@ describe('story limits', () => {
     ['a javascript: url', { url: 'javascript:alert(1)' }, 'url', /absolute http\(s\)/],
     ['a data: url', { url: 'data:text/html,<b>x</b>' }, 'url', /absolute http\(s\)/],
     ['a relative url', { url: '../story' }, 'url', /absolute http\(s\)/],
-    ['a url over 2,000 characters', { url: `https://a.example/${'x'.repeat(2000)}` }, 'url', /longer/],
+    [
+      'a url over 2,000 characters',
+      { url: `https://a.example/${'x'.repeat(2000)}` },
+      'url',
+      /longer/,
+    ],
     ['a headline over 300 characters', { headline: 'h'.repeat(301) }, 'headline', /300/],
     ['a headline of only markup', { headline: '<b> </b><img src=x>' }, 'headline', /empty/],
     ['a summary over 2,000 characters', { summary: 's'.repeat(2001) }, 'summary', /2000/],

@@ -122,7 +122,11 @@ describe('parseStory', () => {
     ['a missing id', { id: undefined }, /^id: /],
     ['an empty id', { id: '' }, /^id: /],
     ['a fractional numeric id', { id: 10.5 }, /^id: /],
-    ['a javascript: url', { url: 'javascript:alert(1)' }, /^url: must be an absolute http\(s\) URL/],
+    [
+      'a javascript: url',
+      { url: 'javascript:alert(1)' },
+      /^url: must be an absolute http\(s\) URL/,
+    ],
     ['an ftp url', { url: 'ftp://news.example/a' }, /^url: /],
     ['a relative url', { url: '/2026/11/story' }, /^url: /],
     ['a missing url', { url: undefined }, /^url: /],
