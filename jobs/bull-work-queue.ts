@@ -62,6 +62,7 @@ export function openBullQueues(
     digest: open(QUEUE.digest),
     send: open(QUEUE.send),
     schedule: open(QUEUE.schedule),
+    feeds: open(QUEUE.feeds),
   };
   const workQueue: WorkQueue = {
     async matchStory(work) {

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { type Db, migrateDatabase, openDatabase } from '../db/connection.js';
 import { readInstallationId } from '../db/repositories/installation.repository.js';
 import type { BullQueues } from '../jobs/bull-work-queue.js';
+import { createFeedSchedule } from '../jobs/feed-scheduler.js';
 import { bullPrefix } from '../jobs/queue-names.js';
+import { createFeedFetcher } from './adapters/feed-fetcher.js';
 import { createLogger, createThrottledWarn, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
 import { claimQueuePrefix } from './adapters/queue-owner.js';
@@ -16,6 +18,7 @@ import type {
   SendContext,
   ServiceContext,
 } from './services/context.js';
+import type { FeedContext } from './services/feeds.service.js';
 
 /**
  * The composition root: opens what a command needs (database always; Redis and queues, the
@@ -140,4 +143,19 @@ export function sendContextOf(app: App): SendContext {
   if (!app.transport || !app.renderer)
     throw new Error('the app was opened without the mail transport (mail: true)');
   return { ...app, transport: app.transport, renderer: app.renderer };
+}
+
+/**
+ * The app as a context that manages and polls feeds: the flow, a fetcher and the feeds' job
+ * schedulers. The caller closes the fetcher (`close`) when done.
+ */
+export function feedContextOf(app: App): FeedContext & { close(): Promise<void> } {
+  if (!app.bull) throw new Error('the app was opened without the queues (redis: true)');
+  const fetcher = createFeedFetcher({ allowPrivate: app.settings.feedsAllowPrivate });
+  return {
+    ...flowContextOf(app),
+    fetcher,
+    feedSchedule: createFeedSchedule(app.bull.queues.feeds),
+    close: () => fetcher.close(),
+  };
 }

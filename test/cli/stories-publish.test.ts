@@ -110,12 +110,19 @@ describe.each(DIALECTS)('bulletin stories publish (%s)', (dialect) => {
 
   it('republishes: the same text is unchanged, a change updates without matching again, realert matches again', async () => {
     await publish('r0.jsonl', jsonLines([story('r1')]));
+    // As if a worker had matched the first revision.
+    await t.app.db
+      .updateTable('stories')
+      .set({ matched_revision: 0 })
+      .where('external_id', '=', 'r1')
+      .execute();
     await ingest.obliterate({ force: true });
     const same = await publish('r1.jsonl', jsonLines([story('r1')]));
     expect(same.stdout).toContain('0 updated, 0 re-alerted, 1 unchanged');
 
     const changed = await publish('r2.jsonl', jsonLines([story('r1', { headline: 'Corrected' })]));
     expect(changed.stdout).toContain('1 updated, 0 re-alerted');
+    expect(await matchJobs()).toEqual([]);
     let row = (await stored()).find((s) => s.external_id === 'r1');
     expect(row).toMatchObject({ headline: 'Corrected', revision: 0 });
 
@@ -129,7 +136,7 @@ describe.each(DIALECTS)('bulletin stories publish (%s)', (dialect) => {
     const jobs = await matchJobs();
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatch(/\.1$/);
-  });
+  }, 120_000);
 
   it('reads a JSON array from standard input', async () => {
     const result = await runCli(

@@ -68,7 +68,7 @@ describe('readStoryRecords', () => {
     expect(await read('\n  \n')).toEqual([]);
   });
 
-  it('hands on each line's record while later lines are still unread', async () => {
+  it('hands on each record while later lines are still unread', async () => {
     const line = JSON.stringify(story('s'));
     let read = 0;
     async function* many() {
