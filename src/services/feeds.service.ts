@@ -7,6 +7,7 @@ import {
   recordFeedSuccess,
 } from '../../db/repositories/feed.repository.js';
 import { FeedFetchError, type FeedFetcher } from '../adapters/feed-fetcher.js';
+import { stripControlCharacters } from '../domain/clean-text.js';
 import { FEED_EVERY_LIMITS, type Feed, formatInterval } from '../domain/feed.js';
 import { cleanOneLine, type StoryAccess } from '../domain/story.js';
 import type { FlowContext, ServiceContext } from './context.js';
@@ -153,8 +154,10 @@ export async function pollFeed(ctx: FeedPollContext, feedId: number): Promise<Fe
   } catch (error) {
     if (!(error instanceof FeedFetchError) && !(error instanceof NotAFeedError)) throw error;
     const retryable = error instanceof FeedFetchError ? error.retryable : true;
-    await recordFeedFailure(ctx.db, feed.id, error.message, ctx.now());
-    ctx.log.warn({ event: 'feed.failed', feed: feed.id, error: error.message });
-    return { ...base, status: 'failed', error: error.message, retryable };
+    // A parser's message may quote the answer: whatever it holds, it is shown as one line.
+    const message = stripControlCharacters(error.message).slice(0, 500);
+    await recordFeedFailure(ctx.db, feed.id, message, ctx.now());
+    ctx.log.warn({ event: 'feed.failed', feed: feed.id, error: message });
+    return { ...base, status: 'failed', error: message, retryable };
   }
 }
