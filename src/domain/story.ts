@@ -93,6 +93,13 @@ function utf8Bytes(text: string): number {
   return bytes;
 }
 
+/** Whether text is at most `limit` bytes in UTF-8; a code unit is 1 to 3 bytes, so most need no count. */
+function fitsInBytes(text: string, limit: number): boolean {
+  if (text.length * 3 <= limit) return true;
+  if (text.length > limit) return false;
+  return utf8Bytes(text) <= limit;
+}
+
 /**
  * A field shown on one line (headline, summary, section, tag): HTML turned into text,
  * control characters removed, every run of white space one space. HTML goes first, so an
@@ -164,7 +171,7 @@ const storyInputSchema = z.object(
       .default(''),
     body: optionalText
       .refine(
-        (body) => utf8Bytes(body) <= STORY_LIMITS.bodyBytes,
+        (body) => fitsInBytes(body, STORY_LIMITS.bodyBytes),
         `is larger than ${STORY_LIMITS.bodyBytes / 1024} KB`,
       )
       .transform(cleanLines)
