@@ -121,7 +121,10 @@ async function benchPublish(dir: string, dialect: Dialect, count: number, file: 
 function feedXml(items: number): string {
   const entries = Array.from(
     { length: items },
-    (_, i) => `<item><guid>feed-${i}</guid><title>Feed story ${i}</title><link>https://brief.example/f/${i}</link>
+    (
+      _,
+      i,
+    ) => `<item><guid>feed-${i}</guid><title>Feed story ${i}</title><link>https://brief.example/f/${i}</link>
 <description><![CDATA[<p>Teaser ${i} about sanctions</p>]]></description>
 <content:encoded><![CDATA[${'<p>Body paragraph about export controls and customs.</p>'.repeat(10)}]]></content:encoded>
 <category>Sanctions</category><pubDate>Sat, 28 Nov 2026 09:00:00 GMT</pubDate></item>`,
@@ -155,7 +158,12 @@ async function benchFeed(dir: string, dialect: Dialect, items: number) {
     const report = await pollFeed(ctx, feed.id);
     const seconds = (performance.now() - start) / 1000;
     if (report.status !== 'polled') throw new Error(`feed poll: ${JSON.stringify(report)}`);
-    return { seconds, created: report.created, bytes: Buffer.byteLength(xml), matches: queue.waiting };
+    return {
+      seconds,
+      created: report.created,
+      bytes: Buffer.byteLength(xml),
+      matches: queue.waiting,
+    };
   } finally {
     await fetcher.close();
     await app.close();
