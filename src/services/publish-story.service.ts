@@ -89,6 +89,8 @@ export async function publishStoryStream(
   /** Ids stored by an earlier batch and given again: counted already, as duplicates now. */
   const givenAgain = new Set<string>();
   let batch = new Map<string, StoryInput>();
+  /** The last batch's hand-on to matching, left to finish while the next batch is read. */
+  let handingOn: Promise<void> = Promise.resolve();
 
   const storeBatch = async () => {
     if (batch.size === 0) return;
@@ -98,7 +100,11 @@ export async function publishStoryStream(
     for (const result of results) {
       if (!givenAgain.delete(result.externalId)) countOutcome(counts, result);
     }
-    await handOnMatching(ctx, results);
+    // One hand-on at a time; the next batch is read and stored while this one is on its way.
+    await handingOn;
+    handingOn = handOnMatching(ctx, results);
+    // Its failure is thrown where it is awaited, not as an unhandled rejection before that.
+    handingOn.catch(() => {});
     ctx.log.info({
       event: 'stories.published',
       stories: results.length,
@@ -130,6 +136,7 @@ export async function publishStoryStream(
     if (batch.size >= BATCH_SIZE) await storeBatch();
   }
   await storeBatch();
+  await handingOn;
   return counts;
 }
 
