@@ -1,4 +1,6 @@
 import type { Queue } from 'bullmq';
+import type { Db } from '../db/connection.js';
+import { listFeeds } from '../db/repositories/feed.repository.js';
 import type { FeedSchedule } from '../src/services/feeds.service.js';
 import { JOB } from './queue-names.js';
 
@@ -37,4 +39,19 @@ export function createFeedSchedule(feedsQueue: Queue): FeedSchedule {
       await feedsQueue.removeJobScheduler(feedSchedulerId(feedId));
     },
   };
+}
+
+/**
+ * Gives every feed that has no job scheduler in Redis its scheduler again (Redis restarted
+ * empty, a failover). Feeds that have one are left alone: upserting would move their next run.
+ */
+export async function ensureFeedSchedulers(db: Db, feedsQueue: Queue): Promise<number> {
+  const schedule = createFeedSchedule(feedsQueue);
+  let restored = 0;
+  for (const feed of await listFeeds(db)) {
+    if (await feedsQueue.getJobScheduler(feedSchedulerId(feed.id))) continue;
+    await schedule.schedule(feed);
+    restored++;
+  }
+  return restored;
 }

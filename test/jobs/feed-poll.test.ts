@@ -4,6 +4,7 @@ import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { createFeedPollProcessor } from '../../jobs/feed-poll.job.js';
+import { createFeedSchedule, ensureFeedSchedulers } from '../../jobs/feed-scheduler.js';
 import { bullPrefix, JOB, QUEUE } from '../../jobs/queue-names.js';
 import { createFeedFetcher } from '../../src/adapters/feed-fetcher.js';
 import { addFeed, type FeedContext, listFeeds } from '../../src/services/feeds.service.js';
@@ -77,4 +78,27 @@ describe('the feed poll job', () => {
       await fetcher.close();
     }
   }, 60_000);
+
+  it('gives feeds their schedulers back after Redis lost them, leaving the others alone', async () => {
+    const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
+    const queue = new Queue(QUEUE.feeds, {
+      connection,
+      prefix: bullPrefix(`${t.settings.queuePrefix}-lost`),
+    });
+    try {
+      const feeds = await listFeeds(t.app);
+      expect(feeds.length).toBeGreaterThanOrEqual(2);
+      const [kept, ...lost] = feeds as [(typeof feeds)[number], ...typeof feeds];
+      await createFeedSchedule(queue).schedule(kept);
+      const before = await queue.getJobScheduler(`feed.${kept.id}`);
+      expect(await ensureFeedSchedulers(t.app.db, queue)).toBe(lost.length);
+      const keys = (await queue.getJobSchedulers()).map((s) => s.key).sort();
+      expect(keys).toEqual(feeds.map((f) => `feed.${f.id}`).sort());
+      expect((await queue.getJobScheduler(`feed.${kept.id}`))?.next).toBe(before?.next);
+      expect(await ensureFeedSchedulers(t.app.db, queue)).toBe(0);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
 });
