@@ -20,10 +20,10 @@ module.exports = {
       name: 'domain-is-pure',
       severity: 'error',
       comment:
-        'src/domain is pure logic: no I/O, no other layer of ours; of npm, only time zones (luxon) and validation (zod).',
+        'src/domain is pure logic: no I/O, no other layer of ours; of npm, only time zones (luxon), validation (zod) and HTML to text (html-to-text).',
       from: { path: '^src/domain/' },
       to: {
-        pathNot: ['^src/domain/', 'node_modules/(luxon|zod)/'],
+        pathNot: ['^src/domain/', 'node_modules/(luxon|zod|html-to-text)/'],
         dependencyTypesNot: ['core'],
       },
     },

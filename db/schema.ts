@@ -186,4 +186,26 @@ export interface Database {
   suppressions: SuppressionsTable;
   site_licenses: SiteLicensesTable;
   trial_clicks: TrialClicksTable;
+  feeds: FeedsTable;
+}
+
+/** An RSS or Atom feed that is polled for stories. */
+export interface FeedsTable {
+  id: Generated<number>;
+  url: string;
+  /** How often it is polled. */
+  every_ms: number;
+  /** Given to every story from the feed. */
+  section: string | null;
+  access: 'subscriber' | 'free';
+  tags: Json<string[]>;
+  /** The validators of the last full answer, sent back for a conditional GET. */
+  etag: string | null;
+  last_modified: string | null;
+  last_polled_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  /** The last poll's failure; cleared by a poll that succeeds. */
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  created_at: Timestamp;
 }

@@ -63,6 +63,7 @@ export function openBullQueues(
     digest: open(QUEUE.digest),
     send: open(QUEUE.send),
     schedule: open(QUEUE.schedule),
+    feeds: open(QUEUE.feeds),
   };
   const workQueue: WorkQueue = {
     async matchStory(work) {
@@ -70,6 +71,17 @@ export function openBullQueues(
         queues.ingest.add(JOB.matchStory, work, {
           jobId: jobId.matchStory(work.storyId, work.revision),
         }),
+      );
+    },
+    async matchStories(works) {
+      await deferrable(
+        queues.ingest.addBulk(
+          works.map((work) => ({
+            name: JOB.matchStory,
+            data: work,
+            opts: { jobId: jobId.matchStory(work.storyId, work.revision) },
+          })),
+        ),
       );
     },
     async buildDigest(work) {

@@ -72,6 +72,9 @@ export class DirectWorkQueue implements WorkQueue {
   async matchStory(work: MatchStoryWork) {
     this.push(`m${work.storyId}.${work.revision}`, { kind: 'match', work });
   }
+  async matchStories(works: readonly MatchStoryWork[]) {
+    for (const work of works) await this.matchStory(work);
+  }
   async buildDigest(work: BuildDigestWork) {
     this.push(`d${work.readerId}.${work.cadence}.${work.periodKey}`, { kind: 'digest', work });
   }

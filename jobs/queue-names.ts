@@ -8,6 +8,8 @@ export const QUEUE = {
   send: 'send',
   /** The scheduler's minute tick. */
   schedule: 'schedule',
+  /** Poll one RSS or Atom feed (a job scheduler per feed). */
+  feeds: 'feeds',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -18,6 +20,7 @@ export const JOB = {
   buildAlert: 'build-alert',
   sendDelivery: 'send-delivery',
   tick: 'tick',
+  pollFeed: 'poll-feed',
 } as const;
 
 /** The one job scheduler: any number of processes may upsert it, Redis keeps one. */

@@ -1,7 +1,9 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
+import { createFeedFetcher } from '../src/adapters/feed-fetcher.js';
 import { createThrottledWarn, type Logger } from '../src/adapters/logger.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
 import type { RuleCatalog } from '../src/services/rule-catalog.js';
+import { createFeedPollProcessor } from './feed-poll.job.js';
 import {
   createDigestProcessor,
   createIngestProcessor,
@@ -29,6 +31,7 @@ export function startWorkers(
   const prefix = bullPrefix(ctx.settings.queuePrefix);
   const warnOnce = createThrottledWarn(log);
   const base = { connection, prefix, autorun: true };
+  const feedFetcher = createFeedFetcher({ allowPrivate: ctx.settings.feedsAllowPrivate });
   const workers = [
     new Worker(QUEUE.ingest, createIngestProcessor(ctx, catalog), {
       ...base,
@@ -44,6 +47,11 @@ export function startWorkers(
       limiter: { max: Math.max(1, Math.round(ctx.settings.sendRate)), duration: 1000 },
     }),
     new Worker(QUEUE.schedule, createScheduleProcessor(ctx), { ...base, concurrency: 1 }),
+    // Each poll is bounded in time and size: a slow feed holds one slot, never the others.
+    new Worker(QUEUE.feeds, createFeedPollProcessor({ ...ctx, fetcher: feedFetcher }), {
+      ...base,
+      concurrency: 4,
+    }),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) =>
@@ -68,6 +76,7 @@ export function startWorkers(
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await feedFetcher.close();
     },
   };
 }

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { type Db, migrateDatabase, openDatabase } from '../db/connection.js';
 import { readInstallationId } from '../db/repositories/installation.repository.js';
 import type { BullQueues } from '../jobs/bull-work-queue.js';
+import { createFeedSchedule } from '../jobs/feed-scheduler.js';
 import { bullPrefix } from '../jobs/queue-names.js';
+import { createFeedFetcher } from './adapters/feed-fetcher.js';
 import { createLogger, createThrottledWarn, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
 import { metrics, timed } from './adapters/metrics.js';
@@ -17,6 +19,7 @@ import type {
   SendContext,
   ServiceContext,
 } from './services/context.js';
+import type { FeedContext } from './services/feeds.service.js';
 import type { QueueAdmin } from './services/queues.service.js';
 import type { QueueKeys } from './services/reset.service.js';
 
@@ -195,5 +198,20 @@ function withRenderTiming(renderer: EmailRenderer): EmailRenderer {
         renderer.renderCampaignEmail(input),
       ),
     readStats: () => renderer.readStats(),
+  };
+}
+
+/**
+ * The app as a context that manages and polls feeds: the flow, a fetcher and the feeds' job
+ * schedulers. The caller closes the fetcher (`close`) when done.
+ */
+export function feedContextOf(app: App): FeedContext & { close(): Promise<void> } {
+  if (!app.bull) throw new Error('the app was opened without the queues (redis: true)');
+  const fetcher = createFeedFetcher({ allowPrivate: app.settings.feedsAllowPrivate });
+  return {
+    ...flowContextOf(app),
+    fetcher,
+    feedSchedule: createFeedSchedule(app.bull.queues.feeds),
+    close: () => fetcher.close(),
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js';
+import { ensureFeedSchedulers } from '../jobs/feed-scheduler.js';
 import { bullPrefix } from '../jobs/queue-names.js';
 import { ensureTickScheduler, upsertTickScheduler } from '../jobs/scheduler.js';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.js';
@@ -148,7 +149,8 @@ function waitForStop(log: App['log']): {
 /**
  * Redis may come back empty (restarted without persistence, a failover to an empty replica):
  * on every (re)connection and every 30 s, bind the queues to this installation again and, in
- * a scheduler, make sure the minute tick exists. Both are idempotent. The tick then sweeps up
+ * a scheduler, make sure the minute tick and every feed's poll scheduler exist. All are
+ * idempotent. The tick then sweeps up
  * the work the database says is owed. Queues taken by another installation meanwhile are a
  * fault this process cannot mend: `onFatal`.
  */
@@ -167,7 +169,10 @@ function keepRedisDeclared(
     declaring = true;
     try {
       await bindQueuePrefix(client, prefix, app.installationId as string);
-      if (parts.scheduler) await ensureTickScheduler(bull.queues.schedule);
+      if (parts.scheduler) {
+        await ensureTickScheduler(bull.queues.schedule);
+        await ensureFeedSchedulers(app.db, bull.queues.feeds);
+      }
     } catch (error) {
       if (error instanceof QueuePrefixTakenError) onFatal(error);
       // Redis went away again: the next reconnection or period declares.

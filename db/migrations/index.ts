@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as digestIndexes from './0002-digest-indexes.js';
 import * as weekdays from './0003-weekdays.js';
 import * as consentAndAttribution from './0004-consent-and-attribution.js';
+import * as feeds from './0006-feeds.js';
 import * as readerPause from './0007-reader-pause.js';
 import * as digestsOwed from './0009-digests-owed.js';
 
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0002-digest-indexes': digestIndexes,
   '0003-weekdays': weekdays,
   '0004-consent-and-attribution': consentAndAttribution,
+  '0006-feeds': feeds,
   '0007-reader-pause': readerPause,
   '0009-digests-owed': digestsOwed,
 };

@@ -1,6 +1,5 @@
 import type { Selectable } from 'kysely';
 import type { StoredStory } from '../../src/domain/stored-story.js';
-import type { StoryInput } from '../../src/domain/story.js';
 import type { Db } from '../connection.js';
 import { fromJson, toDate, toIso } from '../mappers.js';
 import type { StoriesTable } from '../schema.js';
@@ -22,48 +21,6 @@ export function toStoredStory(row: Selectable<StoriesTable>): StoredStory {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
-}
-
-export type UpsertOutcome = 'created' | 'updated' | 'realert';
-
-/**
- * Inserts a story or updates it by the publisher's id. An update changes the text but is not
- * matched (so not sent) again unless it says `realert`, which opens a new revision.
- */
-export async function upsertStory(
-  db: Db,
-  input: StoryInput,
-  now: Date,
-): Promise<{ story: StoredStory; outcome: UpsertOutcome }> {
-  const fields = {
-    url: input.url,
-    headline: input.headline,
-    summary: input.summary,
-    body: input.body,
-    section: input.section,
-    tags: JSON.stringify(input.tags),
-    published_at: toIso(new Date(input.publishedAt)),
-    access: input.access,
-    updated_at: toIso(now),
-  };
-  const inserted = await db
-    .insertInto('stories')
-    .values({ ...fields, external_id: input.id, created_at: toIso(now) })
-    .onConflict((oc) => oc.column('external_id').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { story: toStoredStory(inserted), outcome: 'created' };
-
-  const updated = await db
-    .updateTable('stories')
-    .set((eb) => ({
-      ...fields,
-      revision: input.realert ? eb('revision', '+', 1) : eb.ref('revision'),
-    }))
-    .where('external_id', '=', input.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { story: toStoredStory(updated), outcome: input.realert ? 'realert' : 'updated' };
 }
 
 export async function findStoryById(db: Db, id: number): Promise<StoredStory | undefined> {

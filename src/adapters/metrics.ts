@@ -25,7 +25,7 @@ const register = [metricsRegistry];
 export const metrics = {
   storiesIngested: new Counter({
     name: 'bulletin_stories_ingested_total',
-    help: 'Stories stored by publish (CLI, webhook, feeds), by outcome: created, updated, realert.',
+    help: 'Stories given to publish (CLI, webhook, feeds), by outcome: created, updated, realert, unchanged.',
     labelNames: ['outcome'] as const,
     registers: register,
   }),

@@ -38,6 +38,13 @@ const EXAMPLES: Record<string, string[]> = {
     'bulletin deliveries list --status failed --json',
   ],
   'deliveries resolve': ['bulletin deliveries resolve 42 --sent'],
+  'feeds add': [
+    'bulletin feeds add https://news.example.com/rss.xml --every 10m --section Sanctions',
+    'bulletin feeds add https://news.example.com/free.atom --access free --tag briefing',
+  ],
+  'feeds list': ['bulletin feeds list --json'],
+  'feeds remove': ['bulletin feeds remove 3'],
+  'feeds poll': ['bulletin feeds poll', 'bulletin feeds poll 3'],
   'orgs add': ['bulletin orgs add acme.com --until 2027-06-30'],
   'orgs list': ['bulletin orgs list --json'],
   'orgs remove': ['bulletin orgs remove acme.com'],
@@ -47,6 +54,8 @@ const EXAMPLES: Record<string, string[]> = {
 };
 
 const DESCRIPTIONS: Record<string, string> = {
+  'feeds list': 'every feed, with when it was last polled and its last error',
+  'feeds remove': 'stop polling a feed (its stories stay)',
   'orgs add': 'give everyone at a domain full access (a site license), until a date or for good',
   'orgs list': 'every site license',
   'orgs remove': 'end a site license',

@@ -7,6 +7,7 @@ import { describeInputError, InputError } from './cli-error.js';
 import { registerDbCommands } from './commands/db.command.js';
 import { registerDeliveryCommands } from './commands/deliveries.command.js';
 import { registerDigestCommands } from './commands/digests.command.js';
+import { registerFeedCommands } from './commands/feeds.command.js';
 import { registerOrgCommands } from './commands/orgs.command.js';
 import { registerQueueCommands } from './commands/queues.command.js';
 import { registerRuleCommands } from './commands/rules.command.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerRunCommands(program);
   registerDbCommands(program);
   registerStoryCommands(program);
+  registerFeedCommands(program);
   registerTopicCommands(program);
   registerSubscriberCommands(program);
   registerSubscriptionCommands(program);

@@ -51,6 +51,8 @@ export interface Settings {
    * send marked `sending` always has a connection in hand.
    */
   concurrency: { ingest: number; digest: number; send: number };
+  /** Whether feeds may be fetched from loopback and private addresses (FEEDS_ALLOW_PRIVATE). */
+  feedsAllowPrivate: boolean;
 }
 
 /** A setting that cannot be used; the message names the variable and what is wrong. */
@@ -225,6 +227,12 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       digest: parseConcurrency('DIGEST_CONCURRENCY', read('DIGEST_CONCURRENCY') ?? '8'),
       send: parseConcurrency('SEND_CONCURRENCY', read('SEND_CONCURRENCY') ?? '5'),
     },
+    feedsAllowPrivate:
+      parseWith(
+        'FEEDS_ALLOW_PRIVATE',
+        read('FEEDS_ALLOW_PRIVATE') ?? 'false',
+        z.enum(['true', 'false'], { error: 'must be true or false' }),
+      ) === 'true',
   };
 }
 

@@ -33,6 +33,8 @@ export interface SendDeliveryWork {
  */
 export interface WorkQueue {
   matchStory(work: MatchStoryWork): Promise<void>;
+  /** Many at once (a batch of published stories): one round trip instead of one each. */
+  matchStories?(works: readonly MatchStoryWork[]): Promise<void>;
   buildDigest(work: BuildDigestWork): Promise<void>;
   /** `delayMs`: the batching window still to run. */
   buildAlert(work: BuildAlertWork, delayMs: number): Promise<void>;

@@ -104,6 +104,7 @@ describe('the admin commands', { timeout: 180_000 }, () => {
     const queues = JSON.parse(status.stdout);
     expect(queues.map((q: { queue: string }) => q.queue).sort()).toEqual([
       'digest',
+      'feeds',
       'ingest',
       'schedule',
       'send',

@@ -29,7 +29,7 @@ describe('LOG_FORMAT and the start banner', () => {
     expect(result.code).toBe(0);
     const lines = result.stderr.trimEnd().split('\n');
     const events = lines.map((line) => JSON.parse(line) as { event?: string });
-    expect(events.map((e) => e.event)).toContain('story.created');
+    expect(events.map((e) => e.event)).toContain('stories.published');
   });
 
   it('logs readable lines with LOG_FORMAT=pretty, the event first', async () => {
@@ -40,7 +40,7 @@ describe('LOG_FORMAT and the start banner', () => {
     // Not a terminal here: no colour codes.
     expect(result.stderr).not.toContain('\u001b[');
     expect(lines).toContainEqual(
-      expect.stringMatching(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: story\.created .*"story":"lf-2"/),
+      expect.stringMatching(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: stories\.published .*"created":1/),
     );
   });
 

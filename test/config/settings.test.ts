@@ -57,7 +57,16 @@ describe('loadSettings defaults', () => {
       logFormat: 'json',
       metricsPort: null,
       concurrency: { ingest: 4, digest: 8, send: 5 },
+      feedsAllowPrivate: false,
     });
+  });
+
+  it('allows feeds on private addresses only when FEEDS_ALLOW_PRIVATE is true', () => {
+    expect(loadSettings({ FEEDS_ALLOW_PRIVATE: 'true' }, '/srv').feedsAllowPrivate).toBe(true);
+    expect(loadSettings({ FEEDS_ALLOW_PRIVATE: 'false' }, '/srv').feedsAllowPrivate).toBe(false);
+    expect(() => loadSettings({ FEEDS_ALLOW_PRIVATE: 'yes' }, '/srv')).toThrow(
+      /^Bad setting FEEDS_ALLOW_PRIVATE: must be true or false/,
+    );
   });
 
   it('takes worker concurrency per queue and refuses what cannot work', () => {

@@ -96,7 +96,7 @@ describe('parseStory', () => {
     expect(result.ok && result.story).toMatchObject({
       headline: 'Tariffs rise',
       summary: 'Line one line two \ufffd',
-      body: 'Para one.\n\nPara\ttwo.\nEnd',
+      body: 'Para one.\n\nPara two.\nEnd',
       section: 'Trade',
       tags: ['BIS', 'Entity List'],
     });
@@ -104,7 +104,7 @@ describe('parseStory', () => {
 
   it('counts a headline or tag of nothing but controls as empty, a section as none', () => {
     expect(errorOf(story({ headline: '\r\n\u001b[0m\u0000' }))).toMatch(
-      /^headline: headline must not be empty/,
+      /^headline: must not be empty/,
     );
     expect(errorOf(story({ tags: ['\u0007'] }))).toMatch(/^tags\.0: /);
     const result = parseStory(story({ section: '\r\n' }));
@@ -118,11 +118,15 @@ describe('parseStory', () => {
 
   it.each([
     ['a missing headline', { headline: undefined }, /^headline: /],
-    ['a blank headline', { headline: '   ' }, /^headline: headline must not be empty/],
+    ['a blank headline', { headline: '   ' }, /^headline: must not be empty/],
     ['a missing id', { id: undefined }, /^id: /],
     ['an empty id', { id: '' }, /^id: /],
     ['a fractional numeric id', { id: 10.5 }, /^id: /],
-    ['a javascript: url', { url: 'javascript:alert(1)' }, /^url: url must be an http\(s\) URL/],
+    [
+      'a javascript: url',
+      { url: 'javascript:alert(1)' },
+      /^url: must be an absolute http\(s\) URL/,
+    ],
     ['an ftp url', { url: 'ftp://news.example/a' }, /^url: /],
     ['a relative url', { url: '/2026/11/story' }, /^url: /],
     ['a missing url', { url: undefined }, /^url: /],
@@ -178,7 +182,12 @@ describe('parseStoriesText', () => {
 
   it('reports an array that is not valid JSON as one error', () => {
     expect(parseStoriesText('[{"id": "a",]')).toEqual([
-      { position: 'input', ok: false, error: expect.stringMatching(/^not valid JSON: /) },
+      {
+        position: 'input',
+        ok: false,
+        error: expect.stringMatching(/^not valid JSON: /),
+        errors: [{ field: null, message: expect.stringMatching(/^not valid JSON: /) }],
+      },
     ]);
   });
 

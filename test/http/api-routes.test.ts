@@ -82,7 +82,13 @@ describe.each(DIALECTS)('the API (%s)', (dialect) => {
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.accepted).toEqual(['nd-1', 'nd-3']);
-    expect(body.rejected).toEqual([{ position: 'line 2', error: expect.stringMatching(/^url:/) }]);
+    expect(body.rejected).toEqual([
+      {
+        position: 'line 2',
+        error: expect.stringMatching(/^url:/),
+        errors: [{ field: 'url', message: expect.any(String) }],
+      },
+    ]);
     expect(await stored()).toEqual(expect.arrayContaining(['nd-1', 'nd-3']));
     expect(await stored()).not.toContain('nd-2');
   });

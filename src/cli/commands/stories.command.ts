@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { parseStoriesText } from '../../domain/story.js';
-import { publishStories } from '../../services/publish-story.service.js';
+import type { App } from '../../app.js';
+import { showControlCharacters } from '../../domain/clean-text.js';
+import { readStoryRecords } from '../../domain/story-stream.js';
+import { type PublishCounts, publishStoryStream } from '../../services/publish-story.service.js';
 import { listStoriesWithMatches } from '../../services/stories.service.js';
 import { flowContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
+import { type InputLines, openInputLines } from '../input-stream.js';
 import { printLine, printListing } from '../output.js';
-import { parseOption, parseSince, readInput } from '../parse.js';
+import { parseOption, parseSince } from '../parse.js';
+import { startProgress } from '../progress.js';
 
 export function registerStoryCommands(program: Command): void {
   const stories = program.command('stories').description('stories');
@@ -15,18 +19,17 @@ export function registerStoryCommands(program: Command): void {
     .command('publish <file>')
     .description('store stories (a JSON object, array or JSON Lines; - for stdin) and match them')
     .action(async (file: string) => {
-      const records = parseStoriesText(readInput(file));
-      if (records.length === 0) throw new InputError(`${file}: no story in it`);
+      const input = openInputLines(file);
       await withApp({ redis: true }, async (app) => {
-        const report = await publishStories(flowContextOf(app), records);
-        printLine(
-          `published ${report.created} new, ${report.updated} updated, ${report.realerted} re-alerted, ${report.rejected.length} rejected`,
-        );
-        for (const r of report.rejected)
-          process.stderr.write(`${file}: ${r.position}: ${r.error}\n`);
-        if (report.rejected.length > 0) {
+        const counts = await publishFromLines(app, file, input);
+        const stored = counts.created + counts.updated + counts.realerted + counts.unchanged;
+        printLine(describeCounts(counts));
+        if (stored + counts.rejected === 0) throw new InputError(`${file}: no story in it`);
+        if (counts.rejected > 0) {
           throw new InputError(
-            `${report.rejected.length} record(s) rejected; the others were published`,
+            `${counts.rejected} record(s) rejected; ${
+              stored === 0 ? 'no story was stored' : `the other ${stored} stored`
+            }`,
           );
         }
       });
@@ -68,4 +71,46 @@ export function registerStoryCommands(program: Command): void {
         ]);
       });
     });
+}
+
+/** Files from this size on show a progress bar (on a terminal): smaller ones are done at once. */
+const PROGRESS_FROM_BYTES = 4 * 1024 * 1024;
+
+/** Publishes the stories of a file as they are read, saying each rejection as it is found. */
+async function publishFromLines(app: App, file: string, input: InputLines): Promise<PublishCounts> {
+  const progress =
+    input.size !== null && input.size >= PROGRESS_FROM_BYTES
+      ? startProgress('publishing (MB)')
+      : null;
+  const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024));
+  const say = (text: string) => process.stderr.write(`${showControlCharacters(text)}\n`);
+  try {
+    return await publishStoryStream(
+      flowContextOf(app),
+      readStoryRecords(input.lines, { now: app.now() }),
+      {
+        onRejected: (rejection) => say(`${file}: ${rejection.position}: ${rejection.error}`),
+        onDuplicate: (duplicate) =>
+          say(
+            `${file}: ${duplicate.replacedBy}: story ${duplicate.id} was given before (${duplicate.position}); the later one is kept`,
+          ),
+        onBatchStored: () =>
+          progress?.update(megabytes(input.bytesRead()), megabytes(input.size ?? 0)),
+      },
+    );
+  } finally {
+    progress?.stop();
+  }
+}
+
+/** `published 3 new, 1 updated, 0 re-alerted, 2 unchanged, 1 rejected, 1 duplicate`. */
+function describeCounts(counts: PublishCounts): string {
+  return [
+    `published ${counts.created} new`,
+    `${counts.updated} updated`,
+    `${counts.realerted} re-alerted`,
+    `${counts.unchanged} unchanged`,
+    `${counts.rejected} rejected`,
+    `${counts.duplicates} duplicate${counts.duplicates === 1 ? '' : 's'}`,
+  ].join(', ');
 }

@@ -1,0 +1,23 @@
+import type { Job } from 'bullmq';
+import type { FeedPollContext } from '../src/services/feeds.service.js';
+import { pollFeed } from '../src/services/feeds.service.js';
+import { InputError } from '../src/services/input-error.js';
+import type { PollFeedWork } from './feed-scheduler.js';
+
+/**
+ * Polls the job's feed. A failure worth retrying (a timeout, a 5xx, a broken answer) throws,
+ * so BullMQ tries again with backoff; the feed already shows the error. A feed removed
+ * meanwhile is nothing to do.
+ */
+export function createFeedPollProcessor(ctx: FeedPollContext) {
+  return async (job: Job<PollFeedWork>) => {
+    try {
+      const report = await pollFeed(ctx, job.data.feedId);
+      if (report.status === 'failed' && report.retryable) throw new Error(report.error);
+      return report;
+    } catch (error) {
+      if (error instanceof InputError && error.problem === 'not-found') return null;
+      throw error;
+    }
+  };
+}
