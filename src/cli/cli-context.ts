@@ -1,6 +1,6 @@
 import { type App, type AppOptions, openApp } from '../app.js';
 
-export { flowContextOf, renderContextOf, sendContextOf } from '../app.js';
+export { campaignContextOf, flowContextOf, renderContextOf, sendContextOf } from '../app.js';
 
 import { loadSettings } from '../config/settings.js';
 

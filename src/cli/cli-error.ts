@@ -9,6 +9,10 @@ const OPTION_OF_FIELD: Record<string, string> = {
   query: '--query',
   name: '--name',
   weekdays: '--weekdays',
+  subject: '--subject',
+  audience: '--audience',
+  stories: '--stories',
+  rate: '--rate',
 };
 
 /** What to do about it, where the CLI has a command for it. */

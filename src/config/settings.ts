@@ -32,6 +32,8 @@ export interface Settings {
   sendRetryDelayMs: number;
   /** Stories one digest email shows; the rest are counted in an "and N more" line. */
   digestMaxStories: number;
+  /** No prospect gets two campaigns closer together than this. */
+  campaignCooldownMs: number;
   logLevel: string;
   /**
    * Jobs a process runs at once, per queue. Sends stay at or below the SMTP pool's size, so a
@@ -184,6 +186,10 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
         .regex(/^\d+$/, 'must be a whole number of stories')
         .transform(Number)
         .pipe(z.number().min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER, 'is too large')),
+    ),
+    campaignCooldownMs: parseDurationSetting(
+      'CAMPAIGN_COOLDOWN',
+      read('CAMPAIGN_COOLDOWN') ?? '7d',
     ),
     logLevel: parseWith(
       'LOG_LEVEL',

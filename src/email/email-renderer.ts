@@ -6,7 +6,7 @@ import { writeDigestText, writeTrialInvitationText } from '../../emails/plain-te
 import { renderEmailHtml } from '../../emails/render-html.js';
 import TrialInvitationEmail from '../../emails/trial-invitation-email.js';
 import type { DigestContent, EmailStory } from '../domain/digest-content.js';
-import type { TrialSource } from '../domain/signed-token.js';
+import { createCampaignLinks } from './campaign-links.js';
 import {
   type EmailReader,
   type LinkSettings,
@@ -14,7 +14,7 @@ import {
   writeCampaignSubject,
   writeSubject,
 } from './email-content.js';
-import { createReaderLinks } from './email-links.js';
+import { createReaderLinks, type ReaderLinks } from './email-links.js';
 import {
   type CompiledPart,
   compilePart,
@@ -98,9 +98,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
     key: string,
     compose: (slots: ReaderSlots) => Composition,
     reader: EmailReader,
-    source: TrialSource,
-    links: LinkSettings,
-    now: Date,
+    createLinks: () => ReaderLinks,
   ): Promise<RenderedEmail> {
     let shell = cache.get(key);
     if (shell) {
@@ -112,7 +110,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
       // A failed render must not poison the cache for the next reader.
       shell.catch(() => cache.delete(key));
     }
-    return fillShell(await shell, reader, source, links, now);
+    return fillShell(await shell, reader, createLinks());
   }
 
   return {
@@ -122,9 +120,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
         hashKey(['digest', variant, input.content, publicationOf(input.links), input.reason]),
         (slots) => composeDigest(input, variant, slots),
         input.reader,
-        { digest: input.digestId },
-        input.links,
-        input.now,
+        () => createReaderLinks(input.reader, { digest: input.digestId }, input.links, input.now),
       );
     },
     renderCampaignEmail(input) {
@@ -141,9 +137,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
         ]),
         (slots) => composeCampaign(input, variant, slots),
         input.reader,
-        { campaign: input.campaignId },
-        input.links,
-        input.now,
+        () => createCampaignLinks(input.reader, input.campaignId, input.links, input.now),
       );
     },
     readStats: () => ({ ...stats, size: cache.size }),
@@ -162,8 +156,7 @@ export async function renderDigestEmailDirect(input: DigestRenderInput): Promise
 export async function renderCampaignEmailDirect(
   input: CampaignRenderInput,
 ): Promise<RenderedEmail> {
-  const source = { campaign: input.campaignId };
-  const links = createReaderLinks(input.reader, source, input.links, input.now);
+  const links = createCampaignLinks(input.reader, input.campaignId, input.links, input.now);
   const slots = { ...links, greeting: writeGreeting(input.reader.name) };
   const composition = composeCampaign(input, variantOf(input.reader), slots);
   return finishDirect(composition, slots);
@@ -218,14 +211,7 @@ async function renderShell(compose: (slots: ReaderSlots) => Composition): Promis
   };
 }
 
-function fillShell(
-  shell: Shell,
-  reader: EmailReader,
-  source: TrialSource,
-  settings: LinkSettings,
-  now: Date,
-): RenderedEmail {
-  const links = createReaderLinks(reader, source, settings, now);
+function fillShell(shell: Shell, reader: EmailReader, links: ReaderLinks): RenderedEmail {
   // Slot order matches email-shell: greeting, unsubscribe, preferences, then trial links.
   const values = [
     writeGreeting(reader.name),
