@@ -28,12 +28,12 @@ export async function readAudienceFilter(
   text: string | null,
 ): Promise<AudienceFilter> {
   const parsed = parseAudience(text);
-  if (!parsed.ok) throw new InputError(`audience: ${parsed.error}`, { field: 'audience' });
+  if (!parsed.ok) throw new InputError(parsed.error, { field: 'audience' });
   const { filter } = parsed;
   if (filter.interest) parseQueryOrThrow(filter.interest, 'audience');
   for (const slug of filter.topics ?? []) {
     if (!(await findTopicBySlug(ctx.db, slug)))
-      throw new InputError(`audience: no topic "${slug}"`, { field: 'audience' });
+      throw new InputError(`no topic "${slug}"`, { field: 'audience' });
   }
   return filter;
 }
