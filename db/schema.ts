@@ -181,6 +181,8 @@ export interface CampaignsTable {
   /** When sending started and the recipients were recorded. */
   audience_fixed_at: NullableTimestamp;
   finished_at: NullableTimestamp;
+  /** A running step holds the campaign until then, so steps never overlap. */
+  step_lease_until: OptionalTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -43,18 +43,21 @@ export function openCampaignQueue(
     async stopSteps(campaignId) {
       await queue.removeJobScheduler(jobId.campaignSteps(campaignId));
     },
-    async sendInvitation(deliveryId) {
-      await queue.add(
-        JOB.sendInvitation,
-        { deliveryId },
-        {
-          jobId: jobId.sendInvitation(deliveryId),
-          removeOnComplete: true,
-          removeOnFail: true,
-          // The delivery row counts attempts and decides when to give up; BullMQ only paces.
-          attempts: options.sendAttempts,
-          backoff: { type: 'exponential', delay: options.sendRetryDelayMs },
-        },
+    async sendInvitations(deliveryIds) {
+      if (deliveryIds.length === 0) return;
+      await queue.addBulk(
+        deliveryIds.map((deliveryId) => ({
+          name: JOB.sendInvitation,
+          data: { deliveryId },
+          opts: {
+            jobId: jobId.sendInvitation(deliveryId),
+            removeOnComplete: true,
+            removeOnFail: true,
+            // The delivery row counts attempts and decides when to give up; BullMQ only paces.
+            attempts: options.sendAttempts,
+            backoff: { type: 'exponential', delay: options.sendRetryDelayMs },
+          },
+        })),
       );
     },
     async countWaitingDigestSends() {

@@ -22,6 +22,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('audience_fixed_at', t.timestamp)
     .addColumn('finished_at', t.timestamp)
+    // While a step runs it holds the campaign until this instant: steps never overlap.
+    .addColumn('step_lease_until', t.timestamp)
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .execute();

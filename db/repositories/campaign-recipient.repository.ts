@@ -60,64 +60,124 @@ export async function findPendingRecipients(
   }));
 }
 
-/** Leaves a pending recipient out, with the reason; false if it was no longer pending. */
-export async function skipRecipient(
-  db: Db,
-  id: number,
-  reason: SkipReason,
-  now: Date,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('campaign_recipients')
-    .set({
-      status: reason === 'suppressed' ? 'suppressed' : 'skipped',
-      skip_reason: reason,
-      updated_at: toIso(now),
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-/** Takes the campaign's one invitation for a domain; false when another recipient has it. */
-export async function claimCampaignDomain(
+/** Of these domains, those the campaign has already invited someone at. */
+export async function findInvitedDomains(
   db: Db,
   campaignId: number,
-  domain: string,
-): Promise<boolean> {
-  const row = await db
-    .insertInto('campaign_domains')
-    .values({ campaign_id: campaignId, domain })
-    .onConflict((oc) => oc.columns(['campaign_id', 'domain']).doNothing())
-    .returning('domain')
-    .executeTakeFirst();
-  return row !== undefined;
+  domains: readonly string[],
+): Promise<Set<string>> {
+  const taken = new Set<string>();
+  for (const part of chunk([...new Set(domains)], 1000)) {
+    const rows = await db
+      .selectFrom('campaign_domains')
+      .select('domain')
+      .where('campaign_id', '=', campaignId)
+      .where('domain', 'in', part)
+      .execute();
+    for (const row of rows) taken.add(row.domain);
+  }
+  return taken;
+}
+
+/** Of these readers, those some campaign invited after `cutoff` (the cooldown). */
+export async function findRecentlyContacted(
+  db: Db,
+  readerIds: readonly number[],
+  cutoff: Date,
+): Promise<Set<number>> {
+  const recent = new Set<number>();
+  for (const part of chunk([...new Set(readerIds)], 1000)) {
+    const rows = await db
+      .selectFrom('campaign_contacts')
+      .select('subscriber_id')
+      .where('subscriber_id', 'in', part)
+      .where('contacted_at', '>', toIso(cutoff))
+      .execute();
+    for (const row of rows) recent.add(row.subscriber_id);
+  }
+  return recent;
 }
 
 /**
- * Records that a reader is being invited now, unless another campaign invited them after
- * `cutoff` (the cooldown). One statement, so two campaigns cannot both take the same reader.
+ * Takes the campaign's invitation for each domain; returns how many were taken. Fewer than
+ * asked means another sender took one meanwhile.
  */
-export async function claimCampaignContact(
+export async function claimCampaignDomains(
   db: Db,
-  readerId: number,
+  campaignId: number,
+  domains: readonly string[],
+): Promise<number> {
+  let claimed = 0;
+  for (const part of chunk(domains, 500)) {
+    const rows = await db
+      .insertInto('campaign_domains')
+      .values(part.map((domain) => ({ campaign_id: campaignId, domain })))
+      .onConflict((oc) => oc.columns(['campaign_id', 'domain']).doNothing())
+      .returning('domain')
+      .execute();
+    claimed += rows.length;
+  }
+  return claimed;
+}
+
+/**
+ * Records that these readers are being invited now, each unless another campaign invited
+ * them after `cutoff`; returns how many were recorded. The condition is in the statement, so
+ * two campaigns cannot both take one reader.
+ */
+export async function claimCampaignContacts(
+  db: Db,
+  readerIds: readonly number[],
   campaignId: number,
   now: Date,
   cutoff: Date,
-): Promise<boolean> {
-  const row = await db
-    .insertInto('campaign_contacts')
-    .values({ subscriber_id: readerId, campaign_id: campaignId, contacted_at: toIso(now) })
-    .onConflict((oc) =>
-      oc
-        .column('subscriber_id')
-        .doUpdateSet({ campaign_id: campaignId, contacted_at: toIso(now) })
-        .where('campaign_contacts.contacted_at', '<=', toIso(cutoff)),
-    )
-    .returning('subscriber_id')
-    .executeTakeFirst();
-  return row !== undefined;
+): Promise<number> {
+  let claimed = 0;
+  for (const part of chunk(readerIds, 500)) {
+    const rows = await db
+      .insertInto('campaign_contacts')
+      .values(
+        part.map((id) => ({
+          subscriber_id: id,
+          campaign_id: campaignId,
+          contacted_at: toIso(now),
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column('subscriber_id')
+          .doUpdateSet({ campaign_id: campaignId, contacted_at: toIso(now) })
+          .where('campaign_contacts.contacted_at', '<=', toIso(cutoff)),
+      )
+      .returning('subscriber_id')
+      .execute();
+    claimed += rows.length;
+  }
+  return claimed;
+}
+
+/** Leaves pending recipients out, all for one reason; returns how many were still pending. */
+export async function skipRecipients(
+  db: Db,
+  ids: readonly number[],
+  reason: SkipReason,
+  now: Date,
+): Promise<number> {
+  let skipped = 0;
+  for (const part of chunk(ids, 1000)) {
+    const result = await db
+      .updateTable('campaign_recipients')
+      .set({
+        status: reason === 'suppressed' ? 'suppressed' : 'skipped',
+        skip_reason: reason,
+        updated_at: toIso(now),
+      })
+      .where('id', 'in', part)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    skipped += Number(result.numUpdatedRows);
+  }
+  return skipped;
 }
 
 /** Ties a pending recipient to their delivery; false if someone else already handled them. */
@@ -157,19 +217,6 @@ export async function findQueuedCampaignDeliveries(
     .limit(options.limit ?? 10_000);
   if (options.queuedBefore) query = query.where('r.queued_at', '<=', toIso(options.queuedBefore));
   return (await query.execute()).map((r) => r.id);
-}
-
-/** The campaign a delivery belongs to, or undefined for a delivery of no campaign. */
-export async function findCampaignOfDelivery(
-  db: Db,
-  deliveryId: number,
-): Promise<{ campaignId: number; readerId: number } | undefined> {
-  const row = await db
-    .selectFrom('campaign_recipients')
-    .select(['campaign_id', 'subscriber_id'])
-    .where('delivery_id', '=', deliveryId)
-    .executeTakeFirst();
-  return row && { campaignId: row.campaign_id, readerId: row.subscriber_id };
 }
 
 /** Cancels what is not yet sent: pending recipients, and queued deliveries (failed, saying why). */

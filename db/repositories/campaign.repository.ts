@@ -93,3 +93,37 @@ export async function moveCampaign(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * Takes the campaign's step lease until `until`; false while another step holds it. A step
+ * killed half-way holds it at most until its lease runs out.
+ */
+export async function takeStepLease(db: Db, id: number, now: Date, until: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('campaigns')
+    .set({ step_lease_until: toIso(until) })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([eb('step_lease_until', 'is', null), eb('step_lease_until', '<=', toIso(now))]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function releaseStepLease(db: Db, id: number): Promise<void> {
+  await db.updateTable('campaigns').set({ step_lease_until: null }).where('id', '=', id).execute();
+}
+
+/** The campaign a delivery was handed on by, or undefined for a delivery of none. */
+export async function findCampaignOfDelivery(
+  db: Db,
+  deliveryId: number,
+): Promise<Campaign | undefined> {
+  const row = await db
+    .selectFrom('campaign_recipients as r')
+    .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
+    .selectAll('c')
+    .where('r.delivery_id', '=', deliveryId)
+    .executeTakeFirst();
+  return row && toCampaign(row);
+}

@@ -1,9 +1,6 @@
-import { findCampaignById } from '../../db/repositories/campaign.repository.js';
+import { findCampaignOfDelivery } from '../../db/repositories/campaign.repository.js';
 import { findStoriesByExternalIds } from '../../db/repositories/campaign-audience.repository.js';
-import {
-  findCampaignOfDelivery,
-  findFollowedTopicIds,
-} from '../../db/repositories/campaign-recipient.repository.js';
+import { findFollowedTopicIds } from '../../db/repositories/campaign-recipient.repository.js';
 import { finishDelivery } from '../../db/repositories/delivery.repository.js';
 import { decideAccess } from '../domain/access.js';
 import type { Campaign } from '../domain/campaign.js';
@@ -19,6 +16,23 @@ import { readSiteLicenses } from './shared-reads.js';
 export const INVITATION_LIST_ID = 'trial-invitations';
 
 /**
+ * The campaign each delivery being sent belongs to, read once by the hold check and used
+ * again to render it: keyed by the delivery object the send service passes to both.
+ */
+const campaignOfSend = new WeakMap<Delivery, Campaign>();
+
+async function readCampaignOf(
+  ctx: RenderContext,
+  delivery: Delivery,
+): Promise<Campaign | undefined> {
+  const known = campaignOfSend.get(delivery);
+  if (known) return known;
+  const campaign = await findCampaignOfDelivery(ctx.db, delivery.id);
+  if (campaign) campaignOfSend.set(delivery, campaign);
+  return campaign;
+}
+
+/**
  * Whether a campaign's delivery must wait: its campaign is paused (the delivery stays
  * `queued`; resuming hands it on again) or cancelled (the delivery fails, saying so). Null
  * when it may be sent.
@@ -27,8 +41,7 @@ export async function holdCampaignDelivery(
   ctx: RenderContext,
   delivery: Delivery,
 ): Promise<string | null> {
-  const owner = await findCampaignOfDelivery(ctx.db, delivery.id);
-  const campaign = owner && (await findCampaignById(ctx.db, owner.campaignId));
+  const campaign = await readCampaignOf(ctx, delivery);
   if (campaign?.status === 'paused') return 'campaign paused';
   if (campaign?.status === 'cancelled') {
     await finishDelivery(
@@ -48,8 +61,7 @@ export async function renderCampaignDelivery(
   delivery: Delivery,
   reader: Reader,
 ): Promise<{ campaign: Campaign; rendered: RenderedEmail } | null> {
-  const owner = await findCampaignOfDelivery(ctx.db, delivery.id);
-  const campaign = owner && (await findCampaignById(ctx.db, owner.campaignId));
+  const campaign = await readCampaignOf(ctx, delivery);
   if (!campaign) return null;
   const topicIds = (await findFollowedTopicIds(ctx.db, [reader.id])).get(reader.id) ?? [];
   const stories = await readInvitationStories(ctx, campaign, delivery.storyIds, topicIds);

@@ -9,8 +9,8 @@ export interface CampaignQueue {
   /** Runs the campaign's step once a second until it is stopped; starting twice is harmless. */
   startSteps(campaignId: number): Promise<void>;
   stopSteps(campaignId: number): Promise<void>;
-  /** Sends one invitation's delivery. */
-  sendInvitation(deliveryId: number): Promise<void>;
+  /** Sends these invitations' deliveries (handing one on twice is harmless). */
+  sendInvitations(deliveryIds: readonly number[]): Promise<void>;
   /** Digest and alert sends waiting for the mail transport: campaigns give way to them. */
   countWaitingDigestSends(): Promise<number>;
 }

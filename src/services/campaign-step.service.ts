@@ -1,47 +1,55 @@
-import { findCampaignById, moveCampaign } from '../../db/repositories/campaign.repository.js';
+import type { Db } from '../../db/connection.js';
+import {
+  findCampaignById,
+  moveCampaign,
+  releaseStepLease,
+  takeStepLease,
+} from '../../db/repositories/campaign.repository.js';
 import { findReadersByIds } from '../../db/repositories/campaign-audience.repository.js';
 import {
-  claimCampaignContact,
-  claimCampaignDomain,
+  claimCampaignContacts,
+  claimCampaignDomains,
   findFollowedTopicIds,
+  findInvitedDomains,
   findPendingRecipients,
   findQueuedCampaignDeliveries,
+  findRecentlyContacted,
   findSuppressedAmong,
   markRecipientQueued,
   type PendingRecipient,
-  skipRecipient,
+  skipRecipients,
 } from '../../db/repositories/campaign-recipient.repository.js';
 import { insertOrFindDelivery } from '../../db/repositories/delivery.repository.js';
-import type { LicenseTerms } from '../domain/access.js';
 import { type Campaign, checkEligibility, type SkipReason } from '../domain/campaign.js';
-import type { Reader } from '../domain/reader.js';
 import type { CampaignContext } from './campaign-queue.js';
-import { loadStoryPool, pickStories, type StoryPool } from './campaign-stories.js';
+import { loadStoryPool, pickStories } from './campaign-stories.js';
 import { readSiteLicenses } from './shared-reads.js';
 
 /** A delivery handed on this long ago and still `queued` has lost its send job. */
 const LOST_HAND_ON_MS = 60_000;
+/** How long a step may hold its campaign; a killed step's lease runs out after this. */
+const STEP_LEASE_MS = 30_000;
+
+export type SkipCounts = Partial<Record<SkipReason, number>>;
 
 export type StepReport =
   | { status: 'not-sending'; campaignStatus: string }
+  | { status: 'busy' }
   | { status: 'yielded'; digestSendsWaiting: number }
   | { status: 'done' }
-  | {
-      status: 'stepped';
-      handedOn: number;
-      skipped: Partial<Record<SkipReason, number>>;
-      rehandedOn: number;
-    };
+  | { status: 'stepped'; handedOn: number; skipped: SkipCounts; rehandedOn: number };
 
 /**
  * One step of a sending campaign, run once a second: checks up to `rate` recorded recipients
  * as they are now and hands on an invitation to each who may still be invited. Nothing is
- * handed on while digest or alert sends wait: digests go first.
+ * handed on while digest or alert sends wait: digests go first. A step holds its campaign
+ * (a lease in the row), so steps never overlap.
  *
- * Each recipient moves `pending -> queued` (with its delivery) or `pending -> skipped` in one
- * transaction with the claims of the per-domain and cooldown rules, so a step killed half-way
- * or run twice at once invites no one twice and loses no one: what it did not finish is still
- * `pending`. A delivery whose hand-on was lost (queued, no job) is handed on again later.
+ * The batch's recipients move `pending -> queued` (each with its delivery) or `pending ->
+ * skipped` in one transaction with the claims of the per-domain and cooldown rules: a step
+ * killed half-way leaves them all `pending`, for the next step. A delivery whose hand-on was
+ * lost (recorded, no job) is handed on again a minute later; its job id and status keep a
+ * second hand-on from sending twice.
  */
 export async function runCampaignStep(
   ctx: CampaignContext,
@@ -54,119 +62,158 @@ export async function runCampaignStep(
   }
   const waiting = await ctx.campaigns.countWaitingDigestSends();
   if (waiting > 0) return { status: 'yielded', digestSendsWaiting: waiting };
-
   const now = ctx.now();
-  const lost = await findQueuedCampaignDeliveries(ctx.db, campaignId, {
+  if (!(await takeStepLease(ctx.db, campaignId, now, new Date(now.getTime() + STEP_LEASE_MS))))
+    return { status: 'busy' };
+  try {
+    return await stepCampaign(ctx, campaign, now);
+  } finally {
+    await releaseStepLease(ctx.db, campaignId);
+  }
+}
+
+async function stepCampaign(
+  ctx: CampaignContext,
+  campaign: Campaign,
+  now: Date,
+): Promise<StepReport> {
+  const lost = await findQueuedCampaignDeliveries(ctx.db, campaign.id, {
     queuedBefore: new Date(now.getTime() - LOST_HAND_ON_MS),
     limit: campaign.rate,
   });
-  for (const deliveryId of lost) await ctx.campaigns.sendInvitation(deliveryId);
+  await ctx.campaigns.sendInvitations(lost);
 
-  const pending = await findPendingRecipients(ctx.db, campaignId, campaign.rate);
+  const pending = await findPendingRecipients(ctx.db, campaign.id, campaign.rate);
   if (pending.length === 0) {
-    const unsent = await findQueuedCampaignDeliveries(ctx.db, campaignId, { limit: 1 });
+    const unsent = await findQueuedCampaignDeliveries(ctx.db, campaign.id, { limit: 1 });
     if (unsent.length > 0)
       return { status: 'stepped', handedOn: 0, skipped: {}, rehandedOn: lost.length };
-    await moveCampaign(ctx.db, campaignId, ['sending'], 'done', now, { finishedAt: now });
-    await ctx.campaigns.stopSteps(campaignId);
-    ctx.log.info({ event: 'campaign.done', campaign: campaignId });
+    await moveCampaign(ctx.db, campaign.id, ['sending'], 'done', now, { finishedAt: now });
+    await ctx.campaigns.stopSteps(campaign.id);
+    ctx.log.info({ event: 'campaign.done', campaign: campaign.id });
     return { status: 'done' };
   }
-
-  const batch = await readBatchFacts(ctx, campaign, pending);
-  const skipped: Partial<Record<SkipReason, number>> = {};
-  const handedOn: number[] = [];
-  for (const recipient of pending) {
-    const outcome = await handleRecipient(ctx, campaign, recipient, batch, now);
-    if (typeof outcome === 'number') handedOn.push(outcome);
-    else if (outcome) skipped[outcome] = (skipped[outcome] ?? 0) + 1;
-  }
-  for (const deliveryId of handedOn) await ctx.campaigns.sendInvitation(deliveryId);
+  const decided = await decideBatch(ctx, campaign, pending, now);
+  const handedOn = await ctx.db
+    .transaction()
+    .execute((trx) => recordBatch(trx, ctx, campaign, decided, now));
+  await ctx.campaigns.sendInvitations(handedOn);
+  const skipped: SkipCounts = {};
+  for (const [reason, ids] of decided.skips) skipped[reason] = ids.length;
   return { status: 'stepped', handedOn: handedOn.length, skipped, rehandedOn: lost.length };
 }
 
-interface BatchFacts {
-  readers: Map<number, Reader>;
-  suppressed: Set<string>;
-  licenses: readonly LicenseTerms[];
-  topics: Map<number, number[]>;
-  pool: StoryPool;
+interface Invitation {
+  recipient: PendingRecipient;
+  storyIds: string[];
 }
 
-/** What checking a batch needs, read with a few statements rather than a few per recipient. */
-async function readBatchFacts(
+interface DecidedBatch {
+  invitations: Invitation[];
+  skips: Map<SkipReason, number[]>;
+}
+
+/**
+ * Decides, from a few reads, who in the batch is invited and who is left out and why: the
+ * checks of `checkEligibility`, then stories to show, then one per domain and the cooldown.
+ */
+async function decideBatch(
   ctx: CampaignContext,
   campaign: Campaign,
   pending: readonly PendingRecipient[],
-): Promise<BatchFacts> {
-  const ids = pending.map((r) => r.readerId);
-  return {
-    readers: await findReadersByIds(ctx.db, ids),
-    suppressed: await findSuppressedAmong(
-      ctx.db,
-      pending.map((r) => r.email),
-    ),
-    licenses: await readSiteLicenses(ctx.db),
-    topics: await findFollowedTopicIds(ctx.db, ids),
-    pool: await loadStoryPool(ctx.db, campaign),
+  now: Date,
+): Promise<DecidedBatch> {
+  const readerIds = pending.map((r) => r.readerId);
+  const readers = await findReadersByIds(ctx.db, readerIds);
+  const suppressed = await findSuppressedAmong(
+    ctx.db,
+    pending.map((r) => r.email),
+  );
+  const licenses = await readSiteLicenses(ctx.db);
+  const topics = await findFollowedTopicIds(ctx.db, readerIds);
+  const pool = await loadStoryPool(ctx.db, campaign);
+  const cutoff = new Date(now.getTime() - ctx.settings.campaignCooldownMs);
+  const recent = await findRecentlyContacted(ctx.db, readerIds, cutoff);
+  const takenDomains = campaign.onePerDomain
+    ? await findInvitedDomains(
+        ctx.db,
+        campaign.id,
+        pending.map((r) => r.domain),
+      )
+    : new Set<string>();
+
+  const skips = new Map<SkipReason, number[]>();
+  const skip = (recipient: PendingRecipient, reason: SkipReason) => {
+    const ids = skips.get(reason) ?? [];
+    ids.push(recipient.id);
+    skips.set(reason, ids);
   };
+  const invitations: Invitation[] = [];
+  for (const recipient of pending) {
+    const reader = readers.get(recipient.readerId);
+    const reason: SkipReason | null = reader
+      ? checkEligibility({ reader, licenses, suppressed: suppressed.has(recipient.email), now })
+      : 'reader-removed';
+    if (reason) {
+      skip(recipient, reason);
+      continue;
+    }
+    const stories = pickStories(pool, topics.get(recipient.readerId) ?? [], campaign.storyCount);
+    if (stories.length === 0) skip(recipient, 'no-stories');
+    else if (campaign.onePerDomain && takenDomains.has(recipient.domain))
+      skip(recipient, 'domain-already-invited');
+    else if (recent.has(recipient.readerId)) skip(recipient, 'cooldown');
+    else {
+      if (campaign.onePerDomain) takenDomains.add(recipient.domain);
+      invitations.push({ recipient, storyIds: stories.map((story) => story.externalId) });
+    }
+  }
+  return { invitations, skips };
 }
 
-class AlreadyHandled extends Error {}
+/** Another sender took a claim or a recipient meanwhile: the batch is undone, to be redone. */
+class BatchRaced extends Error {
+  constructor(what: string) {
+    super(`another sender ${what} meanwhile; the step is undone and redone`);
+  }
+}
 
-/**
- * Checks one recipient and hands on their invitation: the delivery id, the reason they were
- * left out, or null when another step got to them first.
- */
-async function handleRecipient(
+/** Records the batch's decisions; returns the deliveries to hand on. Throws {@link BatchRaced}. */
+async function recordBatch(
+  trx: Db,
   ctx: CampaignContext,
   campaign: Campaign,
-  recipient: PendingRecipient,
-  batch: BatchFacts,
+  decided: DecidedBatch,
   now: Date,
-): Promise<number | SkipReason | null> {
-  const reader = batch.readers.get(recipient.readerId);
-  const reason: SkipReason | null = reader
-    ? checkEligibility({
-        reader,
-        licenses: batch.licenses,
-        suppressed: batch.suppressed.has(recipient.email),
-        now,
-      })
-    : 'reader-removed';
-  if (reason) return (await skipRecipient(ctx.db, recipient.id, reason, now)) ? reason : null;
-  const topicIds = batch.topics.get(recipient.readerId) ?? [];
-  const stories = pickStories(batch.pool, topicIds, campaign.storyCount);
-  if (stories.length === 0)
-    return (await skipRecipient(ctx.db, recipient.id, 'no-stories', now)) ? 'no-stories' : null;
-  const cooldownCutoff = new Date(now.getTime() - ctx.settings.campaignCooldownMs);
-  try {
-    return await ctx.db.transaction().execute(async (trx) => {
-      if (campaign.onePerDomain && !(await claimCampaignDomain(trx, campaign.id, recipient.domain)))
-        return (await skipRecipient(trx, recipient.id, 'domain-already-invited', now))
-          ? 'domain-already-invited'
-          : null;
-      if (!(await claimCampaignContact(trx, recipient.readerId, campaign.id, now, cooldownCutoff)))
-        return (await skipRecipient(trx, recipient.id, 'cooldown', now)) ? 'cooldown' : null;
-      const delivery = await insertOrFindDelivery(
-        trx,
-        {
-          kind: 'campaign',
-          digestId: null,
-          readerId: recipient.readerId,
-          recipient: recipient.email,
-          cadence: null,
-          storyIds: stories.map((story) => story.externalId),
-        },
-        now,
-      );
-      // Another step queued them meanwhile: undo this one's claims and delivery.
-      if (!(await markRecipientQueued(trx, recipient.id, delivery.id, now)))
-        throw new AlreadyHandled();
-      return delivery.id;
-    });
-  } catch (error) {
-    if (error instanceof AlreadyHandled) return null;
-    throw error;
+): Promise<number[]> {
+  const invited = decided.invitations;
+  for (const [reason, ids] of decided.skips) await skipRecipients(trx, ids, reason, now);
+  if (campaign.onePerDomain) {
+    const domains = invited.map((i) => i.recipient.domain);
+    if ((await claimCampaignDomains(trx, campaign.id, domains)) < domains.length)
+      throw new BatchRaced('invited someone at one of these domains');
   }
+  const cutoff = new Date(now.getTime() - ctx.settings.campaignCooldownMs);
+  const readerIds = invited.map((i) => i.recipient.readerId);
+  if ((await claimCampaignContacts(trx, readerIds, campaign.id, now, cutoff)) < readerIds.length)
+    throw new BatchRaced('invited one of these readers');
+  const deliveries: number[] = [];
+  for (const { recipient, storyIds } of invited) {
+    const delivery = await insertOrFindDelivery(
+      trx,
+      {
+        kind: 'campaign',
+        digestId: null,
+        readerId: recipient.readerId,
+        recipient: recipient.email,
+        cadence: null,
+        storyIds,
+      },
+      now,
+    );
+    if (!(await markRecipientQueued(trx, recipient.id, delivery.id, now)))
+      throw new BatchRaced('handled one of these recipients');
+    deliveries.push(delivery.id);
+  }
+  return deliveries;
 }

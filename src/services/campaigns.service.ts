@@ -165,8 +165,7 @@ export async function resumeCampaign(ctx: CampaignContext, id: number): Promise<
     return;
   }
   await moveCampaign(ctx.db, id, ['paused'], 'sending', ctx.now());
-  for (const deliveryId of await findQueuedCampaignDeliveries(ctx.db, id))
-    await ctx.campaigns.sendInvitation(deliveryId);
+  await ctx.campaigns.sendInvitations(await findQueuedCampaignDeliveries(ctx.db, id));
   await ctx.campaigns.startSteps(id);
   ctx.log.info({ event: 'campaign.resumed', campaign: id });
 }

@@ -345,6 +345,25 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
     expect((await reportCampaign(ctx, campaign.id)).counts).toMatchObject({ total: 6, sent: 6 });
   });
 
+  it('runs one step of a campaign at a time', async () => {
+    for (const email of ['s1@lambda.example', 's2@lambda.example']) await addProspect(t.app, email);
+    const campaign = await createCampaign(ctx, {
+      name: 'Overlap',
+      subject: 'Overlap',
+      audience: 'domain=lambda.example',
+      rate: 1,
+    });
+    await startCampaign(ctx, campaign.id);
+    const reports = await Promise.all([
+      runCampaignStep(ctx, campaign.id),
+      runCampaignStep(ctx, campaign.id),
+    ]);
+    expect(reports.map((r) => r.status).sort()).toEqual(['busy', 'stepped']);
+    expect(queue.toSend).toHaveLength(1);
+    await runCampaignsToEnd(ctx, queue);
+    expect((await reportCampaign(ctx, campaign.id)).counts).toMatchObject({ total: 2, sent: 2 });
+  });
+
   it('cancels what is not yet sent', async () => {
     for (const email of ['x1@kappa.example', 'x2@kappa.example', 'x3@kappa.example'])
       await addProspect(t.app, email);

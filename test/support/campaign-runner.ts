@@ -21,9 +21,9 @@ export class InProcessCampaignQueue implements CampaignQueue {
   async stopSteps(campaignId: number) {
     this.stepping.delete(campaignId);
   }
-  async sendInvitation(deliveryId: number) {
+  async sendInvitations(deliveryIds: readonly number[]) {
     // As the job id does: a hand-on of a delivery already waiting is dropped.
-    if (!this.toSend.includes(deliveryId)) this.toSend.push(deliveryId);
+    for (const id of deliveryIds) if (!this.toSend.includes(id)) this.toSend.push(id);
   }
   async countWaitingDigestSends() {
     return this.digestSendsWaiting;
