@@ -60,6 +60,9 @@ export function openCampaignQueue(
         })),
       );
     },
+    async countWaitingInvitations() {
+      return queue.getWaitingCount();
+    },
     async countWaitingDigestSends() {
       return sendQueue.getWaitingCount();
     },

@@ -11,6 +11,8 @@ export interface CampaignQueue {
   stopSteps(campaignId: number): Promise<void>;
   /** Sends these invitations' deliveries (handing one on twice is harmless). */
   sendInvitations(deliveryIds: readonly number[]): Promise<void>;
+  /** Invitations handed on and not yet taken by a worker: a step tops them up to its rate. */
+  countWaitingInvitations(): Promise<number>;
   /** Digest and alert sends waiting for the mail transport: campaigns give way to them. */
   countWaitingDigestSends(): Promise<number>;
 }

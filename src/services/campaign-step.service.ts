@@ -41,6 +41,7 @@ export type StepReport =
 
 /**
  * One step of a sending campaign, run once a second: checks up to `rate` recorded recipients
+ * (less what is still waiting for a worker from the last step)
  * as they are now and hands on an invitation to each who may still be invited. Nothing is
  * handed on while digest or alert sends wait: digests go first. A step holds its campaign
  * (a lease in the row), so steps never overlap.
@@ -83,7 +84,12 @@ async function stepCampaign(
   });
   await ctx.campaigns.sendInvitations(lost);
 
-  const pending = await findPendingRecipients(ctx.db, campaign.id, campaign.rate);
+  // Topped up to a second's worth: a backlog the workers have not taken yet is not added to,
+  // so the campaign never runs ahead of its sends (nor leaves them waiting long enough for the
+  // minute tick to sweep them into the digest send queue).
+  const budget = Math.max(0, campaign.rate - (await ctx.campaigns.countWaitingInvitations()));
+  if (budget === 0) return { status: 'stepped', handedOn: 0, skipped: {}, rehandedOn: lost.length };
+  const pending = await findPendingRecipients(ctx.db, campaign.id, budget);
   if (pending.length === 0) {
     const unsent = await findQueuedCampaignDeliveries(ctx.db, campaign.id, { limit: 1 });
     if (unsent.length > 0)

@@ -4,6 +4,7 @@ import { recordMarketingConsent } from '../../db/repositories/campaign-audience.
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { verifyToken } from '../../src/domain/signed-token.js';
 import { selectAudience } from '../../src/services/campaign-audience.service.js';
+import { resumeDueCampaigns } from '../../src/services/campaign-schedule.service.js';
 import { runCampaignStep } from '../../src/services/campaign-step.service.js';
 import {
   cancelCampaign,
@@ -343,6 +344,28 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
       .sort();
     expect(got).toEqual([...emails].sort());
     expect((await reportCampaign(ctx, campaign.id)).counts).toMatchObject({ total: 6, sent: 6 });
+  });
+
+  it('starts a campaign with a send time when that time comes, recording the audience then', async () => {
+    const campaign = await createCampaign(ctx, {
+      name: 'Later',
+      subject: 'Later',
+      audience: 'domain=mu.example',
+      sendAt: new Date(NOW.getTime() + 3_600_000),
+    });
+    expect(await startCampaign(ctx, campaign.id)).toEqual({
+      status: 'scheduled',
+      sendAt: new Date(NOW.getTime() + 3_600_000),
+    });
+    await resumeDueCampaigns(ctx);
+    expect((await reportCampaign(ctx, campaign.id)).campaign.status).toBe('scheduled');
+    // Signed up after the campaign was scheduled, before it starts: in the audience.
+    await addProspect(t.app, 'new@mu.example');
+    t.setNow(new Date(NOW.getTime() + 3_700_000));
+    await resumeDueCampaigns(ctx);
+    await runCampaignsToEnd(ctx, queue);
+    t.setNow(NOW);
+    expect((await reportCampaign(ctx, campaign.id)).counts).toMatchObject({ total: 1, sent: 1 });
   });
 
   it('runs one step of a campaign at a time', async () => {

@@ -25,6 +25,9 @@ export class InProcessCampaignQueue implements CampaignQueue {
     // As the job id does: a hand-on of a delivery already waiting is dropped.
     for (const id of deliveryIds) if (!this.toSend.includes(id)) this.toSend.push(id);
   }
+  async countWaitingInvitations() {
+    return this.toSend.length;
+  }
   async countWaitingDigestSends() {
     return this.digestSendsWaiting;
   }
