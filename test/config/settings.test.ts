@@ -44,6 +44,7 @@ describe('loadSettings defaults', () => {
       sendAttempts: 5,
       sendRetryDelayMs: 30_000,
       digestMaxStories: 25,
+      campaignCooldownMs: 7 * 86_400_000,
       logLevel: 'info',
       concurrency: { ingest: 4, digest: 8, send: 5 },
     });
@@ -355,6 +356,8 @@ describe('loadSettings reads good values', () => {
       adminPassword: 'pw',
       dkim: { domain: 'news.example', selector: 's1', privateKey: PEM },
     });
+    expect(load({ CAMPAIGN_COOLDOWN: '36h' }).campaignCooldownMs).toBe(36 * 3_600_000);
+    expect(() => load({ CAMPAIGN_COOLDOWN: 'a week' })).toThrow(/CAMPAIGN_COOLDOWN/);
     expect(
       load({ DKIM_DOMAIN: 'news.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: '/keys/s1.pem' })
         .dkim,
