@@ -381,7 +381,10 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
       runCampaignStep(ctx, campaign.id),
       runCampaignStep(ctx, campaign.id),
     ]);
-    expect(reports.map((r) => r.status).sort()).toEqual(['busy', 'stepped']);
+    // However the two interleave (one finds the lease taken, or runs after the first and finds
+    // a second's worth already waiting), one recipient is handed on, once.
+    const handedOn = reports.map((r) => (r.status === 'stepped' ? r.handedOn : 0));
+    expect(handedOn.reduce((a, b) => a + b, 0)).toBe(1);
     expect(queue.toSend).toHaveLength(1);
     await runCampaignsToEnd(ctx, queue);
     expect((await reportCampaign(ctx, campaign.id)).counts).toMatchObject({ total: 2, sent: 2 });
