@@ -54,6 +54,8 @@ export interface ChildOptions {
   onStderrLine?: (line: string) => void;
   /** Time the child's SQL statements and mail sends (bench/child-probes.mjs). */
   timing?: boolean;
+  /** Given the child once spawned: for a long-running one the caller stops itself. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 const running = new Set<ChildProcess>();
@@ -86,6 +88,7 @@ export async function runNodeChild(
     },
   );
   running.add(child);
+  options.onSpawn?.(child);
   const start = performance.now();
   let stdout = '';
   let stderr = '';

@@ -167,6 +167,58 @@ export interface TrialClicksTable {
   trial_started_at: OptionalTimestamp;
 }
 
+export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'done' | 'cancelled';
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  name: string;
+  subject: string;
+  /** The audience filters as given (`plan=free; topic=russia-sanctions`); null: every prospect. */
+  audience: string | null;
+  intro: string | null;
+  story_count: number;
+  send_at: NullableTimestamp;
+  /** Invitations per second. */
+  rate: number;
+  one_per_domain: Bool;
+  status: CampaignStatus;
+  /** When sending started and the recipients were recorded. */
+  audience_fixed_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  /** A running step holds the campaign until then, so steps never overlap. */
+  step_lease_until: OptionalTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type CampaignRecipientStatus = 'pending' | 'queued' | 'suppressed' | 'skipped' | 'cancelled';
+
+export interface CampaignRecipientsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  subscriber_id: number;
+  email: string;
+  domain: string;
+  status: CampaignRecipientStatus;
+  /** Why the check at send time left this recipient out. */
+  skip_reason: string | null;
+  delivery_id: number | null;
+  queued_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CampaignDomainsTable {
+  campaign_id: number;
+  domain: string;
+}
+
+export interface CampaignContactsTable {
+  subscriber_id: number;
+  campaign_id: number;
+  contacted_at: Timestamp;
+}
+
 /** One row: this database's identity, which its queues in Redis are bound to. */
 export interface InstallationTable {
   id: string;
@@ -186,6 +238,10 @@ export interface Database {
   suppressions: SuppressionsTable;
   site_licenses: SiteLicensesTable;
   trial_clicks: TrialClicksTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_domains: CampaignDomainsTable;
+  campaign_contacts: CampaignContactsTable;
   feeds: FeedsTable;
 }
 

@@ -14,6 +14,9 @@ export const QUEUE = {
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
+/** Campaign steps and the invitations they hand on: a queue apart from digest sends. */
+export const CAMPAIGN_QUEUE = 'campaign';
+
 export const JOB = {
   matchStory: 'match-story',
   buildDigest: 'build-digest',
@@ -21,6 +24,8 @@ export const JOB = {
   sendDelivery: 'send-delivery',
   tick: 'tick',
   pollFeed: 'poll-feed',
+  campaignStep: 'campaign-step',
+  sendInvitation: 'send-invitation',
 } as const;
 
 /** The one job scheduler: any number of processes may upsert it, Redis keeps one. */
@@ -41,4 +46,7 @@ export const jobId = {
     `digest.${readerId}.${cadence}.${periodKey}`,
   buildAlert: (readerId: number, dueAt: string) => `alert.${readerId}.${Date.parse(dueAt)}`,
   sendDelivery: (deliveryId: number) => `send.${deliveryId}`,
+  sendInvitation: (deliveryId: number) => `invite.${deliveryId}`,
+  /** The job scheduler that runs one campaign's step every second. */
+  campaignSteps: (campaignId: number) => `campaign.${campaignId}`,
 };

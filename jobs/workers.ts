@@ -1,8 +1,10 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
 import { createFeedFetcher } from '../src/adapters/feed-fetcher.js';
 import { createThrottledWarn, type Logger } from '../src/adapters/logger.js';
+import type { CampaignQueue } from '../src/services/campaign-queue.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
 import type { RuleCatalog } from '../src/services/rule-catalog.js';
+import { startCampaignWorker } from './campaign-worker.js';
 import { createFeedPollProcessor } from './feed-poll.job.js';
 import {
   createDigestProcessor,
@@ -27,6 +29,8 @@ export function startWorkers(
   ctx: FlowContext & SendContext,
   catalog: RuleCatalog,
   log: Logger,
+  /** Given, campaign steps and invitations are worked too, on their own queue. */
+  campaigns?: CampaignQueue,
 ): RunningWorkers {
   const prefix = bullPrefix(ctx.settings.queuePrefix);
   const warnOnce = createThrottledWarn(log);
@@ -72,10 +76,18 @@ export function startWorkers(
       }),
     );
   }
+  const campaignWorker =
+    campaigns &&
+    startCampaignWorker(
+      connection,
+      { ...ctx, campaigns },
+      { concurrency: ctx.settings.concurrency.send },
+      log,
+    );
   return {
-    workers,
+    workers: campaignWorker ? [...workers, campaignWorker.worker] : workers,
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.map((w) => w.close()), campaignWorker?.close()]);
       await feedFetcher.close();
     },
   };

@@ -1,6 +1,7 @@
 /**
  * `npm run check:emails`: renders one of each message Bulletin sends (a digest to a
- * subscriber, the same digest to a free reader, an instant alert, a trial invitation), signs
+ * subscriber, the same digest to a free reader, an instant alert, a trial invitation and a
+ * campaign's invitation with marketing's subject and intro), signs
  * them with a local DKIM key, writes them through the outbox transport and judges the files
  * with the mail checker kit that lives beside the project (`../shared/tools/mailcheck`).
  * Everything it writes is under `var/check-emails/`: the DKIM key and its TXT record (kept
@@ -149,6 +150,22 @@ async function renderSamples(): Promise<Sample[]> {
         timeZone: 'America/Chicago',
       })),
       to: prospect,
+    }),
+    // A campaign's invitation as the send path makes it: marketing's subject and intro, and
+    // an unsubscribe link that takes the reader off marketing only.
+    sample('campaign-invitation', true, 'trial-invitations', '8:campaign:trial:bulletin', {
+      ...(await renderer.renderCampaignEmail({
+        reader: { ...prospect, name: 'Pat Prospect' },
+        stories: STORIES.slice(0, 2),
+        campaignId: 8,
+        links: LINKS,
+        now: NOW,
+        intro:
+          'Our newsroom covers export controls every day. Here are two recent stories on the subjects you follow; a trial opens every story and the archive.',
+        timeZone: 'America/New_York',
+      })),
+      subject: 'Export controls this week: two stories for you',
+      to: { ...prospect, name: 'Pat Prospect' },
     }),
   ];
 }

@@ -13,6 +13,7 @@ import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
 import type { Settings } from './config/settings.js';
 import type { EmailRenderer } from './email/index.js';
+import type { CampaignContext, CampaignQueue } from './services/campaign-queue.js';
 import type {
   FlowContext,
   RenderContext,
@@ -35,6 +36,8 @@ export interface App extends ServiceContext {
   installationId: string | null;
   redis: RedisHandle | null;
   bull: BullQueues | null;
+  /** Campaign steps and invitations; opened with the queues. */
+  campaigns: CampaignQueue | null;
   transport: MailTransport | null;
   renderer: EmailRenderer | null;
   close(): Promise<void>;
@@ -70,6 +73,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     const installationId = options.redis ? await readInstallationId(db) : null;
     let redis: RedisHandle | null = null;
     let bull: BullQueues | null = null;
+    let campaigns: CampaignQueue | null = null;
     if (options.redis) {
       redis = await connectRedis({ ...settings.redis, varDir: settings.varDir });
       const handle = redis;
@@ -86,6 +90,16 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       );
       const queues = bull;
       closers.unshift(() => queues.close());
+      const { openCampaignQueue } = await import('../jobs/campaign-queue.js');
+      const campaignQueue = openCampaignQueue(redis.bullConnection, settings, (error) =>
+        warnOnce('queue.campaign', {
+          event: 'queue.redis_error',
+          queue: 'campaign',
+          error: error.message,
+        }),
+      );
+      campaigns = campaignQueue.campaigns;
+      closers.unshift(() => campaignQueue.close());
     }
     let transport: MailTransport | null = null;
     if (options.mail) {
@@ -121,6 +135,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       installationId,
       redis,
       bull,
+      campaigns,
       transport,
       renderer,
       async close() {
@@ -214,4 +229,10 @@ export function feedContextOf(app: App): FeedContext & { close(): Promise<void> 
     feedSchedule: createFeedSchedule(app.bull.queues.feeds),
     close: () => fetcher.close(),
   };
+}
+
+/** The app as a context that runs campaigns on their queue. */
+export function campaignContextOf(app: App): CampaignContext {
+  if (!app.campaigns) throw new Error('the app was opened without the queues (redis: true)');
+  return { ...app, campaigns: app.campaigns };
 }

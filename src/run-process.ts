@@ -90,7 +90,13 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
     if (parts.workers) {
       const catalog = new RuleCatalog(app.db, log);
       await catalog.refresh();
-      workers = startWorkers(app.redis.bullConnection, ctx, catalog, log);
+      workers = startWorkers(
+        app.redis.bullConnection,
+        ctx,
+        catalog,
+        log,
+        app.campaigns ?? undefined,
+      );
     }
   } catch (error) {
     stopping.dispose();

@@ -5,6 +5,7 @@ import * as weekdays from './0003-weekdays.js';
 import * as consentAndAttribution from './0004-consent-and-attribution.js';
 import * as feeds from './0006-feeds.js';
 import * as readerPause from './0007-reader-pause.js';
+import * as campaigns from './0008-campaigns.js';
 import * as digestsOwed from './0009-digests-owed.js';
 
 /**
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '0004-consent-and-attribution': consentAndAttribution,
   '0006-feeds': feeds,
   '0007-reader-pause': readerPause,
+  '0008-campaigns': campaigns,
   '0009-digests-owed': digestsOwed,
 };

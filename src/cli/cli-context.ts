@@ -1,6 +1,7 @@
 import { type App, type AppOptions, openApp } from '../app.js';
 
 export {
+  campaignContextOf,
   feedContextOf,
   flowContextOf,
   openQueueKeys,

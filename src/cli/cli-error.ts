@@ -14,6 +14,10 @@ const OPTION_OF_FIELD: Record<string, string> = {
   cadence: '--cadence',
   plan: '--plan',
   tz: '--tz',
+  subject: '--subject',
+  audience: '--audience',
+  stories: '--stories',
+  rate: '--rate',
 };
 
 /** What to do about it, where the CLI has a command for it. */

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { SettingsError } from '../config/settings.js';
 import { showControlCharacters } from '../domain/clean-text.js';
 import { describeInputError, InputError } from './cli-error.js';
+import { registerCampaignCommands } from './commands/campaigns.command.js';
 import { registerDbCommands } from './commands/db.command.js';
 import { registerDeliveryCommands } from './commands/deliveries.command.js';
 import { registerDigestCommands } from './commands/digests.command.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerOrgCommands(program);
   registerTrialCommands(program);
   registerSuppressionCommands(program);
+  registerCampaignCommands(program);
   registerQueueCommands(program);
   addMissingHelp(program);
   return program;

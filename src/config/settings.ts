@@ -41,6 +41,8 @@ export interface Settings {
   sendRetryDelayMs: number;
   /** Stories one digest email shows; the rest are counted in an "and N more" line. */
   digestMaxStories: number;
+  /** No prospect gets two campaigns closer together than this. */
+  campaignCooldownMs: number;
   logLevel: string;
   /** `json` (one object a line, for collectors) or `pretty` (coloured lines, for a terminal). */
   logFormat: 'json' | 'pretty';
@@ -210,6 +212,10 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
         .regex(/^\d+$/, 'must be a whole number of stories')
         .transform(Number)
         .pipe(z.number().min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER, 'is too large')),
+    ),
+    campaignCooldownMs: parseDurationSetting(
+      'CAMPAIGN_COOLDOWN',
+      read('CAMPAIGN_COOLDOWN') ?? '7d',
     ),
     logLevel: parseWith(
       'LOG_LEVEL',

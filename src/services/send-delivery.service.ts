@@ -10,6 +10,12 @@ import { createMessageId } from '../adapters/mail/build-message.js';
 import type { OutgoingEmail } from '../adapters/mail/mail-transport.js';
 import { classifySmtpError, SendFailure } from '../adapters/mail/smtp-failure.js';
 import type { Delivery } from '../domain/delivery.js';
+import type { Reader } from '../domain/reader.js';
+import {
+  holdCampaignDelivery,
+  INVITATION_LIST_ID,
+  renderCampaignDelivery,
+} from './campaign-email.service.js';
 import type { SendContext } from './context.js';
 import { loadDigestContent } from './digest-content.service.js';
 import { renderDigestForReader } from './reader-email.service.js';
@@ -39,6 +45,10 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
   if (delivery.status !== 'queued')
     return { status: 'skipped', reason: `delivery is ${delivery.status}` };
 
+  if (delivery.kind === 'campaign') {
+    const held = await holdCampaignDelivery(ctx, delivery);
+    if (held) return { status: 'skipped', reason: held };
+  }
   const suppression = await findSuppression(ctx.db, delivery.recipient);
   if (suppression) {
     await finishDelivery(
@@ -166,6 +176,7 @@ async function finishFailed(
 async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
   const reader = delivery.readerId ? await findReaderById(ctx.db, delivery.readerId) : undefined;
   if (!reader) throw permanent('the reader no longer exists');
+  if (delivery.kind === 'campaign') return composeInvitation(ctx, delivery, reader);
   if (delivery.digestId === null) throw permanent('delivery has no digest');
   const content = await loadDigestContent(ctx.db, delivery.digestId, reader.tz);
   if (!content) throw permanent('the digest no longer exists');
@@ -181,6 +192,25 @@ async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
       `mailto:${ctx.settings.unsubscribeMailto}?subject=unsubscribe`,
     listId: listIdOf(delivery),
     feedbackId: `${delivery.digestId}:${delivery.kind}:${delivery.cadence ?? 'none'}:bulletin`,
+  };
+}
+
+/** A campaign's invitation: its own list, so a reader's filters and unsubscribes tell them apart. */
+async function composeInvitation(ctx: SendContext, delivery: Delivery, reader: Reader) {
+  const invitation = await renderCampaignDelivery(ctx, delivery, reader);
+  if (!invitation) throw permanent('the campaign no longer exists');
+  const { campaign, rendered } = invitation;
+  return {
+    to: { email: reader.email, name: reader.name },
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    unsubscribeUrl: rendered.unsubscribeUrl,
+    unsubscribeMailto:
+      ctx.settings.unsubscribeMailto &&
+      `mailto:${ctx.settings.unsubscribeMailto}?subject=unsubscribe`,
+    listId: INVITATION_LIST_ID,
+    feedbackId: `${campaign.id}:campaign:trial:bulletin`,
   };
 }
 

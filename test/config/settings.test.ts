@@ -53,6 +53,7 @@ describe('loadSettings defaults', () => {
       sendAttempts: 5,
       sendRetryDelayMs: 30_000,
       digestMaxStories: 25,
+      campaignCooldownMs: 7 * 86_400_000,
       logLevel: 'info',
       logFormat: 'json',
       metricsPort: null,
@@ -415,6 +416,8 @@ describe('loadSettings reads good values', () => {
       publicBaseUrl: 'http://localhost:8080',
       trialUrl: 'http://localhost:8080/trial',
     });
+    expect(load({ CAMPAIGN_COOLDOWN: '36h' }).campaignCooldownMs).toBe(36 * 3_600_000);
+    expect(() => load({ CAMPAIGN_COOLDOWN: 'a week' })).toThrow(/CAMPAIGN_COOLDOWN/);
     expect(
       load({ PORT: '8080', PUBLIC_BASE_URL: 'https://alerts.news.example' }).publicBaseUrl,
     ).toBe('https://alerts.news.example');
