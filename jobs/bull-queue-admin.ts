@@ -1,12 +1,11 @@
 import { Job, type Queue } from 'bullmq';
 import type { QueueAdmin, QueueStatus } from '../src/services/queues.service.js';
-import type { QueueName } from './queue-names.js';
 
 /** Jobs cleaned per call to BullMQ; calls repeat until a queue has no more to clean. */
 const CLEAN_BATCH = 1000;
 
 /** {@link QueueAdmin} over the installation's BullMQ queues. */
-export function createBullQueueAdmin(queues: Record<QueueName, Queue>): QueueAdmin {
+export function createBullQueueAdmin(queues: Record<string, Queue>): QueueAdmin {
   const named = new Map<string, Queue>(Object.entries(queues));
   const queueOf = (name: string): Queue => {
     const queue = named.get(name);

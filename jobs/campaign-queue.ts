@@ -9,6 +9,8 @@ const STEP_JOB_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: tr
 
 export interface OpenCampaignQueue {
   campaigns: CampaignQueue;
+  /** The BullMQ queue itself, for the administrator's views (status, dashboard). */
+  queue: Queue;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export function openCampaignQueue(
   };
   return {
     campaigns,
+    queue,
     async close() {
       await Promise.all([queue.close(), sendQueue.close()]);
     },

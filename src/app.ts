@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Queue } from 'bullmq';
 import { type Db, migrateDatabase, openDatabase } from '../db/connection.js';
 import { readInstallationId } from '../db/repositories/installation.repository.js';
 import type { BullQueues } from '../jobs/bull-work-queue.js';
@@ -38,6 +39,8 @@ export interface App extends ServiceContext {
   bull: BullQueues | null;
   /** Campaign steps and invitations; opened with the queues. */
   campaigns: CampaignQueue | null;
+  /** Every BullMQ queue by name (the campaign queue too), for status and the dashboard. */
+  allQueues: Record<string, Queue> | null;
   transport: MailTransport | null;
   renderer: EmailRenderer | null;
   close(): Promise<void>;
@@ -74,6 +77,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     let redis: RedisHandle | null = null;
     let bull: BullQueues | null = null;
     let campaigns: CampaignQueue | null = null;
+    let allQueues: Record<string, Queue> | null = null;
     if (options.redis) {
       redis = await connectRedis({ ...settings.redis, varDir: settings.varDir });
       const handle = redis;
@@ -99,6 +103,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
         }),
       );
       campaigns = campaignQueue.campaigns;
+      allQueues = { ...queues.queues, campaign: campaignQueue.queue };
       closers.unshift(() => campaignQueue.close());
     }
     let transport: MailTransport | null = null;
@@ -136,6 +141,7 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
       redis,
       bull,
       campaigns,
+      allQueues,
       transport,
       renderer,
       async close() {
@@ -159,9 +165,9 @@ export function flowContextOf(app: App): FlowContext {
 
 /** The installation's queues as an administrator works them (status, retry, clean). */
 export async function queueAdminOf(app: App): Promise<QueueAdmin> {
-  if (!app.bull) throw new Error('the app was opened without the queues (redis: true)');
+  if (!app.allQueues) throw new Error('the app was opened without the queues (redis: true)');
   const { createBullQueueAdmin } = await import('../jobs/bull-queue-admin.js');
-  return createBullQueueAdmin(app.bull.queues);
+  return createBullQueueAdmin(app.allQueues);
 }
 
 /**

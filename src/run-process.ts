@@ -74,7 +74,7 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
           queueDashboard: async (scope) =>
             scope.register(queueDashboardPlugin, {
               password: settings.adminPassword,
-              queues: Object.values(bull.queues),
+              queues: Object.values(app.allQueues ?? bull.queues),
             }),
         },
       );

@@ -103,6 +103,7 @@ describe('the admin commands', { timeout: 180_000 }, () => {
     expect(status.code).toBe(0);
     const queues = JSON.parse(status.stdout);
     expect(queues.map((q: { queue: string }) => q.queue).sort()).toEqual([
+      'campaign',
       'digest',
       'feeds',
       'ingest',
