@@ -14,7 +14,7 @@ async function dashboard(t: TestApp, password: string | null): Promise<FastifyIn
   const app = Fastify();
   await app.register(queueDashboardPlugin, {
     password,
-    queues: Object.values(t.app.bull!.queues),
+    queues: Object.values(t.app.allQueues!),
   });
   await app.ready();
   return app;
@@ -81,7 +81,7 @@ describe('the queue dashboard at /admin/queues', () => {
     const listed = await api(basic('admin', PASSWORD));
     expect(listed.statusCode).toBe(200);
     const names = (JSON.parse(listed.body).queues as { name: string }[]).map((q) => q.name);
-    expect(names.sort()).toEqual(['digest', 'ingest', 'schedule', 'send']);
+    expect(names.sort()).toEqual(['campaign', 'digest', 'feeds', 'ingest', 'schedule', 'send']);
 
     const page = await app.inject({
       method: 'GET',
