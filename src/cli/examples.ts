@@ -45,6 +45,20 @@ const EXAMPLES: Record<string, string[]> = {
   'feeds list': ['bulletin feeds list --json'],
   'feeds remove': ['bulletin feeds remove 3'],
   'feeds poll': ['bulletin feeds poll', 'bulletin feeds poll 3'],
+  'campaigns create': [
+    "bulletin campaigns create --name 'December trial' --subject 'Two weeks of full access' --audience 'plan=free,prospect;topic=russia-sanctions' --stories 5 --rate 50",
+    "bulletin campaigns create --name Spring --subject 'Try it' --send-at 2027-03-01T09:00:00Z --one-per-domain",
+  ],
+  'campaigns preview': ['bulletin campaigns preview 3 --email ann@example.com --out invite.html'],
+  'campaigns send': ['bulletin campaigns send 3 --wait'],
+  'campaigns pause': ['bulletin campaigns pause 3'],
+  'campaigns resume': ['bulletin campaigns resume 3'],
+  'campaigns cancel': ['bulletin campaigns cancel 3'],
+  'campaigns status': [
+    'bulletin campaigns status 3',
+    'bulletin campaigns status 3 --json --stories',
+  ],
+  'campaigns list': ['bulletin campaigns list --json'],
   'orgs add': ['bulletin orgs add acme.com --until 2027-06-30'],
   'orgs list': ['bulletin orgs list --json'],
   'orgs remove': ['bulletin orgs remove acme.com'],
@@ -54,6 +68,7 @@ const EXAMPLES: Record<string, string[]> = {
 };
 
 const DESCRIPTIONS: Record<string, string> = {
+  'campaigns list': 'every campaign, with its status and counts',
   'feeds list': 'every feed, with when it was last polled and its last error',
   'feeds remove': 'stop polling a feed (its stories stay)',
   'orgs add': 'give everyone at a domain full access (a site license), until a date or for good',
