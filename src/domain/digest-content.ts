@@ -127,16 +127,7 @@ export function groupDigestStories(
     const matched = [...labels].sort((a, b) => groupOrder(a) - groupOrder(b) || a.localeCompare(b));
     const title = matched[0] ?? YOUR_SEARCHES_TITLE;
     const list = groups.get(title) ?? [];
-    list.push({
-      id: story.externalId,
-      headline: story.headline,
-      summary: story.summary,
-      url: story.url,
-      publishedAt: story.publishedAt.toISOString(),
-      section: story.section,
-      access: story.access,
-      matched,
-    });
+    list.push(toEmailStory(story, matched));
     groups.set(title, list);
   }
   return [...groups]
@@ -152,4 +143,18 @@ function groupOrder(title: string): number {
 /** Stories newest first, the order every digest lists them in. */
 export function sortNewestFirst<T extends { publishedAt: Date }>(stories: readonly T[]): T[] {
   return [...stories].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime());
+}
+
+/** A stored story as an email shows it, with the labels of the rules that matched it. */
+export function toEmailStory(story: StoredStory, matched: string[]): EmailStory {
+  return {
+    id: story.externalId,
+    headline: story.headline,
+    summary: story.summary,
+    url: story.url,
+    publishedAt: story.publishedAt.toISOString(),
+    section: story.section,
+    access: story.access,
+    matched,
+  };
 }

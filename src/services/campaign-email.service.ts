@@ -5,7 +5,7 @@ import { finishDelivery } from '../../db/repositories/delivery.repository.js';
 import { decideAccess } from '../domain/access.js';
 import type { Campaign } from '../domain/campaign.js';
 import type { Delivery } from '../domain/delivery.js';
-import type { EmailStory } from '../domain/digest-content.js';
+import { type EmailStory, toEmailStory } from '../domain/digest-content.js';
 import type { Reader } from '../domain/reader.js';
 import { linkSettingsOf, type RenderedEmail } from '../email/index.js';
 import { loadStoryPool, toInvitationStories } from './campaign-stories.js';
@@ -107,17 +107,6 @@ export async function readInvitationStories(
     if (known) return [known];
     const story = byId.get(id);
     if (!story) return [];
-    return [
-      {
-        id: story.externalId,
-        headline: story.headline,
-        summary: story.summary,
-        url: story.url,
-        publishedAt: story.publishedAt.toISOString(),
-        section: story.section,
-        access: story.access,
-        matched: [],
-      },
-    ];
+    return [toEmailStory(story, [])];
   });
 }
