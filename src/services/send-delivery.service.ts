@@ -66,7 +66,10 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
     await finishDelivery(
       ctx.db,
       delivery.id,
-      { status: 'suppressed', error: `the reader no longer takes ${delivery.cadence} emails` },
+      {
+        status: 'suppressed',
+        error: `the reader no longer takes ${delivery.kind === 'campaign' ? 'marketing' : delivery.cadence} emails`,
+      },
       ctx.now(),
     );
     ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: 'list-left' });
@@ -94,10 +97,17 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
   return { status: 'sent', messageId };
 }
 
-/** A digest or alert whose reader has since left its cadence (or paused everything). */
+/**
+ * A digest or alert whose reader has since left its cadence (or paused everything), or an
+ * invitation whose reader has since withdrawn marketing consent.
+ */
 async function leftItsList(ctx: SendContext, delivery: Delivery): Promise<boolean> {
-  if (delivery.kind === 'campaign' || delivery.readerId === null || delivery.cadence === null)
-    return false;
+  if (delivery.readerId === null) return false;
+  if (delivery.kind === 'campaign') {
+    const reader = await findReaderById(ctx.db, delivery.readerId);
+    return reader !== undefined && !reader.marketingConsent;
+  }
+  if (delivery.cadence === null) return false;
   return !(await hasLiveSubscription(ctx.db, delivery.readerId, delivery.cadence, ctx.now()));
 }
 

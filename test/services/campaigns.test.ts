@@ -346,6 +346,25 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
     expect((await reportCampaign(ctx, campaign.id)).counts).toMatchObject({ total: 6, sent: 6 });
   });
 
+  it('does not send an invitation handed on before its reader withdrew consent', async () => {
+    const emails = ['a@kappa.example', 'b@kappa.example'];
+    for (const email of emails) await addProspect(t.app, email);
+    const campaign = await createCampaign(ctx, {
+      name: 'Late opt-out',
+      subject: 'Late opt-out',
+      audience: 'domain=kappa.example',
+      rate: 2,
+    });
+    await startCampaign(ctx, campaign.id);
+    const before = smtp.received.length;
+    expect(await runCampaignStep(ctx, campaign.id)).toMatchObject({ handedOn: 2 });
+    // Between the hand-on and the send, one of them clicks "no more offers".
+    await recordMarketingConsent(t.app.db, 'b@kappa.example', null, NOW);
+    const outcomes = await sendHandedOn(ctx, queue);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['sent', 'suppressed']);
+    expect(smtp.received.slice(before).map((m) => m.to[0])).toEqual(['a@kappa.example']);
+  });
+
   it('starts a campaign with a send time when that time comes, recording the audience then', async () => {
     const campaign = await createCampaign(ctx, {
       name: 'Later',
