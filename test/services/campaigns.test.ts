@@ -347,22 +347,22 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
   });
 
   it('does not send an invitation handed on before its reader withdrew consent', async () => {
-    const emails = ['a@kappa.example', 'b@kappa.example'];
+    const emails = ['a@omicron.example', 'b@omicron.example'];
     for (const email of emails) await addProspect(t.app, email);
     const campaign = await createCampaign(ctx, {
       name: 'Late opt-out',
       subject: 'Late opt-out',
-      audience: 'domain=kappa.example',
+      audience: 'domain=omicron.example',
       rate: 2,
     });
     await startCampaign(ctx, campaign.id);
     const before = smtp.received.length;
     expect(await runCampaignStep(ctx, campaign.id)).toMatchObject({ handedOn: 2 });
     // Between the hand-on and the send, one of them clicks "no more offers".
-    await recordMarketingConsent(t.app.db, 'b@kappa.example', null, NOW);
+    await recordMarketingConsent(t.app.db, 'b@omicron.example', null, NOW);
     const outcomes = await sendHandedOn(ctx, queue);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['sent', 'suppressed']);
-    expect(smtp.received.slice(before).map((m) => m.to[0])).toEqual(['a@kappa.example']);
+    expect(smtp.received.slice(before).map((m) => m.to[0])).toEqual(['a@omicron.example']);
   });
 
   it('starts a campaign with a send time when that time comes, recording the audience then', async () => {
