@@ -3,7 +3,7 @@ import { listStories } from '../../db/repositories/story.repository.js';
 import { listTopics } from '../../db/repositories/topic.repository.js';
 import type { Campaign } from '../domain/campaign.js';
 import { parseAudience } from '../domain/campaign-audience.js';
-import type { EmailStory } from '../domain/digest-content.js';
+import { type EmailStory, toEmailStory } from '../domain/digest-content.js';
 import {
   evaluateRule,
   type ParsedRule,
@@ -119,17 +119,6 @@ export function toInvitationStories(
       .filter((topicId) => pool.matchesOfTopic(topicId).includes(index))
       .map((topicId) => pool.topicNames.get(topicId) ?? '')
       .filter(Boolean);
-    return [
-      {
-        id: story.externalId,
-        headline: story.headline,
-        summary: story.summary,
-        url: story.url,
-        publishedAt: story.publishedAt.toISOString(),
-        section: story.section,
-        access: story.access,
-        matched,
-      },
-    ];
+    return [toEmailStory(story, matched)];
   });
 }

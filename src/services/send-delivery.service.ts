@@ -11,6 +11,7 @@ import type { OutgoingEmail } from '../adapters/mail/mail-transport.js';
 import { classifySmtpError, SendFailure } from '../adapters/mail/smtp-failure.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { Reader } from '../domain/reader.js';
+import type { RenderedEmail } from '../email/index.js';
 import {
   holdCampaignDelivery,
   INVITATION_LIST_ID,
@@ -191,18 +192,10 @@ async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
   const content = await loadDigestContent(ctx.db, delivery.digestId, reader.tz);
   if (!content) throw permanent('the digest no longer exists');
   const rendered = await renderDigestForReader(ctx, reader, content, delivery.digestId);
-  return {
-    to: { email: reader.email, name: reader.name },
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    unsubscribeUrl: rendered.unsubscribeUrl,
-    unsubscribeMailto:
-      ctx.settings.unsubscribeMailto &&
-      `mailto:${ctx.settings.unsubscribeMailto}?subject=unsubscribe`,
+  return toOutgoing(ctx, reader, rendered, {
     listId: listIdOf(delivery),
     feedbackId: `${delivery.digestId}:${delivery.kind}:${delivery.cadence ?? 'none'}:bulletin`,
-  };
+  });
 }
 
 /** A campaign's invitation: its own list, so a reader's filters and unsubscribes tell them apart. */
@@ -210,6 +203,19 @@ async function composeInvitation(ctx: SendContext, delivery: Delivery, reader: R
   const invitation = await renderCampaignDelivery(ctx, delivery, reader);
   if (!invitation) throw permanent('the campaign no longer exists');
   const { campaign, rendered } = invitation;
+  return toOutgoing(ctx, reader, rendered, {
+    listId: INVITATION_LIST_ID,
+    feedbackId: `${campaign.id}:campaign:trial:bulletin`,
+  });
+}
+
+/** A rendered email addressed to its reader, with the list headers every email carries. */
+function toOutgoing(
+  ctx: SendContext,
+  reader: Reader,
+  rendered: RenderedEmail,
+  list: { listId: string; feedbackId: string },
+) {
   return {
     to: { email: reader.email, name: reader.name },
     subject: rendered.subject,
@@ -219,8 +225,7 @@ async function composeInvitation(ctx: SendContext, delivery: Delivery, reader: R
     unsubscribeMailto:
       ctx.settings.unsubscribeMailto &&
       `mailto:${ctx.settings.unsubscribeMailto}?subject=unsubscribe`,
-    listId: INVITATION_LIST_ID,
-    feedbackId: `${campaign.id}:campaign:trial:bulletin`,
+    ...list,
   };
 }
 
