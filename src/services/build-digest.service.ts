@@ -62,9 +62,12 @@ async function buildPeriod(
   if (reader?.status !== 'active') return { status: 'reader-gone' };
   const now = ctx.now();
   // Scheduled digests were recorded as owed when they fell due; alerts are recorded here.
-  const { digest } = await insertOrFindDigest(ctx.db, period, now);
-  const delivered = digest.builtAt ? await findDeliveryByDigest(ctx.db, digest.id) : undefined;
+  const { digest, created } = await insertOrFindDigest(ctx.db, period, now);
+  // Looked for even when the digest is not marked built: a build stopped between recording
+  // its delivery and marking the digest built must not claim later matches into it.
+  const delivered = created ? undefined : await findDeliveryByDigest(ctx.db, digest.id);
   if (delivered) {
+    if (!digest.builtAt) await markDigestBuilt(ctx.db, digest.id, delivered.storyIds.length, now);
     // This period's email exists already: a match that arrived since must not be claimed
     // into it (it would never be sent). An instant one gets the next alert.
     const waiting =
