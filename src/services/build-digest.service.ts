@@ -68,6 +68,9 @@ async function buildPeriod(
   const delivered = created ? undefined : await findDeliveryByDigest(ctx.db, digest.id);
   if (delivered) {
     if (!digest.builtAt) await markDigestBuilt(ctx.db, digest.id, delivered.storyIds.length, now);
+    // The build that recorded it may have stopped before handing it on; the job id keeps a
+    // second hand-on harmless.
+    if (delivered.status === 'queued') await ctx.queue.sendDelivery({ deliveryId: delivered.id });
     // This period's email exists already: a match that arrived since must not be claimed
     // into it (it would never be sent). An instant one gets the next alert.
     const waiting =

@@ -101,6 +101,36 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     expect(deliveries[0]).toMatchObject({ kind: 'digest', storyIds: ['c-2'] });
   });
 
+  it('hands on the send again when a build stopped after recording its delivery runs again', async () => {
+    await subscribe(t.app, {
+      email: 'oz@corp.example',
+      topic: 'customs',
+      cadence: 'daily',
+      sendAt: '07:00',
+    });
+    const queue = new DirectWorkQueue();
+    const ctx = { ...sendContextOf(t.app), queue };
+    await publish(t.app, queue, [makeStory('c-8', { headline: 'Customs levy' })]);
+    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
+    const work = {
+      readerId: 1,
+      cadence: 'daily' as const,
+      periodKey: '2026-11-28',
+      periodStart: '2026-11-27T07:00:00.000Z',
+      periodEnd: '2026-11-28T07:00:00.000Z',
+    };
+    // The first build records its delivery, and its send hand-on is lost (never drained).
+    await buildDigest({ ...ctx, queue: new DirectWorkQueue() }, work);
+    expect(await listDeliveries(t.app.db)).toMatchObject([{ status: 'queued' }]);
+
+    // Its job runs again: the same delivery, handed on this time, sent once.
+    const retry = new DirectWorkQueue();
+    await buildDigest({ ...ctx, queue: retry }, work);
+    await retry.drain({ ...ctx, queue: retry }, new RuleCatalog(t.app.db, t.app.log));
+    expect(smtp.received).toHaveLength(1);
+    expect(await listDeliveries(t.app.db)).toMatchObject([{ status: 'sent', storyIds: ['c-8'] }]);
+  });
+
   it('builds a digest whose build job was lost once the scheduler finds it still owed', async () => {
     await subscribe(t.app, {
       email: 'oz@corp.example',
