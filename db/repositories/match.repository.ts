@@ -44,6 +44,30 @@ export async function insertMatches(db: Db, matches: NewMatch[], now: Date): Pro
 }
 
 /**
+ * Of these readers, those whose match of this story revision is recorded and not yet claimed
+ * by a digest: a match job run again after its first run recorded them still owes their alerts.
+ */
+export async function findUnclaimedReaders(
+  db: Db,
+  story: { storyId: number; revision: number },
+  readerIds: number[],
+): Promise<number[]> {
+  const found: number[] = [];
+  for (const ids of chunk(readerIds, 500)) {
+    const rows = await db
+      .selectFrom('matches')
+      .select('subscriber_id')
+      .where('subscriber_id', 'in', ids)
+      .where('story_id', '=', story.storyId)
+      .where('revision', '=', story.revision)
+      .where('digest_id', 'is', null)
+      .execute();
+    found.push(...rows.map((r) => r.subscriber_id));
+  }
+  return found;
+}
+
+/**
  * Gives a digest every pending match of the reader for the cadence, up to `until`. A match
  * claimed by one digest is never claimed by another: the update only takes unclaimed rows.
  */

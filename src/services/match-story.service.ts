@@ -1,5 +1,9 @@
 import { findLastAlertAt } from '../../db/repositories/digest.repository.js';
-import { insertMatches, type NewMatch } from '../../db/repositories/match.repository.js';
+import {
+  findUnclaimedReaders,
+  insertMatches,
+  type NewMatch,
+} from '../../db/repositories/match.repository.js';
 import { findStoryById, markStoryMatched } from '../../db/repositories/story.repository.js';
 import { findLiveSubscriptionsForRules } from '../../db/repositories/subscription.repository.js';
 import { tokenizeStory } from '../domain/rules/index.js';
@@ -40,8 +44,9 @@ export async function matchStory(
   }));
   const now = ctx.now();
   const created = await insertMatches(ctx.db, matches, now);
-  for (const match of created) {
-    if (match.cadence === 'instant') await scheduleAlert(ctx, match.readerId, now);
+  const revision = { storyId: story.id, revision: story.revision };
+  for (const readerId of await readersOwedAlerts(ctx, revision, matches, created)) {
+    await scheduleAlert(ctx, readerId, now);
   }
   await markStoryMatched(ctx.db, story.id, story.revision);
   ctx.log.info({
@@ -52,6 +57,32 @@ export async function matchStory(
     created: created.length,
   });
   return { matched: matches.length, created: created.length };
+}
+
+/**
+ * The readers whose instant match of this story needs an alert handed on: the new ones, and
+ * on a job run again (its first run stopped after recording matches, before handing their
+ * alerts on), those recorded earlier and still unclaimed. An alert handed on twice is harmless:
+ * the second build finds nothing left to claim.
+ */
+async function readersOwedAlerts(
+  ctx: FlowContext,
+  revision: { storyId: number; revision: number },
+  matches: NewMatch[],
+  created: NewMatch[],
+): Promise<number[]> {
+  const instant = (list: NewMatch[]) =>
+    list.filter((m) => m.cadence === 'instant').map((m) => m.readerId);
+  const fresh = instant(created);
+  const all = instant(matches);
+  if (fresh.length === all.length) return fresh;
+  const isFresh = new Set(fresh);
+  const earlier = await findUnclaimedReaders(
+    ctx.db,
+    revision,
+    all.filter((id) => !isFresh.has(id)),
+  );
+  return [...fresh, ...earlier];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
+import { insertMatches } from '../../db/repositories/match.repository.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { sendContextOf } from '../../src/app.js';
 import { buildAlert, buildDigest } from '../../src/services/build-digest.service.js';
@@ -201,6 +202,46 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     expect(await listDeliveries(t.app.db)).toMatchObject([{ status: 'sent', storyIds: ['c-7'] }]);
     await runDue(t.app);
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('hands an alert on when a match job stopped after recording its matches runs again', async () => {
+    await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
+    const queue = new DirectWorkQueue();
+    await publish(t.app, queue, [makeStory('c-9', { headline: 'Customs seizure' })]);
+    const story = await t.app.db
+      .selectFrom('stories')
+      .select(['id', 'revision'])
+      .executeTakeFirstOrThrow();
+    // The first run recorded the match and stopped before handing the alert on (its database
+    // connection dropped): the story is not yet marked matched.
+    const subscription = await t.app.db
+      .selectFrom('subscriptions')
+      .select('id')
+      .executeTakeFirstOrThrow();
+    const recorded = await insertMatches(
+      t.app.db,
+      [
+        {
+          readerId: 1,
+          storyId: story.id,
+          revision: story.revision,
+          cadence: 'instant',
+          subscriptionIds: [subscription.id],
+        },
+      ],
+      t.app.now(),
+    );
+    expect(recorded).toHaveLength(1);
+
+    const ctx = { ...sendContextOf(t.app), queue };
+    const rerun = await matchStory(ctx, new RuleCatalog(t.app.db, t.app.log), {
+      storyId: story.id,
+      revision: story.revision,
+    });
+    expect(rerun).toEqual({ matched: 1, created: 0 });
+    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
+    expect(smtp.received).toHaveLength(1);
+    expect(await listDeliveries(t.app.db)).toMatchObject([{ kind: 'alert', storyIds: ['c-9'] }]);
   });
 
   it('never folds a later story into an alert already built for the same instant', async () => {
