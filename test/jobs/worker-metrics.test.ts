@@ -63,9 +63,11 @@ describe.each(DIALECTS)('a worker with METRICS_PORT (%s)', (dialect) => {
         async () => {
           const text = await (await fetch(url)).text();
           const parsed = parsePrometheusText(text);
-          return sampleValue(parsed, 'bulletin_sends_total', { outcome: 'sent' }) === 1
-            ? parsed
-            : undefined;
+          // A scrape answers within a second: on a busy machine the database's counts may
+          // miss it (`bulletin_source_up{source="database"} 0`); the next scrape has them.
+          const counted = sampleValue(parsed, 'bulletin_sends_total', { outcome: 'sent' }) === 1;
+          const databaseUp = sampleValue(parsed, 'bulletin_source_up', { source: 'database' });
+          return counted && databaseUp === 1 ? parsed : undefined;
         },
         10_000,
         'the send to be counted',

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { displayPath } from '../../config/display-path.js';
-import { buildDkimOptions, buildMessage } from './build-message.js';
 import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
+import { createMessageComposer } from './message-composer.js';
 import { classifySmtpError } from './smtp-failure.js';
 
 /**
@@ -15,23 +14,18 @@ import { classifySmtpError } from './smtp-failure.js';
 export function createOutboxTransport(
   settings: Pick<MailSettings, 'outboxDir' | 'from' | 'dkim'>,
 ): MailTransport {
-  const composer = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    ...(settings.dkim ? { dkim: buildDkimOptions(settings.dkim) } : {}),
-  });
+  const composer = createMessageComposer(settings);
   let ready: Promise<unknown> | null = null;
 
   return {
     async send(email: OutgoingEmail): Promise<SendResult> {
       try {
-        const info = await composer.sendMail(buildMessage(email, settings.from));
-        if (!Buffer.isBuffer(info.message)) throw new Error('the composer returned no buffer');
+        const message = await composer.compose(email);
         ready ??= mkdir(settings.outboxDir, { recursive: true });
         await ready;
-        const name = outboxFileName(info.messageId);
-        await writeFileAtomically(join(settings.outboxDir, name), info.message);
-        return { messageId: info.messageId, response: `250 written to outbox as ${name}` };
+        const name = outboxFileName(message.messageId);
+        await writeFileAtomically(join(settings.outboxDir, name), message.raw);
+        return { messageId: message.messageId, response: `250 written to outbox as ${name}` };
       } catch (error) {
         ready = null;
         throw classifySmtpError(error);
