@@ -166,8 +166,12 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
       onSpawn: (spawned) => {
         child = spawned;
       },
-      onStderrLine: (line) => {
+      // The start-up message goes to stdout; the log (warnings only here) to stderr.
+      onStdoutLine: (line) => {
         if (line.includes('Bulletin is running')) ready();
+      },
+      onStderrLine: (line) => {
+        if (line.trim()) process.stderr.write(`  [worker] ${line}\n`);
       },
     });
     await running;

@@ -52,6 +52,8 @@ export interface ChildOptions {
   everyMs?: number;
   /** Each line of the child's stderr, as it comes. */
   onStderrLine?: (line: string) => void;
+  /** Each line of the child's stdout (where a process says it is running), as it comes. */
+  onStdoutLine?: (line: string) => void;
   /** Time the child's SQL statements and mail sends (bench/child-probes.mjs). */
   timing?: boolean;
   /** Given the child once spawned: for a long-running one the caller stops itself. */
@@ -92,16 +94,15 @@ export async function runNodeChild(
   const start = performance.now();
   let stdout = '';
   let stderr = '';
-  let partial = '';
+  const stdoutLines = lineSplitter(options.onStdoutLine);
+  const stderrLines = lineSplitter(options.onStderrLine);
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
     stdout += text;
+    stdoutLines.push(text);
   });
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     stderr += text;
-    if (!options.onStderrLine) return;
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) options.onStderrLine(line);
+    stderrLines.push(text);
   });
   let polledKb: number | null = null;
   const poll = setInterval(() => {
@@ -137,8 +138,26 @@ export async function runNodeChild(
     // Killed before it could write them: the polled peak stands.
   }
   fs.rmSync(path.dirname(probesFile), { recursive: true, force: true });
-  if (partial && options.onStderrLine) options.onStderrLine(partial);
+  stdoutLines.end();
+  stderrLines.end();
   return { exitCode, signal, seconds, stdout, stderr, peakRssKb, timedOut, timings };
+}
+
+/** Hands whole lines to `onLine` as text arrives in pieces; `end` hands on the last one. */
+function lineSplitter(onLine: ((line: string) => void) | undefined) {
+  let partial = '';
+  return {
+    push(text: string) {
+      if (!onLine) return;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    },
+    end() {
+      if (partial && onLine) onLine(partial);
+      partial = '';
+    },
+  };
 }
 
 function readPeakRss(pid: number | undefined): number | null {

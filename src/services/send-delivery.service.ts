@@ -61,7 +61,9 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
     ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: suppression.reason });
     return { status: 'suppressed' };
   }
-  if (await leftItsList(ctx, delivery)) {
+  // Read once: whether the reader still takes this list, and whom the email is for.
+  const reader = delivery.readerId ? await findReaderById(ctx.db, delivery.readerId) : undefined;
+  if (await leftItsList(ctx, delivery, reader)) {
     // One-click unsubscribe from this list, or a pause, since the digest was built: it takes
     // effect before the next send, this one included.
     await finishDelivery(
@@ -81,7 +83,7 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
   // Rendered before the claim: a crash while rendering leaves the row `queued`, to be sent.
   let email: OutgoingEmail;
   try {
-    email = { ...(await composeDeliveryEmail(ctx, delivery)), messageId };
+    email = { ...(await composeDeliveryEmail(ctx, delivery, reader)), messageId };
   } catch (error) {
     return finishFailed(ctx, delivery, attempt, error);
   }
@@ -102,12 +104,13 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
  * A digest or alert whose reader has since left its cadence (or paused everything), or an
  * invitation whose reader has since withdrawn marketing consent.
  */
-async function leftItsList(ctx: SendContext, delivery: Delivery): Promise<boolean> {
+async function leftItsList(
+  ctx: SendContext,
+  delivery: Delivery,
+  reader: Reader | undefined,
+): Promise<boolean> {
   if (delivery.readerId === null) return false;
-  if (delivery.kind === 'campaign') {
-    const reader = await findReaderById(ctx.db, delivery.readerId);
-    return reader !== undefined && !reader.marketingConsent;
-  }
+  if (delivery.kind === 'campaign') return reader !== undefined && !reader.marketingConsent;
   if (delivery.cadence === null) return false;
   return !(await hasLiveSubscription(ctx.db, delivery.readerId, delivery.cadence, ctx.now()));
 }
@@ -184,8 +187,11 @@ async function finishFailed(
 }
 
 /** Renders the delivery's email for its reader, deciding access now, at build time. */
-async function composeDeliveryEmail(ctx: SendContext, delivery: Delivery) {
-  const reader = delivery.readerId ? await findReaderById(ctx.db, delivery.readerId) : undefined;
+async function composeDeliveryEmail(
+  ctx: SendContext,
+  delivery: Delivery,
+  reader: Reader | undefined,
+) {
   if (!reader) throw permanent('the reader no longer exists');
   if (delivery.kind === 'campaign') return composeInvitation(ctx, delivery, reader);
   if (delivery.digestId === null) throw permanent('delivery has no digest');

@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import type { DKIMOptions, SendMailOptions } from 'nodemailer';
 import type { DkimSettings, OutgoingEmail } from './mail-transport.js';
 import { SendFailure } from './smtp-failure.js';
@@ -22,6 +22,18 @@ export const DKIM_SIGNED_HEADERS = [
 ] as const;
 
 const MESSAGE_ID = /^<([^<>@\s]+)@([^<>@\s]+)>$/;
+
+/**
+ * Multipart boundaries: random once per process, then counted. nodemailer would draw random
+ * bytes for every MIME part of every message, a system call each, which cost a tenth of a
+ * millisecond a message; a boundary need only be absent from the parts it separates.
+ */
+const BOUNDARY_BASE = randomBytes(8).toString('hex');
+let boundaryCount = 0;
+function nextBaseBoundary(): string {
+  boundaryCount = (boundaryCount + 1) % Number.MAX_SAFE_INTEGER;
+  return `${BOUNDARY_BASE}${boundaryCount.toString(36)}`;
+}
 
 /** The domain of the From address, which Message-IDs and List-Ids are made on. */
 export function messageIdDomain(fromEmail: string): string {
@@ -75,6 +87,7 @@ export function buildMessage(
     text: toCrlf(email.text),
     html: toCrlf(email.html),
     messageId: email.messageId.trim(),
+    baseBoundary: nextBaseBoundary(),
     date: email.date ?? new Date(),
     list: { unsubscribe, id: `${listLabel(email.listId)}.${domain}` },
     headers: {

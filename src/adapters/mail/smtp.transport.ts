@@ -40,6 +40,8 @@ export function createSmtpTransport(settings: MailSettings & { smtpUrl: string }
         const info = await transporter.sendMail({
           envelope: { from: settings.from.email, to: [email.to.email] },
           raw: message.raw,
+          // Already in the message; named so nodemailer does not draw a random one.
+          messageId: message.messageId,
         });
         return { messageId: message.messageId, response: info.response };
       } catch (error) {
