@@ -16,6 +16,8 @@
  * Options: --recipients N[,N…] [10000,100000]  --dialect [sqlite]  --rate N per second [5000]
  *          --concurrency N sends at once in the worker [50]  --keep
  *          --profile  run the worker under `node --cpu-prof` and say where its CPU went
+ *          --statements  time the worker's SQL statements and name the costliest
+ *          --workers N  `bulletin worker` processes sharing the campaign [1], as one scales out
  * Environment: BENCH_POSTGRES_URL, BENCH_REDIS_URL as for bench:digests.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -40,7 +42,7 @@ import { publishStories } from '../src/services/publish-story.service.js';
 import { addTopic } from '../src/services/topics.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
-import { killRunningChildren, runNodeChild } from './run-child.js';
+import { type ChildRun, killRunningChildren, runNodeChild } from './run-child.js';
 import { startSmtpSink } from './smtp-sink-process.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,6 +59,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     keep: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    statements: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
   },
 });
 const sizes = values.recipients.split(',').map((n) => Number(n.replace(/_/g, '')));
@@ -153,28 +157,28 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
       `  seeded ${recipients} prospects in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
     );
 
-    let ready: () => void = () => {};
-    const running = new Promise<void>((resolve) => {
-      ready = resolve;
-    });
     const profileDir = path.join(dir, 'profile');
-    let child: ChildProcess | null = null;
-    const worker = runNodeChild(CLI, ['worker'], {
-      cwd: REPO,
-      env,
-      nodeFlags: values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-      onSpawn: (spawned) => {
-        child = spawned;
-      },
-      // The start-up message goes to stdout; the log (warnings only here) to stderr.
-      onStdoutLine: (line) => {
-        if (line.includes('Bulletin is running')) ready();
-      },
-      onStderrLine: (line) => {
-        if (line.trim()) process.stderr.write(`  [worker] ${line}\n`);
-      },
-    });
-    await running;
+    const children: ChildProcess[] = [];
+    const startWorker = (n: number) =>
+      // Resolves, once the worker says it runs, to its run (wrapped: a promise would be awaited).
+      new Promise<{ run: Promise<ChildRun> }>((resolve) => {
+        const run = runNodeChild(CLI, ['worker'], {
+          cwd: REPO,
+          env,
+          nodeFlags: values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+          timing: values.statements,
+          onSpawn: (spawned) => children.push(spawned),
+          // The start-up message goes to stdout; the log (warnings only here) to stderr.
+          onStdoutLine: (line) => {
+            if (line.includes('Bulletin is running')) resolve({ run });
+          },
+          onStderrLine: (line) => {
+            if (line.trim()) process.stderr.write(`  [worker ${n}] ${line}\n`);
+          },
+        });
+      });
+    const workers: Promise<ChildRun>[] = [];
+    for (let n = 1; n <= Number(values.workers); n++) workers.push((await startWorker(n)).run);
     const ctx = campaignContextOf(app);
     const campaign = await createCampaign(ctx, {
       name: 'Bench',
@@ -192,11 +196,20 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
     }
     const sendSeconds = (performance.now() - start) / 1000;
     const report = await reportCampaign(ctx, campaign.id);
-    // The worker runs until stopped (SIGTERM: it drains and writes its profile).
-    (child as ChildProcess | null)?.kill('SIGTERM');
-    const run = await worker;
+    // Workers run until stopped (SIGTERM: each drains and writes its profile).
+    for (const child of children) child.kill('SIGTERM');
+    const runs = await Promise.all(workers);
     if (values.profile)
       console.log(formatProfileSummary(summarizeProfiles(profileFiles([profileDir]))).join('\n'));
+    const [run] = runs;
+    if (run?.timings) {
+      const total = run.timings.statements.reduce((t, st) => t + st.ms, 0);
+      console.log(`  SQL ${(total / 1000).toFixed(1)} s in worker 1; costliest statements:`);
+      for (const st of [...run.timings.statements].sort((a, b) => b.ms - a.ms).slice(0, 10))
+        console.log(
+          `    ${(st.ms / 1000).toFixed(2)} s  ${st.count}x  ${st.sql.replace(/\s+/g, ' ').slice(0, 110)}`,
+        );
+    }
     console.log(`  counts ${JSON.stringify(report.counts)}`);
     return {
       dialect,
@@ -204,7 +217,7 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
       buildSeconds,
       sendSeconds,
       perSecond: recipients / sendSeconds,
-      peakRssMb: run.peakRssKb === null ? null : run.peakRssKb / 1024,
+      peakRssMb: peakOf(runs),
     };
   } finally {
     await app.close();
@@ -216,6 +229,12 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
   }
 }
 
+/** The largest peak resident memory of the worker processes, MB. */
+function peakOf(runs: ChildRun[]): number | null {
+  const peaks = runs.flatMap((run) => (run.peakRssKb === null ? [] : [run.peakRssKb / 1024]));
+  return peaks.length ? Math.max(...peaks) : null;
+}
+
 async function main(): Promise<void> {
   const results: Result[] = [];
   for (const dialect of dialects) {
@@ -225,7 +244,7 @@ async function main(): Promise<void> {
       results.push(result);
       console.log(
         `  build ${result.buildSeconds.toFixed(1)} s, send ${result.sendSeconds.toFixed(1)} s: ` +
-          `${result.perSecond.toFixed(0)} messages/s, worker peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB`,
+          `${result.perSecond.toFixed(0)} messages/s, peak RSS per worker ${result.peakRssMb?.toFixed(0) ?? '?'} MB`,
       );
     }
   }
