@@ -49,6 +49,8 @@ import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-pro
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'bin', 'bulletin.js');
 const TARGET = { requestsPerSecond: 2000, p99Ms: 50 };
+/** Linux counts a process's CPU time in ticks of 1/100 s (USER_HZ). */
+const CLOCK_TICKS_PER_SECOND = 100;
 const TOPICS = ['customs', 'sanctions', 'export-controls'];
 
 const { values } = parseArgs({
@@ -74,6 +76,8 @@ interface RunResult {
   route: Route;
   size: number;
   requestsPerSecond: number;
+  /** The server process's CPU time per request, ms (user and system, from /proc). */
+  serverCpuMs: number | null;
   p50: number;
   p99: number;
   max: number;
@@ -146,18 +150,24 @@ async function main(): Promise<void> {
       [full, warm + small],
     ] as const) {
       const beforeClicks = await countTrialClicks(app);
-      const unsub = await load(base, 'POST', tokens.unsubscribe.slice(offset, offset + size), size);
+      const unsub = await load(
+        base,
+        'POST',
+        tokens.unsubscribe.slice(offset, offset + size),
+        size,
+        server.pid,
+      );
       const nowUnsubscribed = await countUnsubscribed(app);
       results.push(
         summarize('unsubscribe', size, unsub, 200, nowUnsubscribed - unsubscribed, size),
       );
       unsubscribed = nowUnsubscribed;
 
-      const trial = await load(base, 'GET', tokens.trial, size);
+      const trial = await load(base, 'GET', tokens.trial, size, server.pid);
       const clicks = (await countTrialClicks(app)) - beforeClicks;
       results.push(summarize('trial', size, trial, 302, clicks, size));
 
-      const prefs = await load(base, 'GET', tokens.preferences, size);
+      const prefs = await load(base, 'GET', tokens.preferences, size, server.pid);
       results.push(summarize('preferences', size, prefs, 200, null, null));
     }
     printResults(results);
@@ -221,6 +231,7 @@ function makeTokens(secret: Buffer, count: number): Record<Route, string[]> {
 interface LoadRun {
   result: autocannon.Result;
   seconds: number;
+  serverCpuMs: number | null;
 }
 
 /**
@@ -233,8 +244,10 @@ async function load(
   method: 'GET' | 'POST',
   paths: string[],
   amount: number,
+  serverPid?: number,
 ): Promise<LoadRun> {
   let next = 0;
+  const cpuBefore = processCpuMs(serverPid);
   const started = performance.now();
   let lastAnswer = started;
   const options: autocannon.Options = {
@@ -264,13 +277,30 @@ async function load(
       lastAnswer = performance.now();
     });
   });
-  return { result, seconds: (lastAnswer - started) / 1000 };
+  const cpuAfter = processCpuMs(serverPid);
+  const serverCpuMs =
+    cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / amount;
+  return { result, seconds: (lastAnswer - started) / 1000, serverCpuMs };
+}
+
+/** A process's CPU time so far (user and system), ms, from /proc; null where there is none. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }
 
 function summarize(
   route: Route,
   size: number,
-  { result, seconds }: LoadRun,
+  { result, seconds, serverCpuMs }: LoadRun,
   okStatus: number,
   recorded: number | null,
   expectedRecorded: number | null,
@@ -281,6 +311,7 @@ function summarize(
     route,
     size,
     requestsPerSecond: answered / seconds,
+    serverCpuMs,
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
@@ -301,7 +332,8 @@ function allRecorded(r: RunResult): boolean {
 function printResults(results: RunResult[]): void {
   console.log(
     `\n${'route'.padEnd(12)}${'requests'.padStart(9)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}` +
-      `${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'bad'.padStart(5)}  recorded in the database`,
+      `${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'bad'.padStart(5)}${'srv ms/req'.padStart(11)}` +
+      '  recorded in the database',
   );
   for (const r of results) {
     const recorded =
@@ -311,7 +343,8 @@ function printResults(results: RunResult[]): void {
     console.log(
       `${r.route.padEnd(12)}${String(r.size).padStart(9)}${r.requestsPerSecond.toFixed(0).padStart(8)}` +
         `${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.max).padStart(8)}` +
-        `${String(r.bad).padStart(5)}  ${recorded}${meetsTarget(r) ? '' : '  below target'}`,
+        `${String(r.bad).padStart(5)}${(r.serverCpuMs?.toFixed(2) ?? '?').padStart(11)}` +
+        `  ${recorded}${meetsTarget(r) ? '' : '  below target'}`,
     );
   }
   console.log(

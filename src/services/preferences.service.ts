@@ -29,6 +29,7 @@ import type { ServiceContext } from './context.js';
 import { type FieldProblem, InvalidFields } from './input-error.js';
 import { requireReader } from './readers.service.js';
 import { ruleKey } from './rule-keys.js';
+import { readTopics } from './shared-reads.js';
 
 const DAY_MS = 86_400_000;
 /** The longest pause a reader can ask for at once. */
@@ -89,7 +90,7 @@ export async function readPreferences(ctx: ServiceContext, email: string): Promi
   const reader = await requireReader(ctx, email);
   const [subscriptions, topics, pausedUntil, suppression] = await Promise.all([
     listSubscriptions(ctx.db, reader.email),
-    listTopics(ctx.db),
+    readTopics(ctx.db),
     findReaderPausedUntil(ctx.db, reader.email),
     findSuppression(ctx.db, reader.email),
   ]);

@@ -2,9 +2,10 @@ import type { Db } from '../../db/connection.js';
 import { listSiteLicenses } from '../../db/repositories/site-license.repository.js';
 import { listTopics } from '../../db/repositories/topic.repository.js';
 import type { SiteLicense } from '../domain/access.js';
+import type { Topic } from '../domain/topic.js';
 
 /**
- * Reads that are the same for every reader — topic names, site licenses — kept for a few
+ * Reads that are the same for every reader — topics, site licenses — kept for a few
  * seconds, so a run of thousands of digests reads them once a moment instead of once a
  * digest. A change made through this process's services is seen at once (they call
  * {@link forgetSharedReads}); one made by another process, within the lifetime.
@@ -30,10 +31,15 @@ function remember<T>(db: Db, key: string, load: () => Promise<T>): Promise<T> {
   return value;
 }
 
+/** Every topic, by slug. */
+export function readTopics(db: Db): Promise<readonly Topic[]> {
+  return remember(db, 'topics', () => listTopics(db));
+}
+
 /** Topic names by id. */
 export function readTopicNames(db: Db): Promise<ReadonlyMap<number, string>> {
   return remember(db, 'topic-names', async () => {
-    return new Map((await listTopics(db)).map((topic) => [topic.id, topic.name]));
+    return new Map((await readTopics(db)).map((topic) => [topic.id, topic.name]));
   });
 }
 
