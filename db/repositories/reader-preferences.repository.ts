@@ -1,14 +1,19 @@
+import type { Reader } from '../../src/domain/reader.js';
 import type { Db } from '../connection.js';
 import { toBit, toDateOrNull, toIso } from '../mappers.js';
+import { toReader } from './reader.repository.js';
 
-/** Until when a reader paused everything; null when not paused (or never). */
-export async function findReaderPausedUntil(db: Db, email: string): Promise<Date | null> {
+/** A reader with the date everything is paused until (null when not paused), in one read. */
+export async function findReaderWithPause(
+  db: Db,
+  email: string,
+): Promise<{ reader: Reader; pausedUntil: Date | null } | undefined> {
   const row = await db
     .selectFrom('subscribers')
-    .select('paused_until')
+    .selectAll()
     .where('email', '=', email)
     .executeTakeFirst();
-  return row ? toDateOrNull(row.paused_until) : null;
+  return row && { reader: toReader(row), pausedUntil: toDateOrNull(row.paused_until) };
 }
 
 export async function setReaderPausedUntil(

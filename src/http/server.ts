@@ -70,7 +70,10 @@ export async function buildHttpApp(
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
   });
+  // Only when debug lines are kept: describing the path hashes a personal link's token.
+  const logRequests = ctx.log.isLevelEnabled('debug');
   app.addHook('onResponse', async (request, reply) => {
+    if (!logRequests) return;
     request.log.debug({
       event: 'http.request',
       method: request.method,

@@ -1,5 +1,5 @@
 import {
-  findReaderPausedUntil,
+  findReaderWithPause,
   recordMarketingConsent,
   setReaderPausedUntil,
   setReaderTimeZone,
@@ -27,7 +27,7 @@ import {
 import type { SuppressionReason } from '../domain/suppression.js';
 import type { ServiceContext } from './context.js';
 import { type FieldProblem, InvalidFields } from './input-error.js';
-import { requireReader } from './readers.service.js';
+import { readerNotFound } from './readers.service.js';
 import { ruleKey } from './rule-keys.js';
 import { readTopics } from './shared-reads.js';
 
@@ -87,11 +87,12 @@ export interface PreferenceChanges {
 }
 
 export async function readPreferences(ctx: ServiceContext, email: string): Promise<Preferences> {
-  const reader = await requireReader(ctx, email);
-  const [subscriptions, topics, pausedUntil, suppression] = await Promise.all([
+  const found = await findReaderWithPause(ctx.db, email);
+  if (!found) throw readerNotFound(email);
+  const { reader, pausedUntil } = found;
+  const [subscriptions, topics, suppression] = await Promise.all([
     listSubscriptions(ctx.db, reader.email),
     readTopics(ctx.db),
-    findReaderPausedUntil(ctx.db, reader.email),
     findSuppression(ctx.db, reader.email),
   ]);
   const names = new Map(topics.map((t) => [t.slug, t.name]));

@@ -31,8 +31,13 @@ function cleanName(name: string | null): string | null {
 
 export async function requireReader(ctx: ServiceContext, email: string): Promise<Reader> {
   const reader = await findReaderByEmail(ctx.db, email);
-  if (!reader) throw new InputError(`no reader ${email}`, { field: 'email', problem: 'not-found' });
+  if (!reader) throw readerNotFound(email);
   return reader;
+}
+
+/** The error for an address that is no reader's. */
+export function readerNotFound(email: string): InputError {
+  return new InputError(`no reader ${email}`, { field: 'email', problem: 'not-found' });
 }
 
 /** Deletes a reader with their subscriptions, taking their own queries out of the rule index. */
