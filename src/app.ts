@@ -12,6 +12,7 @@ import { metrics, timed } from './adapters/metrics.js';
 import { claimQueuePrefix, sweepQueueKeys } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
+import { type StoryParsePool, startStoryParsePool } from './adapters/story-parse-pool.js';
 import type { Settings } from './config/settings.js';
 import type { EmailRenderer } from './email/index.js';
 import type { CampaignContext, CampaignQueue } from './services/campaign-queue.js';
@@ -155,6 +156,14 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     for (const close of closers) await close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Worker threads that check and clean stories for a long publish, so the command's own thread
+ * only stores them and hands matching on. `now` is the clock "a day in the future" counts from.
+ */
+export function startStoryParsing(app: App): StoryParsePool {
+  return startStoryParsePool({ now: app.now() });
 }
 
 /** The app as a flow context whose hand-ons go to the BullMQ queues. */

@@ -92,7 +92,9 @@ describe.each(DIALECTS)('bulletin start, then the CLI (%s)', (dialect) => {
     } finally {
       expect(await stopBulletin(server.child)).toBe(0);
     }
-  });
+    // Seven processes start one after the other, each loading TypeScript: on a busy machine
+    // that alone takes most of the default 30 s.
+  }, 90_000);
 });
 
 describe('shutting down while a message is being sent', () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { App } from '../../app.js';
+import { type App, startStoryParsing } from '../../app.js';
 import { showControlCharacters } from '../../domain/clean-text.js';
 import { readStoryRecords } from '../../domain/story-stream.js';
 import { type PublishCounts, publishStoryStream } from '../../services/publish-story.service.js';
@@ -75,6 +75,11 @@ export function registerStoryCommands(program: Command): void {
 
 /** Files from this size on show a progress bar (on a terminal): smaller ones are done at once. */
 const PROGRESS_FROM_BYTES = 4 * 1024 * 1024;
+/**
+ * Files from this size on are checked and cleaned in worker threads while this one stores:
+ * starting the threads (about a third of a second) pays off only on long files.
+ */
+const PARALLEL_FROM_BYTES = 4 * 1024 * 1024;
 
 /** Publishes the stories of a file as they are read, saying each rejection as it is found. */
 async function publishFromLines(app: App, file: string, input: InputLines): Promise<PublishCounts> {
@@ -84,10 +89,12 @@ async function publishFromLines(app: App, file: string, input: InputLines): Prom
       : null;
   const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024));
   const say = (text: string) => process.stderr.write(`${showControlCharacters(text)}\n`);
+  const parsing =
+    input.size !== null && input.size >= PARALLEL_FROM_BYTES ? startStoryParsing(app) : null;
   try {
     return await publishStoryStream(
       flowContextOf(app),
-      readStoryRecords(input.lines, { now: app.now() }),
+      readStoryRecords(input.lines, { now: app.now() }, parsing?.parse),
       {
         onRejected: (rejection) => say(`${file}: ${rejection.position}: ${rejection.error}`),
         onDuplicate: (duplicate) =>
@@ -100,6 +107,7 @@ async function publishFromLines(app: App, file: string, input: InputLines): Prom
     );
   } finally {
     progress?.stop();
+    await parsing?.close();
   }
 }
 
