@@ -21,6 +21,7 @@
  *   --dialect D       sqlite or postgres [sqlite]
  *   --profile         run the server under `node --cpu-prof` and say where its CPU went
  *   --keep            keep the database and the temporary directory
+ *   --routes LIST     which routes to drive [unsubscribe,trial,preferences]
  *
  * Environment: BENCH_POSTGRES_URL (see bench/bench-database.ts), BENCH_REDIS_URL
  * [redis://127.0.0.1:6379]; the server needs Redis (its readiness and metrics ask it).
@@ -61,6 +62,7 @@ const { values } = parseArgs({
     dialect: { type: 'string', default: 'sqlite' },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    routes: { type: 'string', default: 'unsubscribe,trial,preferences' },
   },
 });
 const full = toCount(values.readers, 'readers');
@@ -71,6 +73,10 @@ if (values.dialect !== 'sqlite' && values.dialect !== 'postgres')
 const dialect = values.dialect as Dialect;
 
 type Route = 'unsubscribe' | 'trial' | 'preferences';
+const ROUTES: readonly Route[] = ['unsubscribe', 'trial', 'preferences'];
+const chosen = new Set(values.routes.split(',').map((r) => r.trim()));
+for (const route of chosen)
+  if (!ROUTES.includes(route as Route)) usage(`--routes: a list of ${ROUTES.join(', ')}`);
 
 interface RunResult {
   route: Route;
@@ -150,25 +156,29 @@ async function main(): Promise<void> {
       [full, warm + small],
     ] as const) {
       const beforeClicks = await countTrialClicks(app);
-      const unsub = await load(
-        base,
-        'POST',
-        tokens.unsubscribe.slice(offset, offset + size),
-        size,
-        server.pid,
-      );
-      const nowUnsubscribed = await countUnsubscribed(app);
-      results.push(
-        summarize('unsubscribe', size, unsub, 200, nowUnsubscribed - unsubscribed, size),
-      );
-      unsubscribed = nowUnsubscribed;
-
-      const trial = await load(base, 'GET', tokens.trial, size, server.pid);
-      const clicks = (await countTrialClicks(app)) - beforeClicks;
-      results.push(summarize('trial', size, trial, 302, clicks, size));
-
-      const prefs = await load(base, 'GET', tokens.preferences, size, server.pid);
-      results.push(summarize('preferences', size, prefs, 200, null, null));
+      if (chosen.has('unsubscribe')) {
+        const unsub = await load(
+          base,
+          'POST',
+          tokens.unsubscribe.slice(offset, offset + size),
+          size,
+          server.pid,
+        );
+        const nowUnsubscribed = await countUnsubscribed(app);
+        results.push(
+          summarize('unsubscribe', size, unsub, 200, nowUnsubscribed - unsubscribed, size),
+        );
+        unsubscribed = nowUnsubscribed;
+      }
+      if (chosen.has('trial')) {
+        const trial = await load(base, 'GET', tokens.trial, size, server.pid);
+        const clicks = (await countTrialClicks(app)) - beforeClicks;
+        results.push(summarize('trial', size, trial, 302, clicks, size));
+      }
+      if (chosen.has('preferences')) {
+        const prefs = await load(base, 'GET', tokens.preferences, size, server.pid);
+        results.push(summarize('preferences', size, prefs, 200, null, null));
+      }
     }
     printResults(results);
 

@@ -1,19 +1,34 @@
 import type { Reader } from '../../src/domain/reader.js';
+import type { SuppressionReason } from '../../src/domain/suppression.js';
 import type { Db } from '../connection.js';
 import { toBit, toDateOrNull, toIso } from '../mappers.js';
 import { toReader } from './reader.repository.js';
 
-/** A reader with the date everything is paused until (null when not paused), in one read. */
-export async function findReaderWithPause(
+/**
+ * What a preferences page shows of a reader beyond their subscriptions, in one read: the
+ * reader, the date everything is paused until (null when not paused) and why the address is
+ * suppressed (null when it is not).
+ */
+export async function findReaderForPreferences(
   db: Db,
   email: string,
-): Promise<{ reader: Reader; pausedUntil: Date | null } | undefined> {
+): Promise<
+  { reader: Reader; pausedUntil: Date | null; suppressed: SuppressionReason | null } | undefined
+> {
   const row = await db
     .selectFrom('subscribers')
-    .selectAll()
-    .where('email', '=', email)
+    .leftJoin('suppressions', 'suppressions.email', 'subscribers.email')
+    .selectAll('subscribers')
+    .select('suppressions.reason as suppression_reason')
+    .where('subscribers.email', '=', email)
     .executeTakeFirst();
-  return row && { reader: toReader(row), pausedUntil: toDateOrNull(row.paused_until) };
+  if (!row) return undefined;
+  const { suppression_reason, ...reader } = row;
+  return {
+    reader: toReader(reader),
+    pausedUntil: toDateOrNull(reader.paused_until),
+    suppressed: suppression_reason ?? null,
+  };
 }
 
 export async function setReaderPausedUntil(

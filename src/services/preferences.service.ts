@@ -1,5 +1,5 @@
 import {
-  findReaderWithPause,
+  findReaderForPreferences,
   recordMarketingConsent,
   setReaderPausedUntil,
   setReaderTimeZone,
@@ -12,7 +12,6 @@ import {
   setSubscriptionPaused,
   setSubscriptionSchedule,
 } from '../../db/repositories/subscription.repository.js';
-import { findSuppression } from '../../db/repositories/suppression.repository.js';
 import { listTopics } from '../../db/repositories/topic.repository.js';
 import type { Reader } from '../domain/reader.js';
 import { isValidSendAt, isValidTimeZone, nextSendTime } from '../domain/schedule.js';
@@ -87,13 +86,12 @@ export interface PreferenceChanges {
 }
 
 export async function readPreferences(ctx: ServiceContext, email: string): Promise<Preferences> {
-  const found = await findReaderWithPause(ctx.db, email);
+  const found = await findReaderForPreferences(ctx.db, email);
   if (!found) throw readerNotFound(email);
-  const { reader, pausedUntil } = found;
-  const [subscriptions, topics, suppression] = await Promise.all([
+  const { reader, pausedUntil, suppressed } = found;
+  const [subscriptions, topics] = await Promise.all([
     listSubscriptions(ctx.db, reader.email),
     readTopics(ctx.db),
-    findSuppression(ctx.db, reader.email),
   ]);
   const names = new Map(topics.map((t) => [t.slug, t.name]));
   const followed = new Set(subscriptions.map((s) => s.topicSlug));
@@ -108,7 +106,7 @@ export async function readPreferences(ctx: ServiceContext, email: string): Promi
       .map((t) => ({ slug: t.slug, name: t.name }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     pausedUntil: pausedUntil && pausedUntil > ctx.now() ? pausedUntil : null,
-    suppressed: suppression?.reason ?? null,
+    suppressed,
   };
 }
 

@@ -356,20 +356,38 @@ function ZoneSelectField({ name, value, error, zones, current }: ZoneSelectProps
   );
 }
 
-const zoneOptionsCache = new WeakMap<readonly string[], string[]>();
+/** The options' markup made once per list of zones, and where each zone's option lies in it. */
+interface ZoneOptionsMarkup {
+  html: string;
+  at: Map<string, { start: number; end: number }>;
+}
+
+const zoneOptionsCache = new WeakMap<readonly string[], ZoneOptionsMarkup>();
+
+function zoneOptionsMarkup(zones: readonly string[]): ZoneOptionsMarkup {
+  let markup = zoneOptionsCache.get(zones);
+  if (markup === undefined) {
+    const at = new Map<string, { start: number; end: number }>();
+    let html = '';
+    for (const zone of zones) {
+      const option = zoneOptionHtml(zone, false);
+      at.set(zone, { start: html.length, end: html.length + option.length });
+      html += option;
+    }
+    markup = { html, at };
+    zoneOptionsCache.set(zones, markup);
+  }
+  return markup;
+}
 
 /** The options' markup, with `selected` on `value` (else on the first, as a browser would). */
 export function zoneOptionsHtml(zones: readonly string[], current: string, value: string): string {
-  let options = zoneOptionsCache.get(zones);
-  if (options === undefined) {
-    options = zones.map((zone) => zoneOptionHtml(zone, false));
-    zoneOptionsCache.set(zones, options);
-  }
-  const listed = zones.includes(current) ? zones : [current, ...zones];
-  const all = listed === zones ? [...options] : [zoneOptionHtml(current, false), ...options];
-  const at = listed.indexOf(value);
-  if (at >= 0) all[at] = zoneOptionHtml(value, true);
-  return all.join('');
+  const { html, at } = zoneOptionsMarkup(zones);
+  // The reader's own zone comes first when this runtime does not list it.
+  const extra = at.has(current) ? '' : zoneOptionHtml(current, current === value);
+  const option = at.get(value);
+  if (!option) return extra + html;
+  return extra + html.slice(0, option.start) + zoneOptionHtml(value, true) + html.slice(option.end);
 }
 
 /**
