@@ -2,7 +2,18 @@ import type { Reader } from '../../src/domain/reader.js';
 import type { SuppressionReason } from '../../src/domain/suppression.js';
 import type { Db } from '../connection.js';
 import { toBit, toDateOrNull, toIso } from '../mappers.js';
+import { reusableQuery } from '../reusable-query.js';
 import { toReader } from './reader.repository.js';
+
+/** Read on every preferences page: built once (see {@link reusableQuery}). */
+const readerForPreferences = reusableQuery((db: Db, email: string) =>
+  db
+    .selectFrom('subscribers')
+    .leftJoin('suppressions', 'suppressions.email', 'subscribers.email')
+    .selectAll('subscribers')
+    .select('suppressions.reason as suppression_reason')
+    .where('subscribers.email', '=', email),
+);
 
 /**
  * What a preferences page shows of a reader beyond their subscriptions, in one read: the
@@ -15,13 +26,7 @@ export async function findReaderForPreferences(
 ): Promise<
   { reader: Reader; pausedUntil: Date | null; suppressed: SuppressionReason | null } | undefined
 > {
-  const row = await db
-    .selectFrom('subscribers')
-    .leftJoin('suppressions', 'suppressions.email', 'subscribers.email')
-    .selectAll('subscribers')
-    .select('suppressions.reason as suppression_reason')
-    .where('subscribers.email', '=', email)
-    .executeTakeFirst();
+  const [row] = await readerForPreferences(db, email);
   if (!row) return undefined;
   const { suppression_reason, ...reader } = row;
   return {

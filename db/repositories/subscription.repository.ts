@@ -4,6 +4,7 @@ import type { Cadence, Subscription, SubscriptionListing } from '../../src/domai
 import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
 import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { SubscriptionsTable } from '../schema.js';
 
 export function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
@@ -58,8 +59,8 @@ export async function insertSubscription(
 }
 
 /** A subscription with the reader's email and the topic's slug, for listings. */
-export async function listSubscriptions(db: Db, email?: string): Promise<SubscriptionListing[]> {
-  let query = db
+function subscriptionListing(db: Db) {
+  return db
     .selectFrom('subscriptions')
     .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
     .leftJoin('topics', 'topics.id', 'subscriptions.topic_id')
@@ -67,8 +68,17 @@ export async function listSubscriptions(db: Db, email?: string): Promise<Subscri
     .select(['subscribers.email', 'topics.slug as topic_slug', 'topics.query as topic_query'])
     .orderBy('subscribers.email')
     .orderBy('subscriptions.id');
-  if (email) query = query.where('subscribers.email', '=', email);
-  const rows = await query.execute();
+}
+
+/** One reader's listing, read on every preferences page: built once. */
+const readersSubscriptions = reusableQuery((db: Db, email: string) =>
+  subscriptionListing(db).where('subscribers.email', '=', email),
+);
+
+export async function listSubscriptions(db: Db, email?: string): Promise<SubscriptionListing[]> {
+  const rows = email
+    ? await readersSubscriptions(db, email)
+    : await subscriptionListing(db).execute();
   return rows.map((row) => ({
     ...toSubscription(row),
     email: row.email,

@@ -1,0 +1,35 @@
+import type { Compilable, CompiledQuery } from 'kysely';
+import type { Db } from './connection.js';
+
+/**
+ * A query that Kysely builds and compiles once per database and then runs with new values.
+ * Building and compiling a query costs more than SQLite spends running a point query (about
+ * 55 µs against 15 µs), which on a hot web route is most of its database time.
+ *
+ * `build` is called once with a stand-in for each value; every stand-in must reach the query
+ * as a value, unchanged (`where('email', '=', email)`), and the compiled statement's values
+ * are filled from the call's arguments by position.
+ */
+export function reusableQuery<Params extends unknown[], Row>(
+  build: (db: Db, ...params: Params) => Compilable<Row>,
+): (db: Db, ...params: Params) => Promise<Row[]> {
+  const compiledFor = new WeakMap<Db, { query: CompiledQuery<Row>; slots: number[] }>();
+  return async (db, ...params) => {
+    let known = compiledFor.get(db);
+    if (!known) {
+      const standIns = params.map((_, i) => `\u0000Stand-In ${i}\u0000`);
+      const query = build(db, ...(standIns as Params)).compile();
+      const slots = query.parameters.map((value) => standIns.indexOf(value as string));
+      if (!standIns.every((_, i) => slots.includes(i)))
+        throw new Error('reusableQuery: every value must reach the query unchanged');
+      known = { query, slots };
+      compiledFor.set(db, known);
+    }
+    const { query, slots } = known;
+    const parameters = query.parameters.map((value, i) => {
+      const slot = slots[i] as number;
+      return slot >= 0 ? params[slot] : value;
+    });
+    return (await db.executeQuery<Row>({ ...query, parameters })).rows;
+  };
+}
