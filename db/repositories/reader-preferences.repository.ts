@@ -5,8 +5,8 @@ import { toBit, toDateOrNull, toIso } from '../mappers.js';
 import { reusableQuery } from '../reusable-query.js';
 import { toReader } from './reader.repository.js';
 
-/** Read on every preferences page: built once (see {@link reusableQuery}). */
-const readerForPreferences = reusableQuery((db: Db, email: string) =>
+/** Read on every preferences and unsubscribe page: built once (see {@link reusableQuery}). */
+const readerStanding = reusableQuery((db: Db, email: string) =>
   db
     .selectFrom('subscribers')
     .leftJoin('suppressions', 'suppressions.email', 'subscribers.email')
@@ -16,17 +16,17 @@ const readerForPreferences = reusableQuery((db: Db, email: string) =>
 );
 
 /**
- * What a preferences page shows of a reader beyond their subscriptions, in one read: the
+ * Where a reader stands, in one read, as the preferences and unsubscribe pages show it: the
  * reader, the date everything is paused until (null when not paused) and why the address is
  * suppressed (null when it is not).
  */
-export async function findReaderForPreferences(
+export async function findReaderStanding(
   db: Db,
   email: string,
 ): Promise<
   { reader: Reader; pausedUntil: Date | null; suppressed: SuppressionReason | null } | undefined
 > {
-  const [row] = await readerForPreferences(db, email);
+  const [row] = await readerStanding(db, email);
   if (!row) return undefined;
   const { suppression_reason, ...reader } = row;
   return {

@@ -1,5 +1,5 @@
 import {
-  findReaderForPreferences,
+  findReaderStanding,
   recordMarketingConsent,
   setReaderPausedUntil,
   setReaderTimeZone,
@@ -86,7 +86,7 @@ export interface PreferenceChanges {
 }
 
 export async function readPreferences(ctx: ServiceContext, email: string): Promise<Preferences> {
-  const found = await findReaderForPreferences(ctx.db, email);
+  const found = await findReaderStanding(ctx.db, email);
   if (!found) throw readerNotFound(email);
   const { reader, pausedUntil, suppressed } = found;
   const [subscriptions, topics] = await Promise.all([

@@ -1,6 +1,9 @@
 import { reroutePendingMatches } from '../../db/repositories/match.repository.js';
 import { findReaderByEmail, setReaderStatus } from '../../db/repositories/reader.repository.js';
-import { recordMarketingConsent } from '../../db/repositories/reader-preferences.repository.js';
+import {
+  findReaderStanding,
+  recordMarketingConsent,
+} from '../../db/repositories/reader-preferences.repository.js';
 import {
   listSubscriptions,
   setSubscriptionPaused,
@@ -25,11 +28,10 @@ export interface MailingState {
 }
 
 export async function readMailingState(ctx: ServiceContext, email: string): Promise<MailingState> {
-  const [reader, suppression] = await Promise.all([
-    findReaderByEmail(ctx.db, email),
-    findSuppression(ctx.db, email),
-  ]);
-  return { reader: reader ?? null, suppressed: suppression?.reason ?? null };
+  const found = await findReaderStanding(ctx.db, email);
+  if (found) return { reader: found.reader, suppressed: found.suppressed };
+  // An address may stay suppressed after its reader is removed.
+  return { reader: null, suppressed: (await findSuppression(ctx.db, email))?.reason ?? null };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReaderByEmail } from '../../db/repositories/reader.repository.js';
-import { findReaderForPreferences } from '../../db/repositories/reader-preferences.repository.js';
+import { findReaderStanding } from '../../db/repositories/reader-preferences.repository.js';
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import { findSuppression } from '../../db/repositories/suppression.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
@@ -152,7 +152,7 @@ describe('the preferences page in a browser', () => {
     expect(await page.textContent('#pause-days-error')).toMatch(/from 0 .* to 365/);
     expect(await field.inputValue()).toBe('999');
     expect((await subs()).customs?.cadence).toBe('weekly');
-    expect((await findReaderForPreferences(t.app.db, EMAIL))?.pausedUntil).toBeNull();
+    expect((await findReaderStanding(t.app.db, EMAIL))?.pausedUntil).toBeNull();
     expect(await checkPage(page, 'preferences-error')).toEqual([]);
   });
 
@@ -166,7 +166,7 @@ describe('the preferences page in a browser', () => {
         console.log(await page.textContent('main'));
         throw e;
       });
-    expect((await findReaderForPreferences(t.app.db, EMAIL))?.pausedUntil?.toISOString()).toBe(
+    expect((await findReaderStanding(t.app.db, EMAIL))?.pausedUntil?.toISOString()).toBe(
       '2026-12-05T10:00:00.000Z',
     );
     const paused = await subs();
@@ -177,7 +177,7 @@ describe('the preferences page in a browser', () => {
     await page.getByLabel('Pause everything for this many days').fill('0');
     await save();
     await page.waitForSelector('text=Your preferences are saved.');
-    expect((await findReaderForPreferences(t.app.db, EMAIL))?.pausedUntil).toBeNull();
+    expect((await findReaderStanding(t.app.db, EMAIL))?.pausedUntil).toBeNull();
     expect((await subs()).sanctions?.nextDueAt?.toISOString()).toBe('2026-11-30T12:45:00.000Z');
     expect(await page.locator('text=All emails are paused until').count()).toBe(0);
   });
