@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery } from 'kysely';
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import type { Db } from './connection.js';
 
 /**
@@ -8,11 +8,12 @@ import type { Db } from './connection.js';
  *
  * `build` is called once with a stand-in for each value; every stand-in must reach the query
  * as a value, unchanged (`where('email', '=', email)`), and the compiled statement's values
- * are filled from the call's arguments by position.
+ * are filled from the call's arguments by position. Its result is Kysely's `QueryResult`:
+ * `rows`, and `numAffectedRows` for a write.
  */
 export function reusableQuery<Params extends unknown[], Row>(
   build: (db: Db, ...params: Params) => Compilable<Row>,
-): (db: Db, ...params: Params) => Promise<Row[]> {
+): (db: Db, ...params: Params) => Promise<QueryResult<Row>> {
   const compiledFor = new WeakMap<Db, { query: CompiledQuery<Row>; slots: number[] }>();
   return async (db, ...params) => {
     let known = compiledFor.get(db);
@@ -30,6 +31,6 @@ export function reusableQuery<Params extends unknown[], Row>(
       const slot = slots[i] as number;
       return slot >= 0 ? params[slot] : value;
     });
-    return (await db.executeQuery<Row>({ ...query, parameters })).rows;
+    return db.executeQuery<Row>({ ...query, parameters });
   };
 }

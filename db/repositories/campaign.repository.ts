@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Campaign, CampaignStatus } from '../../src/domain/campaign.js';
 import type { Db } from '../connection.js';
 import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { CampaignsTable } from '../schema.js';
 
 function toCampaign(row: Selectable<CampaignsTable>): Campaign {
@@ -115,15 +116,19 @@ export async function releaseStepLease(db: Db, id: number): Promise<void> {
 }
 
 /** The campaign a delivery was handed on by, or undefined for a delivery of none. */
+/** Read by every invitation's send: built once (see {@link reusableQuery}). */
+const campaignOfDelivery = reusableQuery((db: Db, deliveryId: number) =>
+  db
+    .selectFrom('campaign_recipients as r')
+    .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
+    .selectAll('c')
+    .where('r.delivery_id', '=', deliveryId),
+);
+
 export async function findCampaignOfDelivery(
   db: Db,
   deliveryId: number,
 ): Promise<Campaign | undefined> {
-  const row = await db
-    .selectFrom('campaign_recipients as r')
-    .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
-    .selectAll('c')
-    .where('r.delivery_id', '=', deliveryId)
-    .executeTakeFirst();
+  const [row] = (await campaignOfDelivery(db, deliveryId)).rows;
   return row && toCampaign(row);
 }

@@ -3,6 +3,7 @@ import type { Delivery, DeliveryKind, DeliveryStatus } from '../../src/domain/de
 import type { Cadence } from '../../src/domain/subscription.js';
 import type { Db } from '../connection.js';
 import { fromJson, toDate, toDateOrNull, toIso } from '../mappers.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { DeliveriesTable } from '../schema.js';
 
 function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
@@ -78,9 +79,14 @@ export async function findDeliveryByDigest(
 }
 
 export async function findDeliveryById(db: Db, id: number): Promise<Delivery | undefined> {
-  const row = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await deliveryById(db, id)).rows;
   return row && toDelivery(row);
 }
+
+/** Read by every send: built once. */
+const deliveryById = reusableQuery((db: Db, id: number) =>
+  db.selectFrom('deliveries').selectAll().where('id', '=', id),
+);
 
 /**
  * Moves a delivery from `queued` to `sending` and counts the attempt. Only one process can win
@@ -92,20 +98,24 @@ export async function claimDeliveryForSending(
   messageId: string,
   now: Date,
 ): Promise<boolean> {
-  const result = await db
+  const result = await claimForSending(db, id, messageId, toIso(now));
+  return Number(result.numAffectedRows) === 1;
+}
+
+/** Run for every send: built once (see {@link reusableQuery}). */
+const claimForSending = reusableQuery((db: Db, id: number, messageId: string, nowIso: string) =>
+  db
     .updateTable('deliveries')
     .set((eb) => ({
       status: 'sending',
       // Recorded before the message leaves, so a crash leaves a trace to check.
       message_id: messageId,
       attempts: eb('attempts', '+', 1),
-      updated_at: toIso(now),
+      updated_at: nowIso,
     }))
     .where('id', '=', id)
-    .where('status', '=', 'queued')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
+    .where('status', '=', 'queued'),
+);
 
 /** Ends or re-queues a delivery that is `sending`, with the reply that decided it. */
 export async function finishDelivery(

@@ -26,7 +26,7 @@ export async function findReaderStanding(
 ): Promise<
   { reader: Reader; pausedUntil: Date | null; suppressed: SuppressionReason | null } | undefined
 > {
-  const [row] = await readerStanding(db, email);
+  const [row] = (await readerStanding(db, email)).rows;
   if (!row) return undefined;
   const { suppression_reason, ...reader } = row;
   return {

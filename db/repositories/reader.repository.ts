@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Plan, Reader } from '../../src/domain/reader.js';
 import type { Db } from '../connection.js';
 import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { SubscribersTable } from '../schema.js';
 
 export function toReader(row: Selectable<SubscribersTable>): Reader {
@@ -68,12 +69,13 @@ export async function findReaderByEmail(db: Db, email: string): Promise<Reader |
   return row && toReader(row);
 }
 
+/** Read by every build and send: built once (see {@link reusableQuery}). */
+const readerById = reusableQuery((db: Db, id: number) =>
+  db.selectFrom('subscribers').selectAll().where('id', '=', id),
+);
+
 export async function findReaderById(db: Db, id: number): Promise<Reader | undefined> {
-  const row = await db
-    .selectFrom('subscribers')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const [row] = (await readerById(db, id)).rows;
   return row && toReader(row);
 }
 

@@ -77,7 +77,7 @@ const readersSubscriptions = reusableQuery((db: Db, email: string) =>
 
 export async function listSubscriptions(db: Db, email?: string): Promise<SubscriptionListing[]> {
   const rows = email
-    ? await readersSubscriptions(db, email)
+    ? (await readersSubscriptions(db, email)).rows
     : await subscriptionListing(db).execute();
   return rows.map((row) => ({
     ...toSubscription(row),

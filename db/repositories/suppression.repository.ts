@@ -1,6 +1,7 @@
 import type { Suppression, SuppressionReason } from '../../src/domain/suppression.js';
 import type { Db } from '../connection.js';
 import { toDate, toIso } from '../mappers.js';
+import { reusableQuery } from '../reusable-query.js';
 
 /** Adds a suppression; an address already suppressed keeps its first reason. */
 export async function addSuppression(
@@ -21,12 +22,13 @@ export async function removeSuppression(db: Db, email: string): Promise<boolean>
   return Number(result.numDeletedRows) > 0;
 }
 
+/** Checked before every send: built once (see {@link reusableQuery}). */
+const suppressionOf = reusableQuery((db: Db, email: string) =>
+  db.selectFrom('suppressions').selectAll().where('email', '=', email),
+);
+
 export async function findSuppression(db: Db, email: string): Promise<Suppression | undefined> {
-  const row = await db
-    .selectFrom('suppressions')
-    .selectAll()
-    .where('email', '=', email)
-    .executeTakeFirst();
+  const [row] = (await suppressionOf(db, email)).rows;
   return row && { email: row.email, reason: row.reason, createdAt: toDate(row.created_at) };
 }
 
