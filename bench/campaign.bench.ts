@@ -42,7 +42,7 @@ import { publishStories } from '../src/services/publish-story.service.js';
 import { addTopic } from '../src/services/topics.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
-import { type ChildRun, killRunningChildren, runNodeChild } from './run-child.js';
+import { type ChildRun, killRunningChildren, processCpuMs, runNodeChild } from './run-child.js';
 import { startSmtpSink } from './smtp-sink-process.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,6 +74,8 @@ interface Result {
   sendSeconds: number;
   perSecond: number;
   peakRssMb: number | null;
+  /** The workers' CPU time (user and system) per invitation, ms. */
+  workerCpuMsPerMessage: number;
 }
 
 async function seed(db: Db, recipients: number): Promise<void> {
@@ -186,6 +188,7 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
       rate: Number(values.rate),
       stories: 5,
     });
+    const cpuAtStart = children.map((child) => processCpuMs(child.pid) ?? 0);
     const start = performance.now();
     await startCampaign(ctx, campaign.id);
     const buildSeconds = (performance.now() - start) / 1000;
@@ -195,6 +198,10 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const sendSeconds = (performance.now() - start) / 1000;
+    const workerCpuMs = children.reduce(
+      (sum, child, i) => sum + (processCpuMs(child.pid) ?? 0) - (cpuAtStart[i] ?? 0),
+      0,
+    );
     const report = await reportCampaign(ctx, campaign.id);
     // Workers run until stopped (SIGTERM: each drains and writes its profile).
     for (const child of children) child.kill('SIGTERM');
@@ -218,6 +225,7 @@ async function runSize(dialect: Dialect, recipients: number): Promise<Result> {
       sendSeconds,
       perSecond: recipients / sendSeconds,
       peakRssMb: peakOf(runs),
+      workerCpuMsPerMessage: workerCpuMs / recipients,
     };
   } finally {
     await app.close();
@@ -244,7 +252,8 @@ async function main(): Promise<void> {
       results.push(result);
       console.log(
         `  build ${result.buildSeconds.toFixed(1)} s, send ${result.sendSeconds.toFixed(1)} s: ` +
-          `${result.perSecond.toFixed(0)} messages/s, peak RSS per worker ${result.peakRssMb?.toFixed(0) ?? '?'} MB`,
+          `${result.perSecond.toFixed(0)} messages/s, peak RSS per worker ${result.peakRssMb?.toFixed(0) ?? '?'} MB, ` +
+          `worker CPU ${result.workerCpuMsPerMessage.toFixed(2)} ms per message`,
       );
     }
   }

@@ -46,12 +46,11 @@ import { subscribe } from '../src/services/subscriptions.service.js';
 import { addTopic } from '../src/services/topics.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
+import { processCpuMs } from './run-child.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'bin', 'bulletin.js');
 const TARGET = { requestsPerSecond: 2000, p99Ms: 50 };
-/** Linux counts a process's CPU time in ticks of 1/100 s (USER_HZ). */
-const CLOCK_TICKS_PER_SECOND = 100;
 const TOPICS = ['customs', 'sanctions', 'export-controls'];
 
 const { values } = parseArgs({
@@ -291,20 +290,6 @@ async function load(
   const serverCpuMs =
     cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / amount;
   return { result, seconds: (lastAnswer - started) / 1000, serverCpuMs };
-}
-
-/** A process's CPU time so far (user and system), ms, from /proc; null where there is none. */
-function processCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces), from field 3 on.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
 }
 
 function summarize(

@@ -170,3 +170,20 @@ function readPeakRss(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** Linux counts a process's CPU time in ticks of 1/100 s (USER_HZ). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** A process's CPU time so far (user and system), ms, from /proc; null where there is none. */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
