@@ -48,8 +48,9 @@ afterAll(async () => {
 
 /**
  * Runs `bulletin start` until it exits, or gives up (and kills it) 10 s after its first plain
- * line on stderr or 30 s after the spawn. "At once" is timed from that line: how long a start
- * takes before it gets to the port depends on the machine's load, not on Bulletin.
+ * line on stderr or 90 s after the spawn. "At once" is timed from that line: how long a start
+ * takes before it gets to the port depends on the machine's load, not on Bulletin (3.5 s
+ * alone, over 30 s beside the rest of this suite on a busy two-core machine).
  */
 async function startExpectingExit(env: Record<string, string>) {
   const started = Date.now();
@@ -69,7 +70,7 @@ async function startExpectingExit(env: Record<string, string>) {
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   while (!exited()) {
     const now = Date.now();
-    if (now - started > 30_000 || (saidAt !== null && now - saidAt > 10_000)) break;
+    if (now - started > 90_000 || (saidAt !== null && now - saidAt > 10_000)) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const code = exited() ? child.exitCode : null;
@@ -122,7 +123,7 @@ it('exits 1 at once with one line on stderr, having sent nothing and failed no j
   expect.soft(received).toBe(0);
   expect.soft(handled).toEqual([]);
   expect.soft(failedJobs).toEqual([]);
-}, 60_000);
+}, 150_000);
 
 it('leaves the waiting work to the next start, which sends it once', async () => {
   await new Promise((resolve) => blocker.close(resolve));
