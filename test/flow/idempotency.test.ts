@@ -16,6 +16,15 @@ import { startSmtpServer, type TestSmtpServer } from '../support/smtp-test-serve
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
 
+/** Oz's daily digest of 28 November 2026, sent at 07:00 UTC. */
+const DAILY_28_NOVEMBER = {
+  readerId: 1,
+  cadence: 'daily' as const,
+  periodKey: '2026-11-28',
+  periodStart: '2026-11-27T07:00:00.000Z',
+  periodEnd: '2026-11-28T07:00:00.000Z',
+};
+
 /** Every step may run twice, at once or one after the other: still one email. */
 describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   let smtp: TestSmtpServer;
@@ -40,6 +49,21 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
     });
   });
   afterEach(async () => t.close());
+
+  /** Oz follows customs daily at 07:00, and a story of hers is matched: her digest can be built. */
+  async function matchedForDaily(storyId: string, headline: string) {
+    await subscribe(t.app, {
+      email: 'oz@corp.example',
+      topic: 'customs',
+      cadence: 'daily',
+      sendAt: '07:00',
+    });
+    const queue = new DirectWorkQueue();
+    const ctx = { ...sendContextOf(t.app), queue };
+    await publish(t.app, queue, [makeStory(storyId, { headline })]);
+    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
+    return ctx;
+  }
 
   it('matches, builds and sends once when every job runs twice concurrently', async () => {
     await subscribe(t.app, { email: 'oz@corp.example', topic: 'customs', cadence: 'instant' });
@@ -78,23 +102,8 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   });
 
   it('builds one digest per reader and period, however often the period is built', async () => {
-    await subscribe(t.app, {
-      email: 'oz@corp.example',
-      topic: 'customs',
-      cadence: 'daily',
-      sendAt: '07:00',
-    });
-    const queue = new DirectWorkQueue();
-    const ctx = { ...sendContextOf(t.app), queue };
-    await publish(t.app, queue, [makeStory('c-2', { headline: 'Customs reform' })]);
-    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
-    const work = {
-      readerId: 1,
-      cadence: 'daily' as const,
-      periodKey: '2026-11-28',
-      periodStart: '2026-11-27T07:00:00.000Z',
-      periodEnd: '2026-11-28T07:00:00.000Z',
-    };
+    const ctx = await matchedForDaily('c-2', 'Customs reform');
+    const work = DAILY_28_NOVEMBER;
     await Promise.all([buildDigest(ctx, work), buildDigest(ctx, work)]);
     await buildDigest(ctx, work);
     const deliveries = await listDeliveries(t.app.db);
@@ -103,23 +112,8 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   });
 
   it('hands on the send again when a build stopped after recording its delivery runs again', async () => {
-    await subscribe(t.app, {
-      email: 'oz@corp.example',
-      topic: 'customs',
-      cadence: 'daily',
-      sendAt: '07:00',
-    });
-    const queue = new DirectWorkQueue();
-    const ctx = { ...sendContextOf(t.app), queue };
-    await publish(t.app, queue, [makeStory('c-8', { headline: 'Customs levy' })]);
-    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
-    const work = {
-      readerId: 1,
-      cadence: 'daily' as const,
-      periodKey: '2026-11-28',
-      periodStart: '2026-11-27T07:00:00.000Z',
-      periodEnd: '2026-11-28T07:00:00.000Z',
-    };
+    const ctx = await matchedForDaily('c-8', 'Customs levy');
+    const work = DAILY_28_NOVEMBER;
     // The first build records its delivery, and its send hand-on is lost (never drained).
     await buildDigest({ ...ctx, queue: new DirectWorkQueue() }, work);
     expect(await listDeliveries(t.app.db)).toMatchObject([{ status: 'queued' }]);

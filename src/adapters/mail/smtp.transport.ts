@@ -33,9 +33,8 @@ export function createSmtpTransport(settings: MailSettings & { smtpUrl: string }
   return {
     async send(email: OutgoingEmail): Promise<SendResult> {
       try {
-        // Handed over whole: streamed as nodemailer builds it, a message reaches the socket in
-        // hundreds of small writes, and sending costs the sender and the server about twice
-        // the CPU (measured: 397 against 679 messages a second to a local server).
+        // Handed over whole (see message-composer.ts): 679 messages a second to a local
+        // server, against 397 when nodemailer streamed each one to the socket as it built it.
         const message = await composer.compose(email);
         const info = await transporter.sendMail({
           envelope: { from: settings.from.email, to: [email.to.email] },
