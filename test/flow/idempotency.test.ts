@@ -127,16 +127,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   });
 
   it('builds a digest whose build job was lost once the scheduler finds it still owed', async () => {
-    await subscribe(t.app, {
-      email: 'oz@corp.example',
-      topic: 'customs',
-      cadence: 'daily',
-      sendAt: '07:00',
-    });
-    const queue = new DirectWorkQueue();
-    const ctx = { ...sendContextOf(t.app), queue };
-    await publish(t.app, queue, [makeStory('c-6', { headline: 'Customs audit' })]);
-    await queue.drain(ctx, new RuleCatalog(t.app.db, t.app.log));
+    const ctx = await matchedForDaily('c-6', 'Customs audit');
 
     // 07:00 next day: the tick hands the build on, and the job is lost (given up on by its
     // queue, a worker killed twice): nothing drains this queue. The send time has moved on.
