@@ -6,6 +6,7 @@ import { runCampaignStep } from '../src/services/campaign-step.service.js';
 import type { SendContext } from '../src/services/context.js';
 import { sendDelivery } from '../src/services/send-delivery.service.js';
 import { bullPrefix, CAMPAIGN_QUEUE, JOB } from './queue-names.js';
+import { MAX_STALLED_RETURNS } from './worker-options.js';
 
 /** How often a worker starts campaigns whose send time came and re-declares lost steps. */
 const WATCH_EVERY_MS = 15_000;
@@ -38,7 +39,12 @@ export function startCampaignWorker(
       }
       throw new UnrecoverableError(`unknown job ${job.name}`);
     },
-    { connection, prefix: bullPrefix(ctx.settings.queuePrefix), concurrency: options.concurrency },
+    {
+      connection,
+      prefix: bullPrefix(ctx.settings.queuePrefix),
+      concurrency: options.concurrency,
+      maxStalledCount: MAX_STALLED_RETURNS,
+    },
   );
   worker.on('failed', (job, error) =>
     log.warn({ event: 'job.failed', queue: CAMPAIGN_QUEUE, job: job?.id, error: error.message }),

@@ -13,6 +13,7 @@ import {
   createSendProcessor,
 } from './processors.js';
 import { bullPrefix, QUEUE } from './queue-names.js';
+import { MAX_STALLED_RETURNS } from './worker-options.js';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -34,7 +35,7 @@ export function startWorkers(
 ): RunningWorkers {
   const prefix = bullPrefix(ctx.settings.queuePrefix);
   const warnOnce = createThrottledWarn(log);
-  const base = { connection, prefix, autorun: true };
+  const base = { connection, prefix, autorun: true, maxStalledCount: MAX_STALLED_RETURNS };
   const feedFetcher = createFeedFetcher({ allowPrivate: ctx.settings.feedsAllowPrivate });
   const workers = [
     new Worker(QUEUE.ingest, createIngestProcessor(ctx, catalog), {
