@@ -26,7 +26,8 @@
  *   --keep                   keep the databases and the temporary directory
  *
  * Environment: BENCH_POSTGRES_URL (a server where it may create databases, default
- * postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL [redis://127.0.0.1:6379].
+ * postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL [redis://127.0.0.1:6379];
+ * SEND_CONCURRENCY and DIGEST_CONCURRENCY, when set, are passed on to `digests run`.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -173,6 +174,10 @@ async function measure(
     POSTAL_ADDRESS: '1200 Example Avenue NW, Washington, DC 20005',
     PUBLIC_BASE_URL: 'https://alerts.news.example.com',
     ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+    ...(process.env.SEND_CONCURRENCY ? { SEND_CONCURRENCY: process.env.SEND_CONCURRENCY } : {}),
+    ...(process.env.DIGEST_CONCURRENCY
+      ? { DIGEST_CONCURRENCY: process.env.DIGEST_CONCURRENCY }
+      : {}),
     ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
   };
   const population = new DigestPopulation({
