@@ -163,15 +163,7 @@ describe.each(DIALECTS)('running a step twice (%s)', (dialect) => {
   });
 
   it('sends on the next `digests run` a digest a killed run recorded but never built', async () => {
-    await subscribe(t.app, {
-      email: 'oz@corp.example',
-      topic: 'customs',
-      cadence: 'daily',
-      sendAt: '07:00',
-    });
-    const queue = new DirectWorkQueue();
-    await publish(t.app, queue, [makeStory('c-7', { headline: 'Customs rules' })]);
-    await queue.drain({ ...sendContextOf(t.app), queue }, new RuleCatalog(t.app.db, t.app.log));
+    await matchedForDaily('c-7', 'Customs rules');
 
     // A run at 07:00 is killed right after its tick: the digest is recorded, never built.
     t.setNow(new Date('2026-11-28T07:00:00Z'));
