@@ -27,7 +27,7 @@
  *
  * Environment: BENCH_POSTGRES_URL (a server where it may create databases, default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL [redis://127.0.0.1:6379];
- * SEND_CONCURRENCY and DIGEST_CONCURRENCY, when set, are passed on to `digests run`.
+ * SEND_CONCURRENCY, DIGEST_CONCURRENCY and MAIL_THREAD, when set, are passed on to `digests run`.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -178,6 +178,7 @@ async function measure(
     ...(process.env.DIGEST_CONCURRENCY
       ? { DIGEST_CONCURRENCY: process.env.DIGEST_CONCURRENCY }
       : {}),
+    ...(process.env.MAIL_THREAD ? { MAIL_THREAD: process.env.MAIL_THREAD } : {}),
     ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
   };
   const population = new DigestPopulation({

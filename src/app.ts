@@ -110,7 +110,9 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     let transport: MailTransport | null = null;
     if (options.mail) {
       const { createMailTransport } = await import('./adapters/mail/create-mail-transport.js');
-      const untimed = createMailTransport({
+      const { createThreadedMailTransport } = await import('./adapters/mail/mail-thread.js');
+      const create = settings.mailThread ? createThreadedMailTransport : createMailTransport;
+      const untimed = create({
         smtpUrl: settings.smtpUrl,
         outboxDir: path.join(settings.varDir, 'outbox'),
         from: settings.mailFrom,

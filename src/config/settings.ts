@@ -55,6 +55,8 @@ export interface Settings {
   concurrency: { ingest: number; digest: number; send: number };
   /** Whether feeds may be fetched from loopback and private addresses (FEEDS_ALLOW_PRIVATE). */
   feedsAllowPrivate: boolean;
+  /** Whether messages are composed and handed to the mail server on a thread of their own. */
+  mailThread: boolean;
 }
 
 /** A setting that cannot be used; the message names the variable and what is wrong. */
@@ -237,6 +239,12 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       parseWith(
         'FEEDS_ALLOW_PRIVATE',
         read('FEEDS_ALLOW_PRIVATE') ?? 'false',
+        z.enum(['true', 'false'], { error: 'must be true or false' }),
+      ) === 'true',
+    mailThread:
+      parseWith(
+        'MAIL_THREAD',
+        read('MAIL_THREAD') ?? 'true',
         z.enum(['true', 'false'], { error: 'must be true or false' }),
       ) === 'true',
   };

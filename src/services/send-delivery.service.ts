@@ -26,6 +26,8 @@ export type SendOutcome =
   | { status: 'retry'; error: string }
   | { status: 'failed'; error: string }
   | { status: 'suppressed' }
+  /** Handed over with no answer back: left `sending`, for `deliveries resolve`. */
+  | { status: 'unknown'; error: string }
   /** Not ours to send: already sent, failed, or being sent by another process. */
   | { status: 'skipped'; reason: string };
 
@@ -94,7 +96,18 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
   try {
     response = (await ctx.transport.send(email)).response;
   } catch (error) {
-    return finishFailed(ctx, delivery, attempt, error);
+    const failure = classifySmtpError(error);
+    if (failure.kind === 'unknown') {
+      // The row stays `sending`: a blind re-send could mail the reader twice.
+      ctx.log.error({
+        event: 'send.unknown',
+        delivery: delivery.id,
+        messageId,
+        error: failure.message,
+      });
+      return { status: 'unknown', error: failure.message };
+    }
+    return finishFailed(ctx, delivery, attempt, failure);
   }
   await recordSent(ctx, delivery.id, messageId, response);
   return { status: 'sent', messageId };

@@ -3,7 +3,11 @@
  * `failure.kind` and `failure.hardBounce`; retry budgets live in the job, not here.
  */
 
-export type SendFailureKind = 'retryable' | 'permanent';
+/**
+ * `unknown`: the message left us and no answer came back (the mail thread died with it in
+ * its hands); the server may have taken it, so it is neither retried nor failed.
+ */
+export type SendFailureKind = 'retryable' | 'permanent' | 'unknown';
 
 export interface SendFailureDetails {
   kind: SendFailureKind;

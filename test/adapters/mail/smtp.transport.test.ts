@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMailTransport } from '../../../src/adapters/mail/create-mail-transport.js';
+import { createThreadedMailTransport } from '../../../src/adapters/mail/mail-thread.js';
 import type { MailTransport } from '../../../src/adapters/mail/mail-transport.js';
 import { SendFailure } from '../../../src/adapters/mail/smtp-failure.js';
 import { smtpReply, startSmtpServer, type TestSmtpServer } from '../../support/smtp-test-server.js';
@@ -18,8 +19,15 @@ afterEach(async () => {
   server = null;
 });
 
+// Every case runs on both: composed and sent in the calling thread, and on a mail thread.
+const creators = [
+  ['in the calling thread', createMailTransport],
+  ['on a mail thread', createThreadedMailTransport],
+] as const;
+let create: (typeof creators)[number][1] = createMailTransport;
+
 function connect(url: string): MailTransport {
-  transport = createMailTransport({ smtpUrl: url, outboxDir: 'unused', from: FROM, dkim: null });
+  transport = create({ smtpUrl: url, outboxDir: 'unused', from: FROM, dkim: null });
   return transport;
 }
 
@@ -32,7 +40,11 @@ async function sendExpectingFailure(t: MailTransport): Promise<SendFailure> {
   return error as SendFailure;
 }
 
-describe('SMTP transport', () => {
+describe.each(creators)('SMTP transport, %s', (_where, creator) => {
+  beforeEach(() => {
+    create = creator;
+  });
+
   it('delivers a message the server accepts, with the envelope, parts and headers intact', async () => {
     server = await startSmtpServer();
     const result = await connect(`${server.url}?${SHORT}`).send(sampleEmail());
