@@ -41,22 +41,19 @@ export async function insertOrFindDelivery(
   delivery: NewDelivery,
   now: Date,
 ): Promise<Delivery> {
-  const inserted = await db
-    .insertInto('deliveries')
-    .values({
-      kind: delivery.kind,
-      digest_id: delivery.digestId,
-      subscriber_id: delivery.readerId,
-      recipient: delivery.recipient,
-      cadence: delivery.cadence,
-      story_ids: JSON.stringify(delivery.storyIds),
-      status: 'queued',
-      created_at: toIso(now),
-      updated_at: toIso(now),
-    })
-    .onConflict((oc) => oc.column('digest_id').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const nowIso = toIso(now);
+  const [inserted] = (
+    await insertDelivery(
+      db,
+      delivery.kind,
+      delivery.digestId,
+      delivery.readerId,
+      delivery.recipient,
+      delivery.cadence,
+      JSON.stringify(delivery.storyIds),
+      nowIso,
+    )
+  ).rows;
   if (inserted) return toDelivery(inserted);
   const existing = await db
     .selectFrom('deliveries')
@@ -65,6 +62,35 @@ export async function insertOrFindDelivery(
     .executeTakeFirstOrThrow();
   return toDelivery(existing);
 }
+
+/** Run for every digest built: built once (see {@link reusableQuery}). */
+const insertDelivery = reusableQuery(
+  (
+    db: Db,
+    kind: DeliveryKind,
+    digestId: number | null,
+    readerId: number | null,
+    recipient: string,
+    cadence: Cadence | null,
+    storyIdsJson: string,
+    nowIso: string,
+  ) =>
+    db
+      .insertInto('deliveries')
+      .values({
+        kind,
+        digest_id: digestId,
+        subscriber_id: readerId,
+        recipient,
+        cadence,
+        story_ids: storyIdsJson,
+        status: 'queued',
+        created_at: nowIso,
+        updated_at: nowIso,
+      })
+      .onConflict((oc) => oc.column('digest_id').doNothing())
+      .returningAll(),
+);
 
 export async function findDeliveryByDigest(
   db: Db,
@@ -129,6 +155,10 @@ export async function finishDelivery(
   },
   now: Date,
 ): Promise<void> {
+  if (outcome.status === 'sent' && outcome.reply != null && outcome.messageId != null) {
+    await recordSentQuery(db, outcome.reply, outcome.messageId, toIso(now), id);
+    return;
+  }
   await db
     .updateTable('deliveries')
     .set({
@@ -143,6 +173,23 @@ export async function finishDelivery(
     .where('status', 'in', ['sending', 'queued'])
     .execute();
 }
+
+/** The end of every send: built once (see {@link reusableQuery}). */
+const recordSentQuery = reusableQuery(
+  (db: Db, reply: string, messageId: string, nowIso: string, id: number) =>
+    db
+      .updateTable('deliveries')
+      .set({
+        status: 'sent',
+        error: null,
+        last_reply: reply,
+        message_id: messageId,
+        sent_at: nowIso,
+        updated_at: nowIso,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', ['sending', 'queued']),
+);
 
 /** Deliveries still `queued` since before `olderThan`: their send job may have been lost. */
 export async function findStaleQueuedDeliveries(

@@ -4,6 +4,7 @@ import type { Cadence } from '../../src/domain/subscription.js';
 import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
 import { toDate, toDateOrNull, toIso } from '../mappers.js';
+import { reusableQuery } from '../reusable-query.js';
 import type { DigestsTable } from '../schema.js';
 
 function toDigest(row: Selectable<DigestsTable>): Digest {
@@ -97,14 +98,8 @@ export async function insertOrFindDigest(
   digest: DigestPeriodRow,
   now: Date,
 ): Promise<{ digest: Digest; created: boolean }> {
-  const find = () =>
-    db
-      .selectFrom('digests')
-      .selectAll()
-      .where('subscriber_id', '=', digest.readerId)
-      .where('cadence', '=', digest.cadence)
-      .where('period_key', '=', digest.periodKey)
-      .executeTakeFirst();
+  const find = async () =>
+    (await digestOfPeriod(db, digest.readerId, digest.cadence, digest.periodKey)).rows[0];
   const existing = await find();
   if (existing) return { digest: toDigest(existing), created: false };
   const inserted = await db
@@ -129,6 +124,17 @@ export async function insertOrFindDigest(
   return { digest: toDigest(raced), created: false };
 }
 
+/** Looked up by every build: built once (see {@link reusableQuery}). */
+const digestOfPeriod = reusableQuery(
+  (db: Db, readerId: number, cadence: Cadence, periodKey: string) =>
+    db
+      .selectFrom('digests')
+      .selectAll()
+      .where('subscriber_id', '=', readerId)
+      .where('cadence', '=', cadence)
+      .where('period_key', '=', periodKey),
+);
+
 /** The digest's email (or its emptiness) is recorded: it is no longer owed. */
 export async function markDigestBuilt(
   db: Db,
@@ -136,17 +142,26 @@ export async function markDigestBuilt(
   storyCount: number,
   now: Date,
 ): Promise<void> {
-  await db
-    .updateTable('digests')
-    .set({ story_count: storyCount, built_at: toIso(now) })
-    .where('id', '=', id)
-    .execute();
+  await markBuilt(db, storyCount, toIso(now), id);
 }
 
+/** Run for every digest: built once (see {@link reusableQuery}). */
+const markBuilt = reusableQuery((db: Db, storyCount: number, builtAtIso: string, id: number) =>
+  db
+    .updateTable('digests')
+    .set({ story_count: storyCount, built_at: builtAtIso })
+    .where('id', '=', id),
+);
+
 export async function findDigestById(db: Db, id: number): Promise<Digest | undefined> {
-  const row = await db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await digestById(db, id)).rows;
   return row && toDigest(row);
 }
+
+/** Read by every send: built once (see {@link reusableQuery}). */
+const digestById = reusableQuery((db: Db, id: number) =>
+  db.selectFrom('digests').selectAll().where('id', '=', id),
+);
 
 /** When the reader's last non-empty alert was built: the start of the alert batching window. */
 export async function findLastAlertAt(db: Db, readerId: number): Promise<Date | null> {

@@ -146,24 +146,29 @@ export async function hasLiveSubscription(
   cadence: Cadence,
   now: Date,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('subscriptions')
-    .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
-    .select('subscriptions.id')
-    .where('subscriptions.subscriber_id', '=', readerId)
-    .where('subscriptions.cadence', '=', cadence)
-    .where('subscriptions.paused', '=', 0)
-    .where('subscribers.status', '=', 'active')
-    .where((eb) =>
-      eb.or([
-        eb('subscribers.paused_until', 'is', null),
-        eb('subscribers.paused_until', '<=', toIso(now)),
-      ]),
-    )
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  const { rows } = await liveSubscription(db, readerId, cadence, toIso(now));
+  return rows.length > 0;
 }
+
+/** Checked before every digest's send: built once (see {@link reusableQuery}). */
+const liveSubscription = reusableQuery(
+  (db: Db, readerId: number, cadence: Cadence, nowIso: string) =>
+    db
+      .selectFrom('subscriptions')
+      .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+      .select('subscriptions.id')
+      .where('subscriptions.subscriber_id', '=', readerId)
+      .where('subscriptions.cadence', '=', cadence)
+      .where('subscriptions.paused', '=', 0)
+      .where('subscribers.status', '=', 'active')
+      .where((eb) =>
+        eb.or([
+          eb('subscribers.paused_until', 'is', null),
+          eb('subscribers.paused_until', '<=', nowIso),
+        ]),
+      )
+      .limit(1),
+);
 
 /** Which topic (if any) each of these subscriptions follows, for a digest's group titles. */
 export async function findSubscriptionLabels(

@@ -9,10 +9,11 @@ import {
   findPendingMatches,
 } from '../../db/repositories/match.repository.js';
 import { findReaderById } from '../../db/repositories/reader.repository.js';
-import { findStoriesByIds } from '../../db/repositories/story.repository.js';
 import { sortNewestFirst } from '../domain/digest-content.js';
 import type { Cadence } from '../domain/subscription.js';
+import { rememberBuiltDigest } from './built-digest-memo.js';
 import type { FlowContext } from './context.js';
+import { loadMatchedStories } from './digest-content.service.js';
 import { scheduleAlert } from './match-story.service.js';
 import type { BuildAlertWork, BuildDigestWork } from './work-queue.js';
 
@@ -98,12 +99,8 @@ async function buildPeriod(
     });
     return { status: 'empty' };
   }
-  const stories = sortNewestFirst(
-    await findStoriesByIds(
-      ctx.db,
-      matches.map((m) => m.storyId),
-    ),
-  );
+  const matched = await loadMatchedStories(ctx.db, matches);
+  const stories = sortNewestFirst(matched.stories);
   const delivery = await insertOrFindDelivery(
     ctx.db,
     {
@@ -118,6 +115,12 @@ async function buildPeriod(
   );
   // Built only once its delivery is recorded: a build stopped before is owed, and redone.
   await markDigestBuilt(ctx.db, digest.id, stories.length, now);
+  rememberBuiltDigest(ctx.db, digest.id, {
+    cadence: period.cadence,
+    periodStart: digest.periodStart.toISOString(),
+    periodEnd: digest.periodEnd.toISOString(),
+    groups: matched.groups,
+  });
   if (delivery.status === 'queued') await ctx.queue.sendDelivery({ deliveryId: delivery.id });
   ctx.log.info({
     event: 'digest.built',

@@ -59,7 +59,16 @@ describe('loadSettings defaults', () => {
       metricsPort: null,
       concurrency: { ingest: 4, digest: 8, send: 5 },
       feedsAllowPrivate: false,
+      mailThread: true,
     });
+  });
+
+  it('composes mail on a thread of its own unless MAIL_THREAD is false', () => {
+    expect(loadSettings({ MAIL_THREAD: 'false' }, '/srv').mailThread).toBe(false);
+    expect(loadSettings({ MAIL_THREAD: 'true' }, '/srv').mailThread).toBe(true);
+    expect(() => loadSettings({ MAIL_THREAD: 'no' }, '/srv')).toThrow(
+      /^Bad setting MAIL_THREAD: must be true or false/,
+    );
   });
 
   it('allows feeds on private addresses only when FEEDS_ALLOW_PRIVATE is true', () => {
