@@ -18,6 +18,26 @@ describe('findCoveredDates', () => {
     });
   });
 
+  it('reads a story time by its written offset, whatever form it takes', () => {
+    const zone = 'Europe/Berlin';
+    const period = { start: local(zone, '2026-11-27T07:00'), end: local(zone, '2026-11-28T07:00') };
+    // 23:30 in New York on the 28th is 05:30 on the 29th in Berlin: after the period.
+    for (const late of [
+      '2026-11-28T23:30:00-05:00',
+      '2026-11-29T04:30:00.250Z',
+      '2026-11-29T04:30Z',
+    ])
+      expect(findCoveredDates(period, [late], zone)).toEqual({
+        first: '2026-11-28',
+        last: '2026-11-29',
+      });
+    // Without an offset, the time is the reader's own wall time.
+    expect(findCoveredDates(period, ['2026-11-27T06:59:00'], zone)).toEqual({
+      first: '2026-11-27',
+      last: '2026-11-28',
+    });
+  });
+
   it('reaches the stories of a weekly digest sent late', () => {
     const zone = 'Europe/London';
     const period = { start: local(zone, '2026-11-23T07:00'), end: local(zone, '2026-11-30T07:00') };
