@@ -35,8 +35,15 @@ const LEADING_DOCTYPE = /^\s*<!DOCTYPE[^>]*>/i;
  * `<meta/>`, lower-case attribute names. Text and attribute values are left byte for byte.
  */
 export function rewriteAsHtml5(html: string): string {
-  const body = html.replace(LEADING_DOCTYPE, '');
-  const rewritten = body.replace(START_TAG, (_tag, name: string, attributes: string, slash) => {
+  return `<!DOCTYPE html>${rewriteTagsAsHtml5(html.replace(LEADING_DOCTYPE, ''))}`;
+}
+
+/**
+ * The start tags of a piece of React's markup rewritten as `rewriteAsHtml5` does. Tag by tag,
+ * so a document's pieces rewritten apart and joined equal the document rewritten whole.
+ */
+function rewriteTagsAsHtml5(html: string): string {
+  return html.replace(START_TAG, (_tag, name: string, attributes: string, slash) => {
     const attrs = attributes.replace(
       ATTRIBUTE,
       (_, space: string, attr: string, value: string) => `${space}${attr.toLowerCase()}${value}`,
@@ -45,7 +52,6 @@ export function rewriteAsHtml5(html: string): string {
     const close = slash && !VOID_ELEMENTS.has(name.toLowerCase()) ? '/>' : '>';
     return `<${name}${attrs}${close}`;
   });
-  return `<!DOCTYPE html>${rewritten}`;
 }
 
 /**
@@ -56,4 +62,9 @@ export function rewriteAsHtml5(html: string): string {
  */
 export async function renderEmailHtml(element: ReactElement): Promise<string> {
   return rewriteAsHtml5(renderToStaticMarkup(element));
+}
+
+/** Renders one part of an email (a story card) as it appears inside `renderEmailHtml`'s output. */
+export function renderFragmentHtml(element: ReactElement): string {
+  return rewriteTagsAsHtml5(renderToStaticMarkup(element));
 }

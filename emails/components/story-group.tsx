@@ -6,6 +6,11 @@ export interface StoryGroupProps {
   /** Topic name, or "Your searches". */
   title: string;
   stories: StoryCardProps[];
+  /**
+   * Text that stands in for each card, in order, where the renderer puts the card's markup
+   * rendered on its own (once per story and variant); the cards are rendered here without it.
+   */
+  cardStandIns?: string[];
 }
 
 /** A topic's stories under its name; `showTitle` is off when the masthead already names it. */
@@ -23,11 +28,12 @@ export function StoryGroupSection({
           {group.title}
         </Heading>
       ) : null}
-      {group.stories.map((story, i) => (
-        // Position is the key: a story may appear under two topics, but once per group.
-        // biome-ignore lint/suspicious/noArrayIndexKey: order is fixed for a render
-        <StoryCard key={i} {...story} ruleAbove={i > 0} />
-      ))}
+      {group.cardStandIns ??
+        group.stories.map((story, i) => (
+          // Position is the key: a story may appear under two topics, but once per group.
+          // biome-ignore lint/suspicious/noArrayIndexKey: order is fixed for a render
+          <StoryCard key={i} {...story} ruleAbove={i > 0} />
+        ))}
     </Section>
   );
 }

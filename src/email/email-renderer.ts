@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createElement, type ReactElement } from 'react';
 import AlertEmail from '../../emails/alert-email.js';
+import { StoryCard, type StoryCardProps } from '../../emails/components/story-card.js';
 import DigestEmail from '../../emails/digest-email.js';
 import { writeDigestText, writeTrialInvitationText } from '../../emails/plain-text.js';
-import { renderEmailHtml } from '../../emails/render-html.js';
+import { renderEmailHtml, renderFragmentHtml } from '../../emails/render-html.js';
 import TrialInvitationEmail from '../../emails/trial-invitation-email.js';
 import type { DigestContent, EmailStory } from '../domain/digest-content.js';
 import type { TrialSource, UnsubscribeList } from '../domain/signed-token.js';
@@ -21,6 +22,7 @@ import {
   createPlaceholders,
   escapeHtml,
   fillPart,
+  fillStandIns,
 } from './email-shell.js';
 import {
   type AccessVariant,
@@ -71,6 +73,8 @@ interface Composition {
   subject: string;
   element: ReactElement;
   text: string;
+  /** Markup rendered apart, each piece put where the element shows its stand-in. */
+  pieces?: string[];
 }
 
 /** A rendered email with holes for the per-reader parts. */
@@ -84,6 +88,8 @@ interface Shell {
 /** Bumped when templates change shape, so no shell outlives the code that made it. */
 const SHELL_VERSION = 2;
 const DEFAULT_CACHE_SIZE = 400;
+/** Story cards kept: a morning's stories, in each zone's dates, variant and matched line. */
+const CARD_CACHE_SIZE = 20_000;
 
 /**
  * Creates a renderer that renders each distinct content once per access variant and fills in
@@ -92,11 +98,12 @@ const DEFAULT_CACHE_SIZE = 400;
  */
 export function createEmailRenderer(options: { cacheSize?: number } = {}): EmailRenderer {
   const cache = new LruCache<string, Promise<Shell>>(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  const cards = createCardRenderer();
   const stats = { hits: 0, misses: 0 };
 
   async function renderWithShell(
     key: string,
-    compose: (slots: ReaderSlots) => Composition,
+    compose: (slots: ReaderSlots, standIn: (index: number) => string) => Composition,
     reader: EmailReader,
     source: TrialSource,
     links: LinkSettings,
@@ -121,7 +128,7 @@ export function createEmailRenderer(options: { cacheSize?: number } = {}): Email
       const variant = variantOf(input.reader);
       return renderWithShell(
         hashKey(['digest', variant, input.content, publicationOf(input.links), input.reason]),
-        (slots) => composeDigest(input, variant, slots),
+        (slots, standIn) => composeDigest(input, variant, slots, { render: cards, standIn }),
         input.reader,
         { digest: input.digestId },
         input.links,
@@ -178,17 +185,54 @@ export async function renderCampaignEmailDirect(
   return finishDirect(composition, slots);
 }
 
+/**
+ * A digest's or alert's props, template and text. With `cards`, each story card is rendered
+ * apart (and kept: the same story card recurs across thousands of readers' digests) and the
+ * template shows a stand-in where it goes.
+ */
 function composeDigest(
   input: DigestRenderInput,
   variant: AccessVariant,
   slots: ReaderSlots,
+  cards?: { render: CardRenderer; standIn: (index: number) => string },
 ): Composition {
   const props = buildDigestProps(input.content, input.links, variant, slots, input.reason);
   const isAlert = input.content.kind === 'alert' || input.content.cadence === 'instant';
-  return {
-    subject: writeSubject(input.content, input.links.publicationName),
-    element: createElement(isAlert ? AlertEmail : DigestEmail, props),
-    text: writeDigestText(props, !isAlert || props.groups.length > 1),
+  const text = writeDigestText(props, !isAlert || props.groups.length > 1);
+  const subject = writeSubject(input.content, input.links.publicationName);
+  const template = isAlert ? AlertEmail : DigestEmail;
+  if (!cards) return { subject, element: createElement(template, props), text };
+  const pieces: string[] = [];
+  const groups = props.groups.map((group) => ({
+    ...group,
+    cardStandIns: group.stories.map((story, i) => {
+      pieces.push(cards.render(story, i > 0));
+      return cards.standIn(pieces.length - 1);
+    }),
+  }));
+  return { subject, element: createElement(template, { ...props, groups }), text, pieces };
+}
+
+type CardRenderer = (card: StoryCardProps, ruleAbove: boolean) => string;
+
+/**
+ * Renders story cards one at a time, keeping each card's markup. A locked card's link is the
+ * shell's placeholder for that story's trial link, different in every shell: the card is
+ * kept with a mark of its own there, and given the shell's placeholder when used.
+ */
+function createCardRenderer(): CardRenderer {
+  const kept = new LruCache<string, string>(CARD_CACHE_SIZE);
+  const trialMark = `zq${randomBytes(16).toString('hex')}t`;
+  return (card, ruleAbove) => {
+    const shellHref = card.locked ? card.href : null;
+    const keptCard = shellHref ? { ...card, href: trialMark } : card;
+    const key = JSON.stringify([keptCard, ruleAbove]);
+    let html = kept.get(key);
+    if (html === undefined) {
+      html = renderFragmentHtml(createElement(StoryCard, { ...keptCard, ruleAbove }));
+      kept.set(key, html);
+    }
+    return shellHref ? html.split(trialMark).join(shellHref) : html;
   };
 }
 
@@ -215,10 +259,15 @@ async function finishDirect(composition: Composition, slots: ReaderSlots): Promi
   };
 }
 
-async function renderShell(compose: (slots: ReaderSlots) => Composition): Promise<Shell> {
+async function renderShell(
+  compose: (slots: ReaderSlots, standIn: (index: number) => string) => Composition,
+): Promise<Shell> {
   const placeholders = createPlaceholders();
-  const composition = compose(placeholders.slots);
-  const html = await renderEmailHtml(composition.element);
+  const composition = compose(placeholders.slots, placeholders.standIn);
+  const rendered = await renderEmailHtml(composition.element);
+  const html = composition.pieces
+    ? fillStandIns(rendered, placeholders.standInPattern, composition.pieces)
+    : rendered;
   return {
     subject: composition.subject,
     html: compilePart(html, placeholders.pattern),

@@ -24,6 +24,10 @@ export interface PlaceholderSet {
   /** Story ids whose trial links the render asked for, in slot order from slot 3. */
   trialStoryIds: string[];
   pattern: RegExp;
+  /** Text standing in for the `index`th piece of markup rendered apart (a story card). */
+  standIn(index: number): string;
+  /** Matches a stand-in; its group is the index. */
+  standInPattern: RegExp;
 }
 
 /** Creates fresh placeholders; the nonce is only letters and digits, so no escaping alters it. */
@@ -41,7 +45,13 @@ export function createPlaceholders(): PlaceholderSet {
       return mark(FIRST_TRIAL_SLOT + index);
     },
   };
-  return { slots, trialStoryIds, pattern: new RegExp(`zq${nonce}s(\\d+)e`) };
+  return {
+    slots,
+    trialStoryIds,
+    pattern: new RegExp(`zq${nonce}s(\\d+)e`),
+    standIn: (index) => `zq${nonce}f${index}e`,
+    standInPattern: new RegExp(`zq${nonce}f(\\d+)e`),
+  };
 }
 
 /** Splits a rendered part at its placeholders. */
@@ -54,6 +64,18 @@ export function compilePart(rendered: string, pattern: RegExp): CompiledPart {
     else holes.push(Number(piece));
   });
   return { literals, holes };
+}
+
+/** Puts each piece of markup rendered apart where its stand-in is. */
+export function fillStandIns(rendered: string, pattern: RegExp, pieces: readonly string[]): string {
+  const parts = rendered.split(new RegExp(pattern.source, 'g'));
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const piece = pieces[Number(parts[i])];
+    if (piece === undefined) throw new Error(`no markup for stand-in ${parts[i]}`);
+    out += piece + parts[i + 1]!;
+  }
+  return out;
 }
 
 /** Fills the holes with values already escaped for the part's context. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DigestContent } from '../../src/domain/digest-content.js';
 import type { EmailReader } from '../../src/email/email-content.js';
 import {
   createEmailRenderer,
@@ -40,6 +41,28 @@ describe('render once, fill per reader', () => {
       expect(second.text).toBe(direct.text);
     }
     expect(renderer.readStats()).toMatchObject({ hits: 3, misses: 3, size: 3 });
+  });
+
+  it('reuses a story card across different digests, each with its own trial links', async () => {
+    const renderer = createEmailRenderer();
+    // Three digests, each its own shell, sharing story cards in other groups and positions.
+    const contents: DigestContent[] = [
+      dailyContent,
+      { ...dailyContent, groups: [dailyContent.groups[1]!, dailyContent.groups[0]!] },
+      {
+        ...dailyContent,
+        groups: [{ title: 'Russia sanctions', stories: [chinaRussia, entityList] }],
+      },
+    ];
+    for (const [i, content] of contents.entries()) {
+      for (const reader of [freeReader, subscriber]) {
+        const input = { reader, content, digestId: 40 + i, links, now };
+        expect(await renderer.renderDigestEmail(input)).toEqual(
+          await renderDigestEmailDirect(input),
+        );
+      }
+    }
+    expect(renderer.readStats()).toMatchObject({ hits: 0, misses: 6 });
   });
 
   it('fills a shared shell with each reader’s own name and links', async () => {
