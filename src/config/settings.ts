@@ -235,19 +235,17 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
       digest: parseConcurrency('DIGEST_CONCURRENCY', read('DIGEST_CONCURRENCY') ?? '8'),
       send: parseConcurrency('SEND_CONCURRENCY', read('SEND_CONCURRENCY') ?? '5'),
     },
-    feedsAllowPrivate:
-      parseWith(
-        'FEEDS_ALLOW_PRIVATE',
-        read('FEEDS_ALLOW_PRIVATE') ?? 'false',
-        z.enum(['true', 'false'], { error: 'must be true or false' }),
-      ) === 'true',
-    mailThread:
-      parseWith(
-        'MAIL_THREAD',
-        read('MAIL_THREAD') ?? 'true',
-        z.enum(['true', 'false'], { error: 'must be true or false' }),
-      ) === 'true',
+    feedsAllowPrivate: parseSwitch('FEEDS_ALLOW_PRIVATE', read('FEEDS_ALLOW_PRIVATE') ?? 'false'),
+    mailThread: parseSwitch('MAIL_THREAD', read('MAIL_THREAD') ?? 'true'),
   };
+}
+
+/** A setting that is `true` or `false`, written out. */
+function parseSwitch(variable: string, value: string): boolean {
+  return (
+    parseWith(variable, value, z.enum(['true', 'false'], { error: 'must be true or false' })) ===
+    'true'
+  );
 }
 
 /** METRICS_PORT, like PORT: a whole number up to 65535. */
