@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
+import { nameMarkedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -100,6 +101,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Dat
 function openPool(url: string, onConnectionError: (error: Error) => void): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('connect', (client) => {
+    nameMarkedStatements(client);
     let reported = false;
     client.on('error', (error) => {
       if (reported) return;

@@ -80,17 +80,41 @@ async function buildPeriod(
     if (waiting) await scheduleAlert(ctx, reader.id, now);
     return { status: 'queued', deliveryId: delivered.id, stories: delivered.storyIds.length };
   }
-  // Claim up to the build time, not the period end: a match that arrived while this job waited
-  // goes out now rather than a period later.
-  await claimPendingMatches(ctx.db, {
-    readerId: reader.id,
-    cadence: period.cadence,
-    digestId: digest.id,
-    until: now,
+  // One transaction from the claim to the digest marked built: one commit instead of three,
+  // and a build stopped half-way leaves nothing claimed, so the digest is simply still owed.
+  const built = await ctx.db.transaction().execute(async (trx) => {
+    // Claim up to the build time, not the period end: a match that arrived while this job
+    // waited goes out now rather than a period later.
+    await claimPendingMatches(trx, {
+      readerId: reader.id,
+      cadence: period.cadence,
+      digestId: digest.id,
+      until: now,
+    });
+    const matches = await findDigestMatches(trx, digest.id);
+    if (matches.length === 0) {
+      await markDigestBuilt(trx, digest.id, 0, now);
+      return null;
+    }
+    const matched = await loadMatchedStories(trx, matches);
+    const stories = sortNewestFirst(matched.stories);
+    const delivery = await insertOrFindDelivery(
+      trx,
+      {
+        kind: period.cadence === 'instant' ? 'alert' : 'digest',
+        digestId: digest.id,
+        readerId: reader.id,
+        recipient: reader.email,
+        cadence: period.cadence,
+        storyIds: stories.map((s) => s.externalId),
+      },
+      now,
+    );
+    // Built only once its delivery is recorded: a build stopped before is owed, and redone.
+    await markDigestBuilt(trx, digest.id, stories.length, now);
+    return { delivery, stories, groups: matched.groups };
   });
-  const matches = await findDigestMatches(ctx.db, digest.id);
-  if (matches.length === 0) {
-    await markDigestBuilt(ctx.db, digest.id, 0, now);
+  if (!built) {
     ctx.log.debug({
       event: 'digest.empty',
       reader: reader.id,
@@ -99,27 +123,12 @@ async function buildPeriod(
     });
     return { status: 'empty' };
   }
-  const matched = await loadMatchedStories(ctx.db, matches);
-  const stories = sortNewestFirst(matched.stories);
-  const delivery = await insertOrFindDelivery(
-    ctx.db,
-    {
-      kind: period.cadence === 'instant' ? 'alert' : 'digest',
-      digestId: digest.id,
-      readerId: reader.id,
-      recipient: reader.email,
-      cadence: period.cadence,
-      storyIds: stories.map((s) => s.externalId),
-    },
-    now,
-  );
-  // Built only once its delivery is recorded: a build stopped before is owed, and redone.
-  await markDigestBuilt(ctx.db, digest.id, stories.length, now);
+  const { delivery, stories } = built;
   rememberBuiltDigest(ctx.db, digest.id, {
     cadence: period.cadence,
     periodStart: digest.periodStart.toISOString(),
     periodEnd: digest.periodEnd.toISOString(),
-    groups: matched.groups,
+    groups: built.groups,
   });
   if (delivery.status === 'queued') await ctx.queue.sendDelivery({ deliveryId: delivery.id });
   ctx.log.info({

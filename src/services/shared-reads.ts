@@ -6,20 +6,26 @@ import type { Topic } from '../domain/topic.js';
 
 /**
  * Reads that are the same for every reader — topics, site licenses — kept for a few
- * seconds, so a run of thousands of digests reads them once a moment instead of once a
- * digest. A change made through this process's services is seen at once (they call
- * {@link forgetSharedReads}); one made by another process, within the lifetime.
+ * seconds, for a database and its transactions alike, so a run of thousands of digests
+ * reads them once a moment instead of once a digest. A change made through this process's
+ * services is seen at once (they call {@link forgetSharedReads}); one made by another
+ * process, within the lifetime.
  */
 const LIFETIME_MS = 10_000;
 
 type Entry = { at: number; value: Promise<unknown> };
-const byDatabase = new WeakMap<Db, Map<string, Entry>>();
+const byDatabase = new WeakMap<object, Map<string, Entry>>();
+
+/** What identifies a database: its dialect adapter, which its transactions share. */
+function databaseOf(db: Db): object {
+  return db.getExecutor().adapter;
+}
 
 function remember<T>(db: Db, key: string, load: () => Promise<T>): Promise<T> {
-  let entries = byDatabase.get(db);
+  let entries = byDatabase.get(databaseOf(db));
   if (!entries) {
     entries = new Map();
-    byDatabase.set(db, entries);
+    byDatabase.set(databaseOf(db), entries);
   }
   const now = Date.now();
   const hit = entries.get(key);
@@ -50,5 +56,5 @@ export function readSiteLicenses(db: Db): Promise<readonly SiteLicense[]> {
 
 /** Drops what is kept for this database, after a change to topics or site licenses. */
 export function forgetSharedReads(db: Db): void {
-  byDatabase.delete(db);
+  byDatabase.delete(databaseOf(db));
 }
