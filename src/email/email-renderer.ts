@@ -22,7 +22,6 @@ import {
   createPlaceholders,
   escapeHtml,
   fillPart,
-  fillStandIns,
 } from './email-shell.js';
 import {
   type AccessVariant,
@@ -265,8 +264,9 @@ async function renderShell(
   const placeholders = createPlaceholders();
   const composition = compose(placeholders.slots, placeholders.standIn);
   const rendered = await renderEmailHtml(composition.element);
+  // The cards go in as values already in markup, through the same split and fill.
   const html = composition.pieces
-    ? fillStandIns(rendered, placeholders.standInPattern, composition.pieces)
+    ? fillPart(compilePart(rendered, placeholders.standInPattern), composition.pieces)
     : rendered;
   return {
     subject: composition.subject,

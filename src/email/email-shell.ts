@@ -66,18 +66,6 @@ export function compilePart(rendered: string, pattern: RegExp): CompiledPart {
   return { literals, holes };
 }
 
-/** Puts each piece of markup rendered apart where its stand-in is. */
-export function fillStandIns(rendered: string, pattern: RegExp, pieces: readonly string[]): string {
-  const parts = rendered.split(new RegExp(pattern.source, 'g'));
-  let out = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) {
-    const piece = pieces[Number(parts[i])];
-    if (piece === undefined) throw new Error(`no markup for stand-in ${parts[i]}`);
-    out += piece + parts[i + 1]!;
-  }
-  return out;
-}
-
 /** Fills the holes with values already escaped for the part's context. */
 export function fillPart(part: CompiledPart, values: readonly string[]): string {
   let out = part.literals[0]!;
