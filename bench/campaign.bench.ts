@@ -37,9 +37,9 @@ import {
   createCampaign,
   reportCampaign,
   startCampaign,
-} from '../src/services/campaigns.service.js';
-import { publishStories } from '../src/services/publish-story.service.js';
-import { addTopic } from '../src/services/topics.service.js';
+} from '../src/services/campaigns/campaigns.service.js';
+import { publishStories } from '../src/services/stories/publish-story.service.js';
+import { addTopic } from '../src/services/topics/topics.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
 import { type ChildRun, killRunningChildren, processCpuMs, runNodeChild } from './run-child.js';

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { openApp } from '../src/app.js';
 import { loadSettings } from '../src/config/settings.js';
-import { addTopic } from '../src/services/topics.service.js';
+import { addTopic } from '../src/services/topics/topics.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
 import { benchTopicSlugs, writeReadersCsv } from './readers-csv.js';

@@ -18,7 +18,7 @@ import { DirectWorkQueue } from '../jobs/direct-work-queue.js';
 import { createFeedFetcher } from '../src/adapters/feed-fetcher.js';
 import { openApp } from '../src/app.js';
 import { loadSettings } from '../src/config/settings.js';
-import { addFeed, pollFeed } from '../src/services/feeds.service.js';
+import { addFeed, pollFeed } from '../src/services/stories/feeds.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { runNodeChild } from './run-child.js';
 

@@ -13,10 +13,10 @@ import type { Db } from '../db/connection.js';
 import type { Database } from '../db/schema.js';
 import type { App } from '../src/app.js';
 import type { ServiceContext } from '../src/services/context.js';
-import { publishStories } from '../src/services/publish-story.service.js';
-import { saveReader } from '../src/services/readers.service.js';
-import { subscribe } from '../src/services/subscriptions.service.js';
-import { addTopic } from '../src/services/topics.service.js';
+import { saveReader } from '../src/services/readers/readers.service.js';
+import { subscribe } from '../src/services/readers/subscriptions.service.js';
+import { publishStories } from '../src/services/stories/publish-story.service.js';
+import { addTopic } from '../src/services/topics/topics.service.js';
 import type { WorkQueue } from '../src/services/work-queue.js';
 import type { DigestPopulation } from './digest-population.js';
 

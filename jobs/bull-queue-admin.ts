@@ -1,5 +1,5 @@
 import { Job, type Queue } from 'bullmq';
-import type { QueueAdmin, QueueStatus } from '../src/services/queues.service.js';
+import type { QueueAdmin, QueueStatus } from '../src/services/operations/index.js';
 
 /** Jobs cleaned per call to BullMQ; calls repeat until a queue has no more to clean. */
 const CLEAN_BATCH = 1000;

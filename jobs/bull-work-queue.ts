@@ -1,5 +1,5 @@
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
-import type { QueueInspector } from '../src/services/operations.service.js';
+import type { QueueInspector } from '../src/services/operations/index.js';
 import type { WorkQueue } from '../src/services/work-queue.js';
 import { bullPrefix, JOB, jobId, QUEUE, type QueueName } from './queue-names.js';
 

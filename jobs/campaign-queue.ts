@@ -1,5 +1,5 @@
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
-import type { CampaignQueue } from '../src/services/campaign-queue.js';
+import type { CampaignQueue } from '../src/services/campaigns/index.js';
 import { bullPrefix, CAMPAIGN_QUEUE, JOB, jobId, QUEUE } from './queue-names.js';
 
 /** A campaign's step runs this often; each hands on at most the campaign's rate. */

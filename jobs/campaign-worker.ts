@@ -1,10 +1,9 @@
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../src/adapters/logger.js';
-import type { CampaignContext } from '../src/services/campaign-queue.js';
-import { resumeDueCampaigns } from '../src/services/campaign-schedule.service.js';
-import { runCampaignStep } from '../src/services/campaign-step.service.js';
+import type { CampaignContext } from '../src/services/campaigns/index.js';
+import { resumeDueCampaigns, runCampaignStep } from '../src/services/campaigns/index.js';
 import type { SendContext } from '../src/services/context.js';
-import { sendDelivery } from '../src/services/send-delivery.service.js';
+import { sendDelivery } from '../src/services/sending/index.js';
 import { bullPrefix, CAMPAIGN_QUEUE, JOB } from './queue-names.js';
 import { MAX_STALLED_RETURNS } from './worker-options.js';
 

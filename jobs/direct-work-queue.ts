@@ -1,8 +1,8 @@
-import { buildAlert, buildDigest } from '../src/services/build-digest.service.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
-import { matchStory } from '../src/services/match-story.service.js';
-import type { RuleCatalog } from '../src/services/rule-catalog.js';
-import { type SendOutcome, sendDelivery } from '../src/services/send-delivery.service.js';
+import { buildAlert, buildDigest } from '../src/services/digests/index.js';
+import { type SendOutcome, sendDelivery } from '../src/services/sending/index.js';
+import { matchStory } from '../src/services/stories/index.js';
+import type { RuleCatalog } from '../src/services/topics/index.js';
 import type {
   BuildAlertWork,
   BuildDigestWork,

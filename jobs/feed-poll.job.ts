@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
-import type { FeedPollContext } from '../src/services/feeds.service.js';
-import { pollFeed } from '../src/services/feeds.service.js';
 import { InputError } from '../src/services/input-error.js';
+import type { FeedPollContext } from '../src/services/stories/index.js';
+import { pollFeed } from '../src/services/stories/index.js';
 import type { PollFeedWork } from './feed-scheduler.js';
 
 /**

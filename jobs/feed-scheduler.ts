@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Db } from '../db/connection.js';
 import { listFeeds } from '../db/repositories/feed.repository.js';
-import type { FeedSchedule } from '../src/services/feeds.service.js';
+import type { FeedSchedule } from '../src/services/stories/index.js';
 import { JOB } from './queue-names.js';
 
 /** A feed's job scheduler id: one per feed, so re-adding it at every start is harmless. */

@@ -1,11 +1,10 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { metrics, timed } from '../src/adapters/metrics.js';
-import { buildAlert, buildDigest } from '../src/services/build-digest.service.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
-import { matchStory } from '../src/services/match-story.service.js';
-import type { RuleCatalog } from '../src/services/rule-catalog.js';
-import { runScheduleTick } from '../src/services/schedule-tick.service.js';
-import { sendDelivery } from '../src/services/send-delivery.service.js';
+import { buildAlert, buildDigest, runScheduleTick } from '../src/services/digests/index.js';
+import { sendDelivery } from '../src/services/sending/index.js';
+import { matchStory } from '../src/services/stories/index.js';
+import type { RuleCatalog } from '../src/services/topics/index.js';
 import type {
   BuildAlertWork,
   BuildDigestWork,

@@ -1,9 +1,9 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
 import { createFeedFetcher } from '../src/adapters/feed-fetcher.js';
 import { createThrottledWarn, type Logger } from '../src/adapters/logger.js';
-import type { CampaignQueue } from '../src/services/campaign-queue.js';
+import type { CampaignQueue } from '../src/services/campaigns/index.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
-import type { RuleCatalog } from '../src/services/rule-catalog.js';
+import type { RuleCatalog } from '../src/services/topics/index.js';
 import { startCampaignWorker } from './campaign-worker.js';
 import { createFeedPollProcessor } from './feed-poll.job.js';
 import {

@@ -18,13 +18,13 @@ import { displayPath } from '../src/config/display-path.js';
 import type { Settings } from '../src/config/settings.js';
 import { loadSettings } from '../src/config/settings.js';
 import { parseStoriesText } from '../src/domain/story.js';
-import { publishStories } from '../src/services/publish-story.service.js';
-import { showReader } from '../src/services/reader-profile.service.js';
-import { saveReader } from '../src/services/readers.service.js';
-import { RuleCatalog } from '../src/services/rule-catalog.js';
-import { runScheduleTick } from '../src/services/schedule-tick.service.js';
-import { subscribe } from '../src/services/subscriptions.service.js';
-import { addTopic } from '../src/services/topics.service.js';
+import { runScheduleTick } from '../src/services/digests/schedule-tick.service.js';
+import { showReader } from '../src/services/readers/reader-profile.service.js';
+import { saveReader } from '../src/services/readers/readers.service.js';
+import { subscribe } from '../src/services/readers/subscriptions.service.js';
+import { publishStories } from '../src/services/stories/publish-story.service.js';
+import { RuleCatalog } from '../src/services/topics/rule-catalog.js';
+import { addTopic } from '../src/services/topics/topics.service.js';
 
 const TOPICS = [
   {

@@ -15,16 +15,15 @@ import { loadSecretKey } from './adapters/secret-key.js';
 import { type StoryParsePool, startStoryParsePool } from './adapters/story-parse-pool.js';
 import type { Settings } from './config/settings.js';
 import type { EmailRenderer } from './email/index.js';
-import type { CampaignContext, CampaignQueue } from './services/campaign-queue.js';
+import type { CampaignContext, CampaignQueue } from './services/campaigns/index.js';
 import type {
   FlowContext,
   RenderContext,
   SendContext,
   ServiceContext,
 } from './services/context.js';
-import type { FeedContext } from './services/feeds.service.js';
-import type { QueueAdmin } from './services/queues.service.js';
-import type { QueueKeys } from './services/reset.service.js';
+import type { QueueAdmin, QueueKeys } from './services/operations/index.js';
+import type { FeedContext } from './services/stories/index.js';
 
 /**
  * The composition root: opens what a command needs (database always; Redis and queues, the

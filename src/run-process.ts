@@ -14,8 +14,8 @@ import type { Cadence } from './domain/subscription.js';
 import { type MetricsServer, startMetricsServer } from './http/metrics-server.js';
 import { queueDashboardPlugin } from './http/queue-dashboard.plugin.js';
 import { listeningPort, startHttpServer } from './http/server.js';
-import { RuleCatalog } from './services/rule-catalog.js';
-import { runScheduleTick, type TickReport } from './services/schedule-tick.service.js';
+import { runScheduleTick, type TickReport } from './services/digests/index.js';
+import { RuleCatalog } from './services/topics/index.js';
 
 export interface ProcessParts {
   workers: boolean;

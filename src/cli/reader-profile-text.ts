@@ -1,5 +1,5 @@
 import { WEEKDAYS } from '../domain/subscription.js';
-import type { ReaderProfile } from '../services/reader-profile.service.js';
+import type { ReaderProfile } from '../services/readers/index.js';
 import { countOf } from './help.js';
 
 const ACCESS_REASONS = {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { Readable } from 'node:stream';
-import type { TopicProblem, TopicRecord } from '../services/import-topics.service.js';
+import type { TopicProblem, TopicRecord } from '../services/topics/index.js';
 import { InputError } from './cli-error.js';
 import { openCsv } from './csv-input.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../domain/reader.js';
 import { parseStoriesText } from '../domain/story.js';
-import { publishStories } from '../services/publish-story.service.js';
-import { startTrial } from '../services/trials.service.js';
+import { startTrial } from '../services/readers/index.js';
+import { publishStories } from '../services/stories/index.js';
 import { requireBearer } from './bearer-auth.js';
 import type { HttpContext } from './http-context.js';
 import { refuseOtherMethods } from './method-guard.js';

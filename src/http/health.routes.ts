@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { checkReadiness } from '../services/operations.service.js';
+import { checkReadiness } from '../services/operations/index.js';
 import type { HttpContext } from './http-context.js';
 import { refuseOtherMethods } from './method-guard.js';
 

@@ -1,5 +1,5 @@
 import type { FlowContext } from '../services/context.js';
-import type { QueueInspector } from '../services/operations.service.js';
+import type { QueueInspector } from '../services/operations/index.js';
 
 /**
  * What the web server's routes are given: the flow, the key that signs links (and the keys

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServiceContext } from '../services/context.js';
-import { scrapeMetrics } from '../services/metrics.service.js';
-import type { QueueInspector } from '../services/operations.service.js';
+import type { QueueInspector } from '../services/operations/index.js';
+import { scrapeMetrics } from '../services/operations/index.js';
 
 export interface MetricsPluginOptions {
   ctx: ServiceContext;

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../services/input-error.js';
-import type { PreferenceChanges, SubscriptionChanges } from '../services/preferences.service.js';
+import type { PreferenceChanges, SubscriptionChanges } from '../services/web/index.js';
 
 /** The names of the preferences form's controls; one subscription's carry its id. */
 export const formField = {

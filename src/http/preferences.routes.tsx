@@ -3,9 +3,10 @@ import { InputError, InvalidFields } from '../services/input-error.js';
 import {
   type Preferences,
   readPreferences,
+  resubscribe,
   savePreferences,
-} from '../services/preferences.service.js';
-import { resubscribe, unsubscribeFromList } from '../services/unsubscribe.service.js';
+  unsubscribeFromList,
+} from '../services/web/index.js';
 import type { HttpContext } from './http-context.js';
 import { refuseOtherMethods } from './method-guard.js';
 import { ErrorPage } from './pages/error-page.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TrialSource } from '../domain/signed-token.js';
-import { recordTrialClick } from '../services/trials.service.js';
+import { recordTrialClick } from '../services/readers/index.js';
 import type { HttpContext } from './http-context.js';
 import { refuseOtherMethods } from './method-guard.js';
 import { MessagePage } from './pages/message-page.js';

@@ -5,7 +5,7 @@ import {
   readMailingState,
   resubscribe,
   unsubscribeFromList,
-} from '../services/unsubscribe.service.js';
+} from '../services/web/index.js';
 import type { HttpContext } from './http-context.js';
 import { refuseOtherMethods } from './method-guard.js';
 import { type MailingStanding, UnsubscribePage } from './pages/unsubscribe-page.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { saveReader } from '../../src/services/readers.service.js';
-import { recordTrialClick } from '../../src/services/trials.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
+import { recordTrialClick } from '../../src/services/readers/trials.service.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connection.js';
 import { reusableQuery } from '../../db/reusable-query.js';
-import { saveReader } from '../../src/services/readers.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
 

@@ -7,8 +7,8 @@ import {
   reportCampaign,
   resumeCampaign,
   startCampaign,
-} from '../../src/services/campaigns.service.js';
-import { listDeliveries } from '../../src/services/deliveries.service.js';
+} from '../../src/services/campaigns/campaigns.service.js';
+import { listDeliveries } from '../../src/services/sending/deliveries.service.js';
 import { type BulletinProcess, spawnBulletin } from '../support/bulletin-process.js';
 import { addProspect } from '../support/campaign-runner.js';
 import { makeStory, publish } from '../support/flow-helpers.js';

@@ -2,10 +2,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { listDeliveries } from '../../db/repositories/delivery.repository.js';
 import { addSuppression, findSuppression } from '../../db/repositories/suppression.repository.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
-import { saveReader } from '../../src/services/readers.service.js';
-import { changeSubscriptions, subscribe } from '../../src/services/subscriptions.service.js';
-import { addTopic } from '../../src/services/topics.service.js';
-import { unsubscribe } from '../../src/services/unsubscribe.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
+import {
+  changeSubscriptions,
+  subscribe,
+} from '../../src/services/readers/subscriptions.service.js';
+import { addTopic } from '../../src/services/topics/topics.service.js';
+import { unsubscribe } from '../../src/services/web/unsubscribe.service.js';
 import { makeStory, parseReceived, publish, runDue } from '../support/flow-helpers.js';
 import { smtpReply, startSmtpServer, type TestSmtpServer } from '../support/smtp-test-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -212,7 +215,7 @@ describe.each(DIALECTS)('a story from publish to inbox (%s)', (dialect) => {
   it('keeps the good stories of a batch with a bad record and says where the bad one is', async () => {
     const queue = new DirectWorkQueue();
     const good = makeStory('ok-1');
-    const { publishStories } = await import('../../src/services/publish-story.service.js');
+    const { publishStories } = await import('../../src/services/stories/publish-story.service.js');
     const { parseStoriesText } = await import('../../src/domain/story.js');
     const text = `${JSON.stringify(good)}\n{"id": "bad-1", "url": "javascript:alert(1)"}\nnot json\n`;
     const report = await publishStories({ ...t.app, queue }, parseStoriesText(text));

@@ -5,9 +5,9 @@ import { findReaderStanding } from '../../db/repositories/reader-preferences.rep
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import { findSuppression } from '../../db/repositories/suppression.repository.js';
 import { signToken } from '../../src/domain/signed-token.js';
-import { saveReader } from '../../src/services/readers.service.js';
-import { subscribe } from '../../src/services/subscriptions.service.js';
-import { addTopic } from '../../src/services/topics.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
+import { subscribe } from '../../src/services/readers/subscriptions.service.js';
+import { addTopic } from '../../src/services/topics/topics.service.js';
 import { launchBrowser } from '../support/browser.js';
 import { checkPage } from '../support/page-checks.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';

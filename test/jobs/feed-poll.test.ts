@@ -7,7 +7,7 @@ import { createFeedPollProcessor } from '../../jobs/feed-poll.job.js';
 import { createFeedSchedule, ensureFeedSchedulers } from '../../jobs/feed-scheduler.js';
 import { bullPrefix, JOB, QUEUE } from '../../jobs/queue-names.js';
 import { createFeedFetcher } from '../../src/adapters/feed-fetcher.js';
-import { addFeed, type FeedContext, listFeeds } from '../../src/services/feeds.service.js';
+import { addFeed, type FeedContext, listFeeds } from '../../src/services/stories/feeds.service.js';
 import { createTestApp, type TestApp, waitFor } from '../support/test-app.js';
 import { TEST_REDIS_URL } from '../support/test-redis.js';
 

@@ -1,8 +1,8 @@
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveReader } from '../../src/services/readers.service.js';
-import { subscribe } from '../../src/services/subscriptions.service.js';
-import { addTopic } from '../../src/services/topics.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
+import { subscribe } from '../../src/services/readers/subscriptions.service.js';
+import { addTopic } from '../../src/services/topics/topics.service.js';
 import { freePort } from '../support/private-redis.js';
 import { parsePrometheusText, type Sample, sampleValue } from '../support/prometheus-text.js';
 import { runCli, startBulletin, stopBulletin } from '../support/run-cli.js';

@@ -2,10 +2,19 @@ import { recordMarketingConsent } from '../../db/repositories/campaign-audience.
 import type { App } from '../../src/app.js';
 import { sendContextOf } from '../../src/app.js';
 import type { Plan } from '../../src/domain/reader.js';
-import type { CampaignContext, CampaignQueue } from '../../src/services/campaign-queue.js';
-import { runCampaignStep, type StepReport } from '../../src/services/campaign-step.service.js';
-import { saveReader } from '../../src/services/readers.service.js';
-import { type SendOutcome, sendDelivery } from '../../src/services/send-delivery.service.js';
+import type {
+  CampaignContext,
+  CampaignQueue,
+} from '../../src/services/campaigns/campaign-queue.js';
+import {
+  runCampaignStep,
+  type StepReport,
+} from '../../src/services/campaigns/campaign-step.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
+import {
+  type SendOutcome,
+  sendDelivery,
+} from '../../src/services/sending/send-delivery.service.js';
 
 /**
  * A {@link CampaignQueue} in this process, for tests that drive campaigns step by step: the

@@ -3,10 +3,10 @@ import { toIso } from '../../db/mappers.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { bullPrefix, QUEUE } from '../../jobs/queue-names.js';
 import { sendContextOf } from '../../src/app.js';
-import { saveReader } from '../../src/services/readers.service.js';
-import { RuleCatalog } from '../../src/services/rule-catalog.js';
-import { subscribe } from '../../src/services/subscriptions.service.js';
-import { addTopic } from '../../src/services/topics.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
+import { subscribe } from '../../src/services/readers/subscriptions.service.js';
+import { RuleCatalog } from '../../src/services/topics/rule-catalog.js';
+import { addTopic } from '../../src/services/topics/topics.service.js';
 import {
   type BulletinProcess,
   type LogEvent,

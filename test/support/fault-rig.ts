@@ -1,6 +1,6 @@
-import { saveReader } from '../../src/services/readers.service.js';
-import { subscribe } from '../../src/services/subscriptions.service.js';
-import { addTopic } from '../../src/services/topics.service.js';
+import { saveReader } from '../../src/services/readers/readers.service.js';
+import { subscribe } from '../../src/services/readers/subscriptions.service.js';
+import { addTopic } from '../../src/services/topics/topics.service.js';
 import {
   type BulletinProcess,
   crashLines,

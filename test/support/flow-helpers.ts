@@ -3,9 +3,12 @@ import { DirectWorkQueue, type DrainReport } from '../../jobs/direct-work-queue.
 import { type App, sendContextOf } from '../../src/app.js';
 import type { StoryInput } from '../../src/domain/story.js';
 import { parseStoriesText } from '../../src/domain/story.js';
-import { type PublishReport, publishStories } from '../../src/services/publish-story.service.js';
-import { RuleCatalog } from '../../src/services/rule-catalog.js';
-import { runScheduleTick } from '../../src/services/schedule-tick.service.js';
+import { runScheduleTick } from '../../src/services/digests/schedule-tick.service.js';
+import {
+  type PublishReport,
+  publishStories,
+} from '../../src/services/stories/publish-story.service.js';
+import { RuleCatalog } from '../../src/services/topics/rule-catalog.js';
 import type { ReceivedMail } from './smtp-test-server.js';
 
 /** A story in the publisher's format, with defaults for what a test does not care about. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { CampaignReport } from '../../services/campaigns.service.js';
+import type { CampaignReport } from '../../services/campaigns/index.js';
 import { campaignContextOf, renderContextOf, withApp } from '../cli-context.js';
 import { formatJson, printLine, printListing } from '../output.js';
 import { emailSchema, parseOption } from '../parse.js';
@@ -55,7 +55,7 @@ export function registerCampaignCommands(program: Command): void {
             )
           : undefined;
         const sendAt = opts.sendAt ? parseOption('--send-at', opts.sendAt, isoSchema) : null;
-        const { createCampaign } = await import('../../services/campaigns.service.js');
+        const { createCampaign } = await import('../../services/campaigns/index.js');
         await withApp({}, async (app) => {
           const campaign = await createCampaign(app, {
             name: opts.name,
@@ -82,7 +82,7 @@ export function registerCampaignCommands(program: Command): void {
     .action(async (id: string, opts: { email?: string; out?: string }) => {
       const campaignId = parseOption('ID', id, idSchema);
       const email = opts.email ? parseOption('--email', opts.email, emailSchema) : undefined;
-      const { previewCampaign } = await import('../../services/campaign-preview.service.js');
+      const { previewCampaign } = await import('../../services/campaigns/index.js');
       await withApp({ render: true }, async (app) => {
         const preview = await previewCampaign(renderContextOf(app), campaignId, email);
         if (opts.out) {
@@ -100,7 +100,7 @@ export function registerCampaignCommands(program: Command): void {
     .option('--wait', 'show progress and return when the campaign is done')
     .action(async (id: string, opts: { wait?: boolean }) => {
       const campaignId = parseOption('ID', id, idSchema);
-      const service = await import('../../services/campaigns.service.js');
+      const service = await import('../../services/campaigns/index.js');
       await withApp({ redis: true }, async (app) => {
         const ctx = campaignContextOf(app);
         const started = await service.startCampaign(ctx, campaignId);
@@ -126,7 +126,7 @@ export function registerCampaignCommands(program: Command): void {
       .description(description)
       .action(async (id: string) => {
         const campaignId = parseOption('ID', id, idSchema);
-        const service = await import('../../services/campaigns.service.js');
+        const service = await import('../../services/campaigns/index.js');
         const act = {
           pause: service.pauseCampaign,
           resume: service.resumeCampaign,
@@ -147,7 +147,7 @@ export function registerCampaignCommands(program: Command): void {
     .option('--stories', 'clicks and trials per story')
     .action(async (id: string, opts: { json?: boolean; stories?: boolean }) => {
       const campaignId = parseOption('ID', id, idSchema);
-      const service = await import('../../services/campaigns.service.js');
+      const service = await import('../../services/campaigns/index.js');
       await withApp({}, async (app) => {
         const report = await service.reportCampaign(app, campaignId);
         const stories = opts.stories ? await service.reportCampaignStories(app, campaignId) : null;
@@ -172,7 +172,7 @@ export function registerCampaignCommands(program: Command): void {
     .command('list')
     .option('--json', 'one JSON array')
     .action(async (opts: { json?: boolean }) => {
-      const { listCampaigns } = await import('../../services/campaigns.service.js');
+      const { listCampaigns } = await import('../../services/campaigns/index.js');
       await withApp({}, async (app) => {
         printListing(await listCampaigns(app), Boolean(opts.json), [
           { header: 'ID', value: (c) => c.id },

@@ -2,8 +2,12 @@ import type { Command } from 'commander';
 import { displayPath } from '../../config/display-path.js';
 import { maskUrlPassword } from '../../config/redact.js';
 import type { Settings } from '../../config/settings.js';
-import { planReset, type ResetPlan, resetInstallation } from '../../services/reset.service.js';
-import { migrateSchema } from '../../services/schema.service.js';
+import {
+  migrateSchema,
+  planReset,
+  type ResetPlan,
+  resetInstallation,
+} from '../../services/operations/index.js';
 import { openQueueKeys, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { countOf, withExamples } from '../help.js';

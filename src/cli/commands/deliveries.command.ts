@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { DELIVERY_KINDS, DELIVERY_STATUSES } from '../../domain/delivery.js';
-import {
-  listDeliveries,
-  markDeliverySent,
-  resendDelivery,
-} from '../../services/deliveries.service.js';
+import { listDeliveries, markDeliverySent, resendDelivery } from '../../services/sending/index.js';
 import { flowContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';

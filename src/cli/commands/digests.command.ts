@@ -55,7 +55,7 @@ export function registerDigestCommands(program: Command): void {
     .option('--out <file>', 'write the HTML here instead of printing the text part')
     .action(async (email: string, opts: { cadence: string; out?: string }) => {
       const cadence = parseOption('--cadence', opts.cadence, cadenceSchema);
-      const { previewNextDigest } = await import('../../services/preview-digest.service.js');
+      const { previewNextDigest } = await import('../../services/digests/index.js');
       await withApp({ render: true }, async (app) => {
         const preview = await previewNextDigest(
           renderContextOf(app),

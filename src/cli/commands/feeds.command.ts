@@ -9,7 +9,7 @@ import {
   pollFeed,
   removeFeed,
   scheduleAllFeeds,
-} from '../../services/feeds.service.js';
+} from '../../services/stories/index.js';
 import { feedContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';

@@ -4,7 +4,7 @@ import {
   grantSiteLicense,
   listSiteLicenses,
   revokeSiteLicense,
-} from '../../services/site-licenses.service.js';
+} from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { printLine, printListing } from '../output.js';
 import { dateSchema, parseOption } from '../parse.js';

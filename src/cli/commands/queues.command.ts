@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
-import { cleanJobs, readQueueStatus, retryFailedJobs } from '../../services/queues.service.js';
+import { cleanJobs, readQueueStatus, retryFailedJobs } from '../../services/operations/index.js';
 import { queueAdminOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { countOf, withExamples } from '../help.js';

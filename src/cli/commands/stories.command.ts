@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { type App, startStoryParsing } from '../../app.js';
 import { showControlCharacters } from '../../domain/clean-text.js';
 import { readStoryRecords } from '../../domain/story-stream.js';
-import { type PublishCounts, publishStoryStream } from '../../services/publish-story.service.js';
-import { listStoriesWithMatches } from '../../services/stories.service.js';
+import {
+  listStoriesWithMatches,
+  type PublishCounts,
+  publishStoryStream,
+} from '../../services/stories/index.js';
 import { flowContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { type InputLines, openInputLines } from '../input-stream.js';

@@ -10,8 +10,11 @@ import {
   readReaderHeader,
 } from '../../domain/reader-file.js';
 import { WEEKDAYS } from '../../domain/subscription.js';
-import { exportReaders } from '../../services/export-readers.service.js';
-import { type ImportReadersReport, importReaders } from '../../services/import-readers.service.js';
+import {
+  exportReaders,
+  type ImportReadersReport,
+  importReaders,
+} from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { type CsvRecord, openCsv } from '../csv-input.js';

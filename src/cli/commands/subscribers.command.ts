@@ -2,9 +2,13 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { PLANS, type Plan } from '../../domain/reader.js';
 import type { ReaderEdit } from '../../domain/reader-changes.js';
-import { addReader, updateReader } from '../../services/reader-edits.service.js';
-import { showReader } from '../../services/reader-profile.service.js';
-import { listReaders, removeReader } from '../../services/readers.service.js';
+import {
+  addReader,
+  listReaders,
+  removeReader,
+  showReader,
+  updateReader,
+} from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { withExamples } from '../help.js';

@@ -12,7 +12,7 @@ import {
   listSubscriptions,
   subscribe,
   updateSubscription,
-} from '../../services/subscriptions.service.js';
+} from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { printLine, printListing } from '../output.js';

@@ -5,7 +5,7 @@ import {
   liftSuppression,
   listSuppressions,
   suppressAddress,
-} from '../../services/suppressions.service.js';
+} from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { printLine, printListing } from '../output.js';
 import { emailSchema, parseOption } from '../parse.js';

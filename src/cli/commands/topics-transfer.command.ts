@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { importTopics, type TopicProblem } from '../../services/import-topics.service.js';
-import { listTopics } from '../../services/topics.service.js';
+import { importTopics, listTopics, type TopicProblem } from '../../services/topics/index.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { writeCsv } from '../file-output.js';

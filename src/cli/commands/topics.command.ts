@@ -9,7 +9,7 @@ import {
   removeTopic,
   requireTopic,
   showTopic,
-} from '../../services/topics.service.js';
+} from '../../services/topics/index.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { countOf } from '../help.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { startTrial, type TrialAttribution } from '../../services/trials.service.js';
+import { startTrial, type TrialAttribution } from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { printLine } from '../output.js';
 import { emailSchema, parseOption } from '../parse.js';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { CADENCES, type Cadence, WEEKDAYS } from '../../domain/subscription.js';
-import type { Preferences, SubscriptionPreference } from '../../services/preferences.service.js';
+import type { Preferences, SubscriptionPreference } from '../../services/web/index.js';
 import { type FormValues, formField } from '../preferences-form.js';
 import { Layout } from './layout.js';
 

@@ -1,0 +1,57 @@
+import {
+  deleteReader,
+  findReaderByEmail,
+  type NewReader,
+  listReaders as selectReaders,
+  upsertReader,
+} from '../../../db/repositories/reader.repository.js';
+import { recordRuleChange } from '../../../db/repositories/rule-change.repository.js';
+import { listSubscriptions } from '../../../db/repositories/subscription.repository.js';
+import { stripControlCharacters } from '../../domain/clean-text.js';
+import type { Reader } from '../../domain/reader.js';
+import type { ServiceContext } from '../context.js';
+import { InputError } from '../input-error.js';
+import { ruleKey } from '../topics/rule-keys.js';
+
+/** Adds a reader or updates one with the same address. */
+export async function saveReader(
+  ctx: ServiceContext,
+  reader: NewReader,
+): Promise<{ reader: Reader; created: boolean }> {
+  if (reader.plan === 'trial' && !reader.trialEndsAt) {
+    throw new InputError('a trial reader needs the date the trial ends', { field: 'trialEndsAt' });
+  }
+  return upsertReader(ctx.db, { ...reader, name: cleanName(reader.name) }, ctx.now());
+}
+
+/** A name as stored: one line, no control characters; blank is no name. */
+function cleanName(name: string | null): string | null {
+  return name === null ? null : stripControlCharacters(name).trim() || null;
+}
+
+export async function requireReader(ctx: ServiceContext, email: string): Promise<Reader> {
+  const reader = await findReaderByEmail(ctx.db, email);
+  if (!reader) throw readerNotFound(email);
+  return reader;
+}
+
+/** The error for an address that is no reader's. */
+export function readerNotFound(email: string): InputError {
+  return new InputError(`no reader ${email}`, { field: 'email', problem: 'not-found' });
+}
+
+/** Deletes a reader with their subscriptions, taking their own queries out of the rule index. */
+export async function removeReader(ctx: ServiceContext, email: string): Promise<void> {
+  const reader = await requireReader(ctx, email);
+  const custom = (await listSubscriptions(ctx.db, reader.email)).filter((s) => s.query !== null);
+  await ctx.db.transaction().execute(async (trx) => {
+    await deleteReader(trx, reader.email);
+    for (const sub of custom)
+      await recordRuleChange(trx, ruleKey.subscription(sub.id), null, ctx.now());
+  });
+}
+
+/** Every reader, by address. */
+export async function listReaders(ctx: ServiceContext): Promise<Reader[]> {
+  return selectReaders(ctx.db);
+}

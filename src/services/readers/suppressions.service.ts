@@ -1,0 +1,27 @@
+import {
+  addSuppression,
+  removeSuppression,
+  listSuppressions as selectSuppressions,
+} from '../../../db/repositories/suppression.repository.js';
+import type { Suppression, SuppressionReason } from '../../domain/suppression.js';
+import type { ServiceContext } from '../context.js';
+import { InputError } from '../input-error.js';
+
+/** Stops all mail to an address; an address already suppressed keeps its first reason. */
+export async function suppressAddress(
+  ctx: ServiceContext,
+  email: string,
+  reason: SuppressionReason,
+): Promise<void> {
+  await addSuppression(ctx.db, email, reason, ctx.now());
+}
+
+export async function listSuppressions(ctx: ServiceContext): Promise<Suppression[]> {
+  return selectSuppressions(ctx.db);
+}
+
+/** Lets an address be mailed again. */
+export async function liftSuppression(ctx: ServiceContext, email: string): Promise<void> {
+  if (!(await removeSuppression(ctx.db, email)))
+    throw new InputError(`${email} is not suppressed`, { field: 'email', problem: 'not-found' });
+}

@@ -1,0 +1,163 @@
+import {
+  deleteFeed,
+  findFeed,
+  insertFeed,
+  listFeeds as listFeedRows,
+  recordFeedFailure,
+  recordFeedSuccess,
+} from '../../../db/repositories/feed.repository.js';
+import { FeedFetchError, type FeedFetcher } from '../../adapters/feed-fetcher.js';
+import { stripControlCharacters } from '../../domain/clean-text.js';
+import { FEED_EVERY_LIMITS, type Feed, formatInterval } from '../../domain/feed.js';
+import { cleanOneLine, type StoryAccess } from '../../domain/story.js';
+import type { FlowContext, ServiceContext } from '../context.js';
+import { InputError } from '../input-error.js';
+import { NotAFeedError, readFeedItems } from './feed-items.js';
+import { publishStories } from './publish-story.service.js';
+
+/** Where each feed's polling is scheduled (a BullMQ job scheduler per feed). */
+export interface FeedSchedule {
+  schedule(feed: Pick<Feed, 'id' | 'everyMs'>): Promise<void>;
+  unschedule(feedId: number): Promise<void>;
+}
+
+/** What polling needs: the flow (to store and match stories) and the fetcher. */
+export interface FeedPollContext extends FlowContext {
+  fetcher: FeedFetcher;
+}
+
+export interface FeedContext extends FeedPollContext {
+  feedSchedule: FeedSchedule;
+}
+
+export interface NewFeedRequest {
+  url: string;
+  everyMs: number;
+  section?: string | undefined;
+  access?: StoryAccess | undefined;
+  tags?: string[] | undefined;
+}
+
+/** Adds a feed and schedules its polling. The URL must be http(s); each URL once. */
+export async function addFeed(ctx: FeedContext, request: NewFeedRequest): Promise<Feed> {
+  if (!URL.canParse(request.url) || !/^https?:$/.test(new URL(request.url).protocol)) {
+    throw new InputError(`not an http(s) URL: ${request.url}`, { field: 'url' });
+  }
+  if (request.everyMs < FEED_EVERY_LIMITS.minMs || request.everyMs > FEED_EVERY_LIMITS.maxMs) {
+    throw new InputError(
+      `a feed is polled between every ${formatInterval(FEED_EVERY_LIMITS.minMs)} and every ${formatInterval(FEED_EVERY_LIMITS.maxMs)}`,
+      { field: 'every' },
+    );
+  }
+  const tags = (request.tags ?? []).map(cleanOneLine).filter(Boolean);
+  const feed = await insertFeed(
+    ctx.db,
+    {
+      url: request.url,
+      everyMs: request.everyMs,
+      section: request.section ? cleanOneLine(request.section) || null : null,
+      access: request.access ?? 'subscriber',
+      tags,
+    },
+    ctx.now(),
+  );
+  if (!feed)
+    throw new InputError(`a feed with this URL exists: ${request.url}`, {
+      field: 'url',
+      problem: 'exists',
+    });
+  await ctx.feedSchedule.schedule(feed);
+  ctx.log.info({ event: 'feed.added', feed: feed.id, url: feed.url });
+  return feed;
+}
+
+export async function listFeeds(ctx: ServiceContext): Promise<Feed[]> {
+  return listFeedRows(ctx.db);
+}
+
+/** Removes a feed and its schedule; its stories stay. */
+export async function removeFeed(ctx: FeedContext, id: number): Promise<void> {
+  await ctx.feedSchedule.unschedule(id);
+  if (!(await deleteFeed(ctx.db, id)))
+    throw new InputError(`no feed ${id}`, { field: 'feed', problem: 'not-found' });
+  ctx.log.info({ event: 'feed.removed', feed: id });
+}
+
+/** Makes sure every feed has its schedule (Redis may have come back empty). */
+export async function scheduleAllFeeds(ctx: FeedContext): Promise<number> {
+  const feeds = await listFeedRows(ctx.db);
+  for (const feed of feeds) await ctx.feedSchedule.schedule(feed);
+  return feeds.length;
+}
+
+export type FeedPollReport =
+  | { feedId: number; url: string; status: 'not-modified' }
+  | {
+      feedId: number;
+      url: string;
+      status: 'polled';
+      items: number;
+      created: number;
+      updated: number;
+      unchanged: number;
+      rejected: { position: string; error: string }[];
+    }
+  | { feedId: number; url: string; status: 'failed'; error: string; retryable: boolean };
+
+/**
+ * Polls one feed once: a conditional GET, its items stored as stories (new ones matched;
+ * a changed one updated without being sent again), the outcome recorded on the feed. A
+ * failure is reported and recorded, never thrown: one feed's trouble is its own.
+ */
+export async function pollFeed(ctx: FeedPollContext, feedId: number): Promise<FeedPollReport> {
+  const feed = await findFeed(ctx.db, feedId);
+  if (!feed) throw new InputError(`no feed ${feedId}`, { field: 'feed', problem: 'not-found' });
+  const base = { feedId: feed.id, url: feed.url };
+  try {
+    const response = await ctx.fetcher.fetch(feed.url, {
+      etag: feed.etag,
+      lastModified: feed.lastModified,
+    });
+    if (response.status === 'not-modified') {
+      await recordFeedSuccess(ctx.db, feed.id, null, ctx.now());
+      ctx.log.info({ event: 'feed.not_modified', feed: feed.id });
+      return { ...base, status: 'not-modified' };
+    }
+    const records = readFeedItems(response.body, feed, { now: ctx.now() });
+    // A changed item is an update: never `realert`, so never sent again.
+    const report = await publishStories(ctx, records);
+    await recordFeedSuccess(ctx.db, feed.id, response.validators, ctx.now());
+    ctx.log.info({
+      event: 'feed.polled',
+      feed: feed.id,
+      items: records.length,
+      created: report.created,
+      updated: report.updated,
+      rejected: report.rejected.length,
+    });
+    for (const rejection of report.rejected)
+      ctx.log.warn({
+        event: 'feed.item_rejected',
+        feed: feed.id,
+        item: rejection.position,
+        error: rejection.error,
+      });
+    return {
+      ...base,
+      status: 'polled',
+      items: records.length,
+      created: report.created,
+      updated: report.updated + report.realerted,
+      unchanged: report.unchanged,
+      rejected: report.rejected.map(({ position, error }) => ({ position, error })),
+    };
+  } catch (error) {
+    if (!(error instanceof FeedFetchError) && !(error instanceof NotAFeedError)) throw error;
+    const retryable = error instanceof FeedFetchError ? error.retryable : true;
+    // A parser's message may quote the answer: whatever it holds, it is shown as one line.
+    const message = stripControlCharacters(error.message).slice(0, 500);
+    await recordFeedFailure(ctx.db, feed.id, message, ctx.now());
+    ctx.log.warn({ event: 'feed.failed', feed: feed.id, error: message });
+    return { ...base, status: 'failed', error: message, retryable };
+  }
+}
