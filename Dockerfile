@@ -17,8 +17,15 @@ RUN apt-get update \
 # node-gyp takes Node's headers from the image rather than downloading them.
 ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
-# tsx, which runs the TypeScript, is a runtime dependency: the dev tools stay out.
-RUN npm ci --omit=dev --no-audit --no-fund \
+# Every dependency, the compiler included: `npm ci` runs `prepare`, which builds dist/, so the
+# sources come first.
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY db ./db
+COPY jobs ./jobs
+COPY emails ./emails
+RUN npm ci --no-audit --no-fund \
+ && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 FROM node:20-bookworm-slim
@@ -26,13 +33,11 @@ ENV NODE_ENV=production \
     VAR_DIR=/var/lib/bulletin \
     PORT=3000
 WORKDIR /app
+# Only the build and the runtime dependencies: no TypeScript, no compiler at run time.
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json ./
+COPY --from=deps /app/dist ./dist
+COPY package.json package-lock.json ./
 COPY bin ./bin
-COPY src ./src
-COPY db ./db
-COPY jobs ./jobs
-COPY emails ./emails
 # VAR_DIR holds the generated secret key and the outbox (and a SQLite file, if used).
 RUN mkdir -p "$VAR_DIR" && chown node:node "$VAR_DIR"
 USER node

@@ -7,6 +7,7 @@ export default defineConfig({
     exclude: ['test/faults/**', '**/node_modules/**'],
     // Integration tests share one Redis and one PostgreSQL server; each file uses its own
     // key prefix and database, so files may run in parallel.
+    globalSetup: ['test/support/build-once.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     server: { deps: { inline: ['kysely'] } },

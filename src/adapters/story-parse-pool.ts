@@ -1,7 +1,8 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { StoryRecord } from '../domain/story.js';
 import type { LineBatchParser } from '../domain/story-stream.js';
+import { startModuleWorker } from './module-worker.js';
 
 /** Worker threads that parse and clean stories beside the thread that stores them. */
 export interface StoryParsePool {
@@ -13,8 +14,6 @@ type Answer = { id: number; records: (StoryRecord | null)[] };
 type Waiting = { resolve: (records: (StoryRecord | null)[]) => void; reject: (e: Error) => void };
 
 const YOUNG_GENERATION_MB = 64;
-const BOOTSTRAP = new URL('./typescript-worker.mjs', import.meta.url);
-const WORKER_MODULE = new URL('./story-parse.worker.ts', import.meta.url).href;
 
 /**
  * One thread per core but one (the calling thread stores, and hands matching on): checking
@@ -31,8 +30,8 @@ export function startStoryParsePool(options: { now: Date; threads?: number }): S
     waiting.clear();
   };
   const workers = Array.from({ length: count }, () => {
-    const worker = new Worker(BOOTSTRAP, {
-      workerData: { module: WORKER_MODULE, now: options.now.toISOString() },
+    const worker = startModuleWorker(import.meta.url, './story-parse.worker.ts', {
+      workerData: { now: options.now.toISOString() },
       // Cleaning makes many short-lived strings: a larger young generation collects them
       // in fewer, cheaper passes.
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },

@@ -1,5 +1,6 @@
-// Starts a worker thread on a TypeScript module: the process loads TypeScript through tsx
-// (bin/bulletin.js), and a worker thread needs the same loader registered for itself.
+// A worker thread on a TypeScript module, for tests and `npm run dev` only (the build runs
+// the compiled `.js` file directly; see module-worker.ts): a thread needs tsx registered for
+// itself.
 import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 

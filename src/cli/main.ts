@@ -1,54 +1,107 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { readPackageInfo } from '../config/package-info.js';
 import { SettingsError } from '../config/settings.js';
 import { showControlCharacters } from '../domain/clean-text.js';
 import { describeInputError, InputError } from './cli-error.js';
-import { registerCampaignCommands } from './commands/campaigns.command.js';
-import { registerDbCommands } from './commands/db.command.js';
-import { registerDeliveryCommands } from './commands/deliveries.command.js';
-import { registerDigestCommands } from './commands/digests.command.js';
-import { registerFeedCommands } from './commands/feeds.command.js';
-import { registerOrgCommands } from './commands/orgs.command.js';
-import { registerQueueCommands } from './commands/queues.command.js';
-import { registerRuleCommands } from './commands/rules.command.js';
-import { registerRunCommands } from './commands/run.command.js';
-import { registerStoryCommands } from './commands/stories.command.js';
-import { registerSubscriberCommands } from './commands/subscribers.command.js';
-import { registerSubscriptionCommands } from './commands/subscriptions.command.js';
-import { registerSuppressionCommands } from './commands/suppressions.command.js';
-import { registerTopicCommands } from './commands/topics.command.js';
-import { registerTrialCommands } from './commands/trials.command.js';
 import { addMissingHelp } from './examples.js';
 
-/** The version in package.json, read once. */
-function packageVersion(): string {
-  const file = path.join(import.meta.dirname, '..', '..', 'package.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+type Register = (program: Command) => void;
+
+/**
+ * Each top-level command and the module that defines it, in `--help` order. A command line
+ * naming one loads only its module (and what that module needs), so `bulletin --version`
+ * and `bulletin topics list` never load the queue, mail or web code.
+ */
+const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
+  {
+    names: ['start', 'worker', 'scheduler', 'serve'],
+    load: async () => (await import('./commands/run.command.js')).registerRunCommands,
+  },
+  {
+    names: ['db'],
+    load: async () => (await import('./commands/db.command.js')).registerDbCommands,
+  },
+  {
+    names: ['stories'],
+    load: async () => (await import('./commands/stories.command.js')).registerStoryCommands,
+  },
+  {
+    names: ['feeds'],
+    load: async () => (await import('./commands/feeds.command.js')).registerFeedCommands,
+  },
+  {
+    names: ['topics'],
+    load: async () => (await import('./commands/topics.command.js')).registerTopicCommands,
+  },
+  {
+    names: ['subscribers'],
+    load: async () =>
+      (await import('./commands/subscribers.command.js')).registerSubscriberCommands,
+  },
+  {
+    names: ['subscriptions'],
+    load: async () =>
+      (await import('./commands/subscriptions.command.js')).registerSubscriptionCommands,
+  },
+  {
+    names: ['rules', 'match'],
+    load: async () => (await import('./commands/rules.command.js')).registerRuleCommands,
+  },
+  {
+    names: ['digests'],
+    load: async () => (await import('./commands/digests.command.js')).registerDigestCommands,
+  },
+  {
+    names: ['deliveries'],
+    load: async () => (await import('./commands/deliveries.command.js')).registerDeliveryCommands,
+  },
+  {
+    names: ['orgs'],
+    load: async () => (await import('./commands/orgs.command.js')).registerOrgCommands,
+  },
+  {
+    names: ['trials'],
+    load: async () => (await import('./commands/trials.command.js')).registerTrialCommands,
+  },
+  {
+    names: ['suppressions'],
+    load: async () =>
+      (await import('./commands/suppressions.command.js')).registerSuppressionCommands,
+  },
+  {
+    names: ['campaigns'],
+    load: async () => (await import('./commands/campaigns.command.js')).registerCampaignCommands,
+  },
+  {
+    names: ['queues'],
+    load: async () => (await import('./commands/queues.command.js')).registerQueueCommands,
+  },
+];
+
+/** The first word that is not an option: the top-level command a command line names. */
+function commandNamed(argv: string[]): string | undefined {
+  return argv.slice(2).find((word) => !word.startsWith('-'));
 }
 
-export function buildProgram(): Command {
+/**
+ * The program with the commands a command line needs: the one it names, or every command
+ * (for `--help`, no command at all, or a name to suggest a correction for). `--version`
+ * alone needs none.
+ */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('bulletin')
     .description('Bulletin: email alerts and digests for a news publisher')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(readPackageInfo().version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show what a command does, its options and an example')
     .exitOverride()
     .showHelpAfterError();
-  registerRunCommands(program);
-  registerDbCommands(program);
-  registerStoryCommands(program);
-  registerFeedCommands(program);
-  registerTopicCommands(program);
-  registerSubscriberCommands(program);
-  registerSubscriptionCommands(program);
-  registerRuleCommands(program);
-  registerDigestCommands(program);
-  registerDeliveryCommands(program);
-  registerOrgCommands(program);
-  registerTrialCommands(program);
-  registerSuppressionCommands(program);
-  registerCampaignCommands(program);
-  registerQueueCommands(program);
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return program;
+  const named = commandNamed(argv);
+  const wanted = COMMAND_MODULES.filter(({ names }) => named && names.includes(named));
+  const modules = wanted.length > 0 ? wanted : COMMAND_MODULES;
+  const registers = await Promise.all(modules.map(({ load }) => load()));
+  for (const register of registers) register(program);
   addMissingHelp(program);
   return program;
 }
@@ -59,7 +112,7 @@ export function buildProgram(): Command {
  */
 export async function runCli(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const command of program.commands) command.exitOverride();
   try {

@@ -17,9 +17,9 @@ function helpOf(command: Command): string {
   return text;
 }
 
-describe('the CLI help', () => {
-  const commands = leafCommands(buildProgram());
+const commands = leafCommands(await buildProgram());
 
+describe('the CLI help', () => {
   it('describes every command and every option, and shows an example of each command', () => {
     const missing: string[] = [];
     for (const [name, command] of commands) {

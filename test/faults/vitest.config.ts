@@ -13,6 +13,7 @@ export default defineConfig({
     include: ['test/faults/**/*.test.ts'],
     maxWorkers: 5,
     fileParallelism: true,
+    globalSetup: ['test/support/build-once.ts'],
     testTimeout: 300_000,
     hookTimeout: 60_000,
     server: { deps: { inline: ['kysely'] } },

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../module-worker.js';
 import { createMailTransport } from './create-mail-transport.js';
 import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
 import { SendFailure, type SendFailureKind } from './smtp-failure.js';
@@ -31,8 +32,6 @@ interface Waiting {
 }
 
 const CLOSE_GRACE_MS = 15_000;
-const BOOTSTRAP = new URL('../typescript-worker.mjs', import.meta.url);
-const WORKER_MODULE = new URL('./mail-thread.worker.ts', import.meta.url).href;
 
 /**
  * The transport the settings describe, run on a thread of its own. Composing a message
@@ -67,8 +66,8 @@ export function createThreadedMailTransport(
   };
 
   const start = (): Worker => {
-    const worker = new Worker(BOOTSTRAP, {
-      workerData: { module: WORKER_MODULE, settings: cloneable },
+    const worker = startModuleWorker(import.meta.url, './mail-thread.worker.ts', {
+      workerData: { settings: cloneable },
     });
     worker.on('message', (answer: MailThreadAnswer) => {
       if (answer.type === 'connection-error') {

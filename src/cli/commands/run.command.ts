@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openApp } from '../../app.js';
 import { loadSettings } from '../../config/settings.js';
 import type { ProcessParts } from '../../run-process.js';
 
@@ -28,7 +27,10 @@ export function registerRunCommands(program: Command): void {
       .command(name)
       .description(description)
       .action(async () => {
-        const { runProcess } = await import('../../run-process.js');
+        const [{ runProcess }, { openApp }] = await Promise.all([
+          import('../../run-process.js'),
+          import('../../app.js'),
+        ]);
         const app = await openApp(loadSettings(), { migrate: true, redis: true, mail: true });
         try {
           process.exitCode = await runProcess(app, parts);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { type App, startStoryParsing } from '../../app.js';
+import type { App } from '../../app.js';
 import { showControlCharacters } from '../../domain/clean-text.js';
 import { readStoryRecords } from '../../domain/story-stream.js';
 import {
@@ -8,7 +8,7 @@ import {
   type PublishCounts,
   publishStoryStream,
 } from '../../services/stories/index.js';
-import { flowContextOf, withApp } from '../cli-context.js';
+import { flowContextOf, startStoryParsing, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { type InputLines, openInputLines } from '../input-stream.js';
 import { printLine, printListing } from '../output.js';
