@@ -1,14 +1,30 @@
-import { createPrivateKey } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
-import { maskUrlPassword } from './redact.js';
+import { type DkimSetting, parseDkim } from './dkim-key.js';
+import {
+  type DatabaseSetting,
+  parseBoolean,
+  parseByteSize,
+  parseConcurrency,
+  parseDatabaseUrl,
+  parseDurationSetting,
+  parseMailbox,
+  parseMetricsPort,
+  parseSwitch,
+  parseUrl,
+  parseWith,
+} from './setting-parsers.js';
+import { SettingsError } from './settings-error.js';
 
-/** Settings parsed once at start from the environment (DESIGN.md, "Running it"). */
+// Callers import everything about settings from this file alone.
+export type { DkimSetting } from './dkim-key.js';
+export type { DatabaseSetting } from './setting-parsers.js';
+export { SettingsError } from './settings-error.js';
+
+/** Settings parsed once at start from the environment (README, "Settings"). */
 export interface Settings {
   varDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  database: DatabaseSetting;
   redis: { url: string; explicit: boolean };
   queuePrefix: string;
   smtpUrl: string | null;
@@ -29,7 +45,7 @@ export interface Settings {
   /** Placeholders still in use (MAIL_FROM, POSTAL_ADDRESS): warned about at start. */
   placeholders: string[];
   /** `privateKey` is always the PEM text: a path given in DKIM_PRIVATE_KEY is read at start. */
-  dkim: { domain: string; selector: string; privateKey: string } | null;
+  dkim: DkimSetting | null;
   port: number;
   apiToken: string | null;
   adminPassword: string | null;
@@ -58,26 +74,6 @@ export interface Settings {
   /** Whether messages are composed and handed to the mail server on a thread of their own. */
   mailThread: boolean;
 }
-
-/** A setting that cannot be used; the message names the variable and what is wrong. */
-export class SettingsError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Bad setting ${variable}: ${problem}`);
-    this.name = 'SettingsError';
-  }
-}
-
-/** Variables whose value no message ever shows, not even in part. */
-const SECRET_VARIABLES = new Set([
-  'SECRET_KEY',
-  'SECRET_KEY_PREVIOUS',
-  'API_TOKEN',
-  'ADMIN_PASSWORD',
-  'DKIM_PRIVATE_KEY',
-]);
 
 /**
  * Variables whose default is a working local stand-in (a generated key, a SQLite file under
@@ -238,195 +234,4 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     feedsAllowPrivate: parseSwitch('FEEDS_ALLOW_PRIVATE', read('FEEDS_ALLOW_PRIVATE') ?? 'false'),
     mailThread: parseSwitch('MAIL_THREAD', read('MAIL_THREAD') ?? 'true'),
   };
-}
-
-/** A setting that is `true` or `false`, written out. */
-function parseSwitch(variable: string, value: string): boolean {
-  return (
-    parseWith(variable, value, z.enum(['true', 'false'], { error: 'must be true or false' })) ===
-    'true'
-  );
-}
-
-/** METRICS_PORT, like PORT: a whole number up to 65535. */
-function parseMetricsPort(value: string | undefined): number | null {
-  if (value === undefined) return null;
-  return parseWith(
-    'METRICS_PORT',
-    value,
-    z
-      .string()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(1, 'must be a port number (1-65535)')
-          .max(65535, 'must be a port number (1-65535)'),
-      ),
-  );
-}
-
-function parseConcurrency(variable: string, value: string): number {
-  return parseWith(
-    variable,
-    value,
-    z.coerce.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200'),
-  );
-}
-
-function parseWith<T>(variable: string, value: unknown, schema: z.ZodType<T>): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new SettingsError(
-    variable,
-    `${result.error.issues[0]?.message ?? 'invalid'}${shown(variable, String(value))}`,
-  );
-}
-
-/**
- * The refused value, for the end of a message: quoted and escaped (one line whatever it
- * holds), with URL passwords masked; of a secret only its length.
- */
-function shown(variable: string, value: string): string {
-  if (SECRET_VARIABLES.has(variable)) return ` (got ${value.length} characters, not shown)`;
-  return ` (got ${JSON.stringify(maskUrlPassword(value))})`;
-}
-
-function parseUrl(
-  variable: string,
-  text: string,
-  protocols: string[],
-  { needsHost = false } = {},
-): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new SettingsError(variable, `not a URL${shown(variable, text)}`);
-  }
-  if (!protocols.includes(url.protocol)) {
-    throw new SettingsError(
-      variable,
-      `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${url.protocol}//…")`,
-    );
-  }
-  // `smtp://` parses, with an empty host; the mail would only fail at the first send.
-  if (needsHost && url.hostname === '') {
-    throw new SettingsError(variable, `names no host${shown(variable, text)}`);
-  }
-  return text;
-}
-
-function parseDurationSetting(variable: string, text: string): number {
-  const ms = parseDuration(text);
-  if (ms === null)
-    throw new SettingsError(variable, `not a duration like 90s, 2m or 1h${shown(variable, text)}`);
-  return ms;
-}
-
-function parseDatabaseUrl(
-  text: string | undefined,
-  varDir: string,
-  cwd: string,
-): Settings['database'] {
-  if (text === undefined) return { kind: 'sqlite', file: path.join(varDir, 'bulletin.db') };
-  if (/^postgres(ql)?:\/\//.test(text))
-    return { kind: 'postgres', url: parseUrl('DATABASE_URL', text, ['postgres:', 'postgresql:']) };
-  const sqlite = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(text);
-  if (sqlite)
-    return {
-      kind: 'sqlite',
-      file: sqlite[1] === ':memory:' ? ':memory:' : path.resolve(cwd, sqlite[1] as string),
-    };
-  throw new SettingsError(
-    'DATABASE_URL',
-    `must be postgres://… or sqlite:FILE${shown('DATABASE_URL', text)}`,
-  );
-}
-
-function parseMailbox(variable: string, text: string): { email: string; name: string } {
-  const match = /^\s*(?:"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+))\s*$/.exec(text);
-  const email = match?.[2] ?? match?.[3];
-  if (!email || !z.email().safeParse(email).success) {
-    throw new SettingsError(
-      variable,
-      `must be an address like "Name <alerts@example.com>"${shown(variable, text)}`,
-    );
-  }
-  return { email, name: match?.[1]?.trim() || 'Bulletin' };
-}
-
-function parseDkim(read: (name: string) => string | undefined, cwd: string): Settings['dkim'] {
-  const names = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY'] as const;
-  const values = names.map(read);
-  if (values.every((v) => v === undefined)) return null;
-  const missing = names.filter((_, i) => values[i] === undefined);
-  if (missing.length > 0) {
-    throw new SettingsError(
-      missing[0] as string,
-      `DKIM signing needs ${names.join(', ')} together; this one is missing`,
-    );
-  }
-  const [domain, selector, keyText] = values as [string, string, string];
-  return { domain, selector, privateKey: readDkimKey(keyText, cwd) };
-}
-
-/**
- * The DKIM key as PEM text: the value itself, or the file it names (relative to `cwd`). It is
- * parsed here, so a wrong key stops the start instead of every send.
- */
-function readDkimKey(value: string, cwd: string): string {
-  const isPem = value.includes('-----BEGIN');
-  let pem = value.replace(/\\n/g, '\n');
-  if (!isPem) {
-    // Key material pasted without its PEM lines must not be echoed: a path is shown only when
-    // it looks like one.
-    const looksLikePath = /^[^\s]{1,255}\.(pem|key)$/i.test(value);
-    const file = path.resolve(cwd, value);
-    try {
-      pem = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new SettingsError(
-        'DKIM_PRIVATE_KEY',
-        looksLikePath
-          ? `cannot read the key file ${JSON.stringify(file)} (${code})`
-          : `must be PEM text (-----BEGIN PRIVATE KEY-----…) or the path of a .pem file${shown('DKIM_PRIVATE_KEY', value)}`,
-      );
-    }
-  }
-  try {
-    createPrivateKey(pem);
-  } catch {
-    throw new SettingsError(
-      'DKIM_PRIVATE_KEY',
-      isPem
-        ? 'is not a readable PEM private key'
-        : `the file ${JSON.stringify(value)} holds no readable PEM private key`,
-    );
-  }
-  return pem;
-}
-
-function parseBoolean(variable: string, text: string): boolean {
-  const value = text.toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(value)) return true;
-  if (['false', '0', 'no', 'off'].includes(value)) return false;
-  throw new SettingsError(variable, `must be true or false${shown(variable, text)}`);
-}
-
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** `10MB`, `512kb`, `1048576`: a size in bytes (units of 1024). */
-function parseByteSize(variable: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
-  const bytes = match ? Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? 0) : 0;
-  if (!match || bytes < 1024 || bytes > 1024 ** 3) {
-    throw new SettingsError(
-      variable,
-      `must be a size between 1kb and 1gb, like 10MB or 512kb${shown(variable, text)}`,
-    );
-  }
-  return Math.floor(bytes);
 }
