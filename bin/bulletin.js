@@ -17,4 +17,8 @@ process.env.NODE_ENV ??= 'production';
 // Stack traces (DEBUG=1) point at the TypeScript sources.
 process.setSourceMapsEnabled(true);
 const { runCli } = await import(MAIN.href);
-process.exitCode = await runCli(process.argv);
+// A command whose work can never settle is said to be a bug (exit 1), not Node's silent 13.
+const { untilSettled, commandOf } = await import(
+  new URL('../dist/src/cli/unsettled.js', import.meta.url).href
+);
+process.exitCode = await untilSettled(runCli(process.argv), commandOf(process.argv));

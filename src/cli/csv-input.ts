@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
-import { InputError } from './cli-error.js';
+import { unreadableFile } from './input-stream.js';
 
 /** One record of a CSV file: its cells and the line it starts on (1 is the header). */
 export interface CsvRecord {
@@ -87,12 +87,15 @@ async function openInput(file: string): Promise<{ stream: Readable; size: number
   if (file === '-') return { stream: process.stdin, size: null };
   try {
     const handle = await fs.promises.open(file, 'r');
-    const { size } = await handle.stat();
-    return { stream: handle.createReadStream(), size };
+    const stat = await handle.stat();
+    // A directory opens, and would say EISDIR only once read, from inside the parser.
+    if (stat.isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    }
+    return { stream: handle.createReadStream(), size: stat.isFile() ? stat.size : null };
   } catch (error) {
-    throw new InputError(
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    throw unreadableFile(file, error);
   }
 }
 

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { TopicProblem, TopicRecord } from '../services/topics/index.js';
 import { InputError } from './cli-error.js';
 import { openCsv } from './csv-input.js';
+import { openInputLines, unreadableFile } from './input-stream.js';
 
 const TOPIC_FIELDS = ['slug', 'name', 'query'] as const;
 
@@ -20,9 +21,11 @@ export async function openTopicsFile(
   const text = file === '-' ? await readStdin() : undefined;
   const jsonLines = text === undefined ? await looksLikeJsonLines(file) : startsAnObject(text);
   if (jsonLines) {
+    // The file is opened now, and read when the records are: see openInputLines for why a
+    // stream must not be made here and listened to later.
     const lines =
       text === undefined
-        ? fileLines(file)
+        ? openInputLines(file).lines
         : readline.createInterface({
             input: Readable.from([text]),
             crlfDelay: Number.POSITIVE_INFINITY,
@@ -78,28 +81,18 @@ function startsAnObject(text: string): boolean {
 async function looksLikeJsonLines(file: string): Promise<boolean> {
   if (/\.(jsonl|ndjson|json)$/i.test(file)) return true;
   if (/\.csv$/i.test(file)) return false;
-  const handle = await fs.promises.open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(`cannot read ${file}: ${error.code ?? String(error)}`);
+  const handle = await fs.promises.open(file, 'r').catch((error) => {
+    throw unreadableFile(file, error);
   });
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
+    // A directory opens, and says EISDIR only when read.
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0).catch((error) => {
+      throw unreadableFile(file, error);
+    });
     return startsAnObject(buffer.subarray(0, bytesRead).toString('utf8'));
   } finally {
     await handle.close();
   }
-}
-
-function fileLines(file: string): AsyncIterable<string> {
-  const stream = fs.createReadStream(file, 'utf8');
-  return (async function* () {
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new InputError(`cannot read ${file}: ${error.code ?? String(error)}`)),
-      );
-    });
-    yield* readline.createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  })();
 }
 
 async function* readJsonLines(
