@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify';
+import fs from 'node:fs';
+import { unwritableFileError } from './cli-error.js';
 import { formatJson } from './output.js';
 
 /**
@@ -10,6 +11,8 @@ export async function writeCsv<C extends string>(
   columns: readonly C[],
   rows: AsyncIterable<Record<C, string>>,
 ): Promise<void> {
+  // Loaded here: a command that only writes a file (`--out`) does not pay for it.
+  const { stringify } = await import('csv-stringify');
   const csv = stringify({ header: true, columns: [...columns] });
   csv.pipe(process.stdout);
   for await (const row of rows) if (!csv.write(row)) await once(csv, 'drain');
@@ -26,4 +29,16 @@ export async function writeJsonArray(items: AsyncIterable<unknown>): Promise<voi
     if (!process.stdout.write(text)) await once(process.stdout, 'drain');
   }
   process.stdout.write(first ? '[]\n' : ']\n');
+}
+
+/**
+ * Writes a file the command line named (`--out FILE.html`); a path that cannot be written
+ * (a folder that does not exist, a directory, no permission) is bad input, said in one line.
+ */
+export function writeOutputFile(file: string, content: string): void {
+  try {
+    fs.writeFileSync(file, content);
+  } catch (error) {
+    throw unwritableFileError(file, error);
+  }
 }

@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { readPackageInfo } from '../config/package-info.js';
 import { SettingsError } from '../config/settings.js';
 import { showControlCharacters } from '../domain/clean-text.js';
-import { describeInputError, InputError } from './cli-error.js';
+import { describeFileProblem, describeInputError, InputError, isFileError } from './cli-error.js';
 import { addMissingHelp } from './examples.js';
 
 type Register = (program: Command) => void;
@@ -94,7 +95,11 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .version(readPackageInfo().version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show what a command does, its options and an example')
     .exitOverride()
-    .showHelpAfterError();
+    // Set before the commands are added: each copies its parent's output settings.
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`bulletin: ${rewordCommanderError(text)}\n`),
+    });
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return program;
   const named = commandNamed(argv);
@@ -103,7 +108,50 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   const registers = await Promise.all(modules.map(({ load }) => load()));
   for (const register of registers) register(program);
   addMissingHelp(program);
+  prepareForErrors(program);
   return program;
+}
+
+/**
+ * Every command ends with a usage error instead of exiting, points at its own `--help` after
+ * one (a line, not the whole help), and checks its required options last. Commander checks
+ * them first, so `topics add x --name X --querry q` said "--query not specified" instead of
+ * naming the mistyped option: here an unknown option is reported first, with a suggestion.
+ */
+function prepareForErrors(command: Command, path: string[] = []): void {
+  command.exitOverride();
+  command.showHelpAfterError(
+    path.length === 0
+      ? '(bulletin --help lists the commands)'
+      : `(bulletin ${path.join(' ')} --help shows its options and an example)`,
+  );
+  const required = command.options.filter((option) => option.mandatory);
+  if (required.length > 0) {
+    for (const option of required) option.makeOptionMandatory(false);
+    command.hook('preAction', (_hooked, action) => {
+      for (const option of required)
+        if (action.getOptionValue(option.attributeName()) === undefined)
+          action.error(`error: required option '${option.flags}' not specified`, {
+            code: 'commander.missingMandatoryOptionValue',
+          });
+    });
+  }
+  for (const sub of command.commands) prepareForErrors(sub, [...path, sub.name()]);
+}
+
+/**
+ * Commander's message in the words of Bulletin's others, on one line: `unknown option
+ * --querry (did you mean --query?)`, `--query <q> is required`.
+ */
+export function rewordCommanderError(text: string): string {
+  return text
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/^required option '([^']+)' not specified$/, '$1 is required')
+    .replace(/^unknown command '([^']*)'/, 'unknown command $1')
+    .replace(/'(-[^']*)'/g, '$1')
+    .replace(/\s*\(Did you mean ([^)]+)\?\)/, ' (did you mean $1?)')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 /**
@@ -113,8 +161,6 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
 export async function runCli(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();
   const program = await buildProgram(argv);
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -131,10 +177,24 @@ export async function runCli(argv: string[]): Promise<number> {
       writeError(error.message);
       return 2;
     }
+    if (isFileError(error)) {
+      // Node's own "ENOENT: no such file or directory, open '…'" in words, on one line. A
+      // file the command line named is bad input; one of Bulletin's own (the outbox, the
+      // key file under VAR_DIR) is a failure.
+      writeError(`${error.path}: ${describeFileProblem(error.path, error)}`);
+      if (process.env.DEBUG) process.stderr.write(`${error.stack ?? ''}\n`);
+      return namedOnCommandLine(argv, error.path) ? 2 : 1;
+    }
     writeError(error instanceof Error ? error.message : String(error));
     if (process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
     return 1;
   }
+}
+
+/** Whether a path is one the command line gave, as typed or resolved. */
+function namedOnCommandLine(argv: string[], file: string): boolean {
+  const resolved = path.resolve(file);
+  return argv.slice(2).some((word) => word === file || path.resolve(word) === resolved);
 }
 
 /**

@@ -61,3 +61,26 @@ export function formatJson(value: unknown): string {
 export function printLine(text: string): void {
   process.stdout.write(`${showControlCharacters(text, { allowNewlines: true })}\n`);
 }
+
+/**
+ * A listing's rows up to `limit` (null: all). One row more than asked is read to know whether
+ * there are more; only then are they counted, and stderr says so (stdout, `--json` above all,
+ * holds the rows alone): "showing 1,000 of 20,345 deliveries; --limit N or --all for more".
+ */
+export async function readUpTo<T>(
+  limit: number | null,
+  rows: string,
+  read: (limit: number | null) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<T[]> {
+  if (limit === null) return read(null);
+  const found = await read(limit + 1);
+  if (found.length <= limit) return found;
+  // A row added or removed between the two reads: the count is at least what was seen.
+  const total = Math.max(await count(), found.length);
+  const shown = (n: number) => n.toLocaleString('en-US');
+  process.stderr.write(
+    `showing ${shown(limit)} of ${shown(total)} ${rows}; --limit N or --all for more\n`,
+  );
+  return found.slice(0, limit);
+}

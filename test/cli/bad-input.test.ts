@@ -82,11 +82,11 @@ describe('bad input to the CLI', () => {
     ],
     ['a bad --now', ['digests', 'run', '--now', 'tomorrow'], /--now: must be ISO 8601/],
     ['a bad --since', ['deliveries', 'list', '--since', 'lately'], /--since: not a duration/],
-    ['an unknown option', ['topics', 'list', '--colour'], /unknown option '--colour'/],
+    ['an unknown option', ['topics', 'list', '--colour'], /^bulletin: unknown option --colour\n/],
     [
       'a missing file',
       ['stories', 'publish', '/nonexistent/stories.json'],
-      /cannot read \/nonexistent\/stories.json: ENOENT/,
+      /^bulletin: cannot read \/nonexistent\/stories.json: no such directory \/nonexistent \(ENOENT\)\n$/,
     ],
   ];
 
