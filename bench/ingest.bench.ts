@@ -4,7 +4,8 @@
  * a 100k one, so the rate and the peak memory can be compared across sizes. Then a feed of
  * 1,000 items parsed and stored in this process. Figures go to stdout.
  *
- * BENCH_INGEST_SIZES=10000,100000 and BENCH_INGEST_DIALECTS=sqlite,postgres choose the runs.
+ * BENCH_INGEST_SIZES=10000,100000 and BENCH_INGEST_DIALECTS=sqlite,postgres choose the runs;
+ * BENCH_POSTGRES_URL and BENCH_REDIS_URL [redis://127.0.0.1:6379] the servers.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,7 +27,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/bulletin.js');
 const SIZES = (process.env.BENCH_INGEST_SIZES ?? '10000,100000').split(',').map(Number);
 const DIALECTS = (process.env.BENCH_INGEST_DIALECTS ?? 'sqlite,postgres').split(',') as Dialect[];
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** As the other benches: BENCH_REDIS_URL, never the REDIS_URL a shell may hold for real work. */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const SECTIONS = ['Export controls', 'Sanctions', 'Customs', 'Trade policy'];
 const WORDS =

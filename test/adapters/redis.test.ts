@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectRedis, RedisUnavailableError } from '../../src/adapters/redis.js';
+import { maskUrlPassword } from '../../src/config/redact.js';
+import { TEST_REDIS_URL } from '../support/test-redis.js';
 
 /** Nothing listens on port 1, so the default "local Redis" is absent. */
 const NOBODY = 'redis://127.0.0.1:1';
@@ -21,11 +23,12 @@ describe('finding Redis', () => {
 
   it('uses a Redis that answers at the URL', async () => {
     const handle = await connectRedis({
-      url: 'redis://127.0.0.1:6379',
+      url: TEST_REDIS_URL,
       explicit: false,
       varDir: varDir(),
     });
-    expect(handle.description).toBe('redis://127.0.0.1:6379');
+    // The URL itself, not a private server started because it did not answer.
+    expect(handle.description).toBe(maskUrlPassword(TEST_REDIS_URL));
     await handle.release();
   });
 

@@ -103,9 +103,9 @@ export async function startDigestDrill(options: DrillOptions): Promise<DigestDri
     },
   );
   const readers = Array.from({ length: options.readers }, (_, i) => `reader${i}@corp.example`);
-  const redis = new URL(TEST_REDIS_URL);
   const queueOptions = {
-    connection: { host: redis.hostname, port: Number(redis.port || 6379) },
+    // The whole URL: its password and database number too, not only host and port.
+    connection: { url: TEST_REDIS_URL },
     prefix: bullPrefix(t.settings.queuePrefix),
   };
   const sendQueue = new Queue(QUEUE.send, queueOptions);
