@@ -9,17 +9,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `bulletin …` as a user would, in a child process with the given environment. */
+/**
+ * Runs `bulletin …` as a user would, in a child process with the given environment (and
+ * working directory: the test runner's unless given).
+ */
 export function runCli(
   args: string[],
   env: Record<string, string>,
   input?: string,
+  options: { cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
+      { env: { ...process.env, ...env }, timeout: 60_000, cwd: options.cwd },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -34,9 +38,11 @@ export function runCli(
 export async function startBulletin(
   args: string[],
   env: Record<string, string>,
+  options: { cwd?: string } = {},
 ): Promise<{ child: ChildProcess; output: () => string; webUrl: string | null }> {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, ...env },
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
