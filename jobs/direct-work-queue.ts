@@ -23,6 +23,13 @@ export interface DrainReport {
   sends: SendOutcome[];
   /** Alerts still inside their batching window: left for the workers. */
   alertsNotDue: number;
+  /**
+   * Sends not tried because the mail server had stopped answering (see `stopSendingAfter`):
+   * their deliveries stay `queued`, for the next run or a worker.
+   */
+  sendsHeld: number;
+  /** Why sending stopped: the mail server's last error, or null while it answers. */
+  mailServerDown: string | null;
 }
 
 /** A first-in first-out list that takes from the front in constant time. */
@@ -47,26 +54,50 @@ class Fifo<T> {
   }
 }
 
-type Lane = 'send' | 'other';
+type Lane = 'send' | 'match' | 'build';
+
+export interface DirectQueueOptions {
+  /**
+   * After this many sends in a row fail on a temporary error (connection refused, a timeout,
+   * 4xx), stop handing messages to the mail server: the rest stay `queued`. Each try uses up
+   * one of a delivery's SEND_ATTEMPTS, and against a server that does not answer each waits
+   * for its timeout. Unset, every send is tried.
+   */
+  stopSendingAfter?: number;
+}
 
 /**
  * A {@link WorkQueue} that runs the flow in this process, for `bulletin digests run`: the
- * same services the workers call, without Redis. Work is deduplicated like the job ids do.
+ * same services the workers call, without Redis. Work is deduplicated like the job ids do,
+ * for as long as the queue lives: one queue per run hands each step on once however many
+ * ticks find it.
+ *
+ * Stories are matched before digests are built: a build waits while any match waits or runs,
+ * so a digest holds every story that was waiting when it was built. Sends go at once.
  */
 export class DirectWorkQueue implements WorkQueue {
-  private readonly lanes: Record<Lane, Fifo<Task>> = { send: new Fifo(), other: new Fifo() };
+  private readonly lanes: Record<Lane, Fifo<Task>> = {
+    send: new Fifo(),
+    match: new Fifo(),
+    build: new Fifo(),
+  };
   private readonly seen = new Set<string>();
-  private alertsNotDue = 0;
+  private readonly alertsWaiting = new Set<string>();
+  /** Temporary send failures since the last message the server took. */
+  private failuresInARow = 0;
+  private mailServerDown: string | null = null;
+
+  constructor(private readonly options: DirectQueueOptions = {}) {}
 
   private push(key: string, task: Task): void {
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.lanes[task.kind === 'send' ? 'send' : 'other'].push(task);
+    this.lanes[laneOf(task)].push(task);
   }
 
   /** Work handed on and not yet started. */
   get waiting(): number {
-    return this.lanes.send.length + this.lanes.other.length;
+    return this.lanes.send.length + this.lanes.match.length + this.lanes.build.length;
   }
 
   async matchStory(work: MatchStoryWork) {
@@ -80,7 +111,8 @@ export class DirectWorkQueue implements WorkQueue {
   }
   async buildAlert(work: BuildAlertWork, delayMs: number) {
     if (delayMs > 0) {
-      this.alertsNotDue++;
+      // Counted once per reader, however many ticks find the alert still in its window.
+      this.alertsWaiting.add(`a${work.readerId}`);
       return;
     }
     this.push(`a${work.readerId}.${work.dueAt}`, { kind: 'alert', work });
@@ -97,10 +129,17 @@ export class DirectWorkQueue implements WorkQueue {
   async drain(
     ctx: FlowContext & SendContext,
     catalog: RuleCatalog,
-    limits: Record<Lane, number> = { send: 1, other: 1 },
+    limits: { send: number; other: number } = { send: 1, other: 1 },
     onProgress?: (report: DrainReport, waiting: number) => void,
   ): Promise<DrainReport> {
-    const report: DrainReport = { matched: 0, digests: 0, sends: [], alertsNotDue: 0 };
+    const report: DrainReport = {
+      matched: 0,
+      digests: 0,
+      sends: [],
+      alertsNotDue: 0,
+      sendsHeld: 0,
+      mailServerDown: null,
+    };
     // Each count is added after its await: `report.n += await step()` would read `n` before
     // the step and lose the counts of the steps that finished meanwhile.
     const run = async (task: Task) => {
@@ -108,7 +147,13 @@ export class DirectWorkQueue implements WorkQueue {
         const { created } = await matchStory(ctx, catalog, task.work);
         report.matched += created;
       } else if (task.kind === 'send') {
-        report.sends.push(await sendDelivery(ctx, task.work.deliveryId));
+        if (this.mailServerDown !== null) {
+          report.sendsHeld++;
+          return;
+        }
+        const outcome = await sendDelivery(ctx, task.work.deliveryId);
+        report.sends.push(outcome);
+        this.noteSend(outcome);
       } else {
         const built =
           task.kind === 'digest'
@@ -117,13 +162,19 @@ export class DirectWorkQueue implements WorkQueue {
         if (built.status === 'queued') report.digests++;
       }
     };
-    const active: Record<Lane, number> = { send: 0, other: 0 };
+    const active: Record<Lane, number> = { send: 0, match: 0, build: 0 };
+    // Matches and builds share the `other` budget; a build starts only when no match is left.
+    const mayStart = (lane: Lane) => {
+      if (lane === 'send') return active.send < limits.send;
+      if (active.match + active.build >= limits.other) return false;
+      return lane === 'match' || (this.lanes.match.length === 0 && active.match === 0);
+    };
     await new Promise<void>((resolve, reject) => {
       let failed = false;
       const pump = () => {
         // Sends first, so built emails leave while more are built.
-        for (const lane of ['send', 'other'] as const) {
-          while (!failed && active[lane] < limits[lane]) {
+        for (const lane of ['send', 'match', 'build'] as const) {
+          while (!failed && mayStart(lane)) {
             const task = this.lanes[lane].shift();
             if (!task) break;
             active[lane]++;
@@ -140,11 +191,26 @@ export class DirectWorkQueue implements WorkQueue {
             );
           }
         }
-        if (active.send + active.other === 0 && this.waiting === 0) resolve();
+        if (active.send + active.match + active.build === 0 && this.waiting === 0) resolve();
       };
       pump();
     });
-    report.alertsNotDue = this.alertsNotDue;
+    report.alertsNotDue = this.alertsWaiting.size;
+    report.mailServerDown = this.mailServerDown;
     return report;
   }
+
+  /** Counts temporary failures in a row; enough of them, and sending stops for this queue. */
+  private noteSend(outcome: SendOutcome): void {
+    if (outcome.status === 'sent') this.failuresInARow = 0;
+    if (outcome.status !== 'retry') return;
+    this.failuresInARow++;
+    const limit = this.options.stopSendingAfter;
+    if (limit !== undefined && this.failuresInARow >= limit) this.mailServerDown = outcome.error;
+  }
+}
+
+function laneOf(task: Task): Lane {
+  if (task.kind === 'send') return 'send';
+  return task.kind === 'match' ? 'match' : 'build';
 }

@@ -14,7 +14,12 @@ import type { Cadence } from './domain/subscription.js';
 import { type MetricsServer, startMetricsServer } from './http/metrics-server.js';
 import { queueDashboardPlugin } from './http/queue-dashboard.plugin.js';
 import { listeningPort, startHttpServer } from './http/server.js';
-import { runScheduleTick, type TickReport } from './services/digests/index.js';
+import {
+  handOnWaitingWork,
+  runScheduleTick,
+  type TickReport,
+  type WaitingWork,
+} from './services/digests/index.js';
 import { RuleCatalog } from './services/topics/index.js';
 
 export interface ProcessParts {
@@ -244,54 +249,76 @@ function describePostgres(url: string): string {
   return `postgresql ${parsed.host}${parsed.pathname}`;
 }
 
-/** What `digests run` did: the sum of its ticks and of the work they handed on. */
+/** What `digests run` did: what it found waiting, the sum of its ticks and of their work. */
 export interface DueWorkReport {
+  /** Left over from before the run (stories to match, deliveries queued), handed on first. */
+  waiting: WaitingWork;
   ticks: number;
+  /** Digests due in this run's ticks, and those owed from before it. */
   digestsDue: number;
-  /** Stories found owing a match, handed on to matching. */
+  /** Stories handed on to matching: those waiting, and any stored while the run went on. */
   storiesRequeued: number;
   drain: DrainReport;
 }
 
 /**
- * `bulletin digests run`: ticks at the app's clock, each followed by every piece of work it
- * hands on, in this process and without Redis, until a tick finds nothing more due. A tick
- * takes a bounded number of due subscriptions; the loop sends them all before it returns.
+ * `bulletin digests run`, in order: first what was left waiting (every story not yet matched,
+ * every digest or alert delivery left `queued`), then ticks at the app's clock, each followed
+ * by every piece of work it hands on, in this process and without Redis, until a tick finds
+ * nothing more due. One work queue serves the whole run: it hands each step on once, matches
+ * every waiting story before it builds any digest, and stops handing mail over once the mail
+ * server has failed `stopSendingAfter` sends in a row (the rest stay queued).
  */
 export async function runDueWorkOnce(
   app: App,
   options: {
     cadence?: Cadence;
+    /** Told what was waiting, before any of it runs. */
+    onWaiting?: (waiting: WaitingWork) => void;
     onProgress?: (progress: { done: number; waiting: number; digestsDue: number }) => void;
   } = {},
 ): Promise<DueWorkReport> {
   const { concurrency } = app.settings;
   const catalog = new RuleCatalog(app.db, app.log);
+  // Twice the sends at once: a whole round of them failed, and the next round too.
+  const queue = new DirectWorkQueue({ stopSendingAfter: Math.max(10, 2 * concurrency.send) });
+  const ctx = { ...sendContextOf(app), queue };
+  const waiting = await handOnWaitingWork(ctx);
+  options.onWaiting?.(waiting);
   const total: DueWorkReport = {
+    waiting,
     ticks: 0,
-    digestsDue: 0,
-    storiesRequeued: 0,
-    drain: { matched: 0, digests: 0, sends: [], alertsNotDue: 0 },
+    digestsDue: waiting.digestsOwed,
+    storiesRequeued: waiting.storiesToMatch,
+    drain: {
+      matched: 0,
+      digests: 0,
+      sends: [],
+      alertsNotDue: 0,
+      sendsHeld: 0,
+      mailServerDown: null,
+    },
   };
   for (;;) {
-    const queue = new DirectWorkQueue();
-    const ctx = { ...sendContextOf(app), queue };
     const tick: TickReport = await runScheduleTick(ctx, {
       ...(options.cadence ? { cadence: options.cadence } : {}),
       pendingAlertsBefore: app.now(),
     });
     total.ticks++;
-    total.digestsDue += tick.digestsQueued + tick.digestsRequeued;
-    total.storiesRequeued += tick.storiesRequeued;
+    total.digestsDue += tick.digestsQueued;
+    // The first tick finds again the stories just handed on (each is matched once).
+    if (total.ticks > 1) total.storiesRequeued += tick.storiesRequeued;
+    // A tick that found nothing due and handed on nothing new leaves nothing for the next.
+    if (tick.digestsQueued === 0 && queue.waiting === 0) return total;
     const done = total.drain.sends.length;
     const drain = await queue.drain(
       ctx,
       catalog,
       { send: concurrency.send, other: concurrency.digest },
-      (report, waiting) =>
+      (report, left) =>
         options.onProgress?.({
           done: done + report.sends.length,
-          waiting,
+          waiting: left,
           digestsDue: total.digestsDue,
         }),
     );
@@ -299,7 +326,7 @@ export async function runDueWorkOnce(
     total.drain.digests += drain.digests;
     for (const outcome of drain.sends) total.drain.sends.push(outcome);
     total.drain.alertsNotDue = drain.alertsNotDue;
-    // A tick that handed on no digest leaves nothing due that the next one would find.
-    if (tick.digestsQueued === 0) return total;
+    total.drain.sendsHeld += drain.sendsHeld;
+    total.drain.mailServerDown = drain.mailServerDown;
   }
 }

@@ -209,6 +209,22 @@ export async function findStaleQueuedDeliveries(
   return rows.map((r) => r.id);
 }
 
+/**
+ * Every digest and alert delivery still `queued`, in id order: ids only, so a long backlog (a
+ * run killed half-way through a morning) is one read. Campaign invitations are left to their
+ * campaign's steps, which send them at the campaign's own pace.
+ */
+export async function findQueuedDigestDeliveries(db: Db): Promise<number[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where('kind', '!=', 'campaign')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function listDeliveries(
   db: Db,
   filter: {
@@ -286,4 +302,14 @@ export async function countDeliveriesByStatus(
     .groupBy('status')
     .execute();
   return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
+}
+
+/** How many deliveries are in one status (an index range, not a scan of them all). */
+export async function countDeliveriesInStatus(db: Db, status: DeliveryStatus): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }

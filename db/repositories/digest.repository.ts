@@ -88,6 +88,19 @@ export async function findOwedDigests(
   }));
 }
 
+/** How many digests are owed (due, never built) to active readers. */
+export async function countOwedDigests(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('digests')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('built_at', 'is', null)
+    .where('subscriber_id', 'in', (eb) =>
+      eb.selectFrom('subscribers').select('id').where('status', '=', 'active'),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /**
  * Finds the digest of a reader for a cadence and period, or creates it: the unique key makes
  * a second build of the same period a no-op. Looked up first: a scheduled digest was recorded

@@ -200,3 +200,16 @@ export async function reroutePendingMatches(
   }
   return { moved, dropped };
 }
+
+/**
+ * Every story whose current revision is not matched yet (published while no worker ran, a
+ * lost match job), in id order: ids and revisions only, so a long backlog is one read.
+ */
+export async function findAllStoriesToMatch(db: Db): Promise<{ id: number; revision: number }[]> {
+  return db
+    .selectFrom('stories')
+    .select(['id', 'revision'])
+    .whereRef('matched_revision', '<', 'revision')
+    .orderBy('id')
+    .execute();
+}

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { CADENCES, type Cadence } from '../../domain/subscription.js';
+import type { WaitingWork } from '../../services/digests/index.js';
+import type { LeftSending } from '../../services/sending/index.js';
 import { renderContextOf, withApp } from '../cli-context.js';
 import { printLine } from '../output.js';
 import { emailSchema, parseOption } from '../parse.js';
-import { startProgress } from '../progress.js';
+import { type Progress, startProgress } from '../progress.js';
 
 const cadenceSchema = z.enum(CADENCES as [Cadence, ...Cadence[]]);
 const isoSchema = z.iso
@@ -25,26 +27,58 @@ export function registerDigestCommands(program: Command): void {
       const cadence = opts.cadence
         ? parseOption('--cadence', opts.cadence, cadenceSchema)
         : undefined;
-      const { runDueWorkOnce } = await import('../../run-process.js');
+      const [{ runDueWorkOnce }, { findLeftSending }] = await Promise.all([
+        import('../../run-process.js'),
+        import('../../services/sending/index.js'),
+      ]);
       await withApp({ mail: true, ...(now ? { now: () => now } : {}) }, async (app) => {
-        const progress = startProgress('emails');
+        let progress: Progress | null = null;
         const started = performance.now();
         const run = await runDueWorkOnce(app, {
           ...(cadence ? { cadence } : {}),
-          onProgress: ({ done, waiting }) => progress.update(done, done + waiting),
-        }).finally(() => progress.stop());
+          // Said before the bar starts, so the two never share a terminal line.
+          onWaiting: (waiting) => {
+            printLine(describeWaiting(waiting));
+            progress = startProgress('emails');
+          },
+          onProgress: ({ done, waiting }) => progress?.update(done, done + waiting),
+        }).finally(() => progress?.stop());
         const seconds = (performance.now() - started) / 1000;
         const report = run.drain;
         const counts = new Map<string, number>();
         for (const s of report.sends) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+        const count = (status: string) => counts.get(status) ?? 0;
+        const server = app.transport?.describe() ?? 'the mail transport';
         printLine(
           `due digests ${run.digestsDue}, new matches ${report.matched}, emails built ${report.digests}, ` +
-            `sent ${counts.get('sent') ?? 0}, failed ${counts.get('failed') ?? 0}, to retry ${counts.get('retry') ?? 0}, ` +
-            `suppressed ${counts.get('suppressed') ?? 0}, alerts still in their window ${report.alertsNotDue}`,
+            `sent ${count('sent')}, failed ${count('failed')}, to retry ${count('retry')}, ` +
+            `suppressed ${count('suppressed')}, alerts still in their window ${report.alertsNotDue}` +
+            (report.sendsHeld > 0 ? `, not tried ${report.sendsHeld}` : ''),
         );
-        printLine(
-          `mail went to ${app.transport?.describe()} in ${seconds.toFixed(1)} s (${(report.sends.length / Math.max(seconds, 0.001)).toFixed(0)} emails/s)`,
-        );
+        if (count('sent') > 0)
+          printLine(
+            `mail went to ${server} in ${seconds.toFixed(1)} s (${(count('sent') / Math.max(seconds, 0.001)).toFixed(0)} emails/s)`,
+          );
+        // The run is over: nothing of it is in flight, so what is still `sending` is unknown.
+        const left = await findLeftSending(app, LEFT_SENDING_SHOWN);
+        if (left.count > 0) printLine(describeLeftSending(left));
+        const tried = count('sent') + count('retry') + count('failed') + count('unknown');
+        const firstError = report.sends.find((s) => s.status === 'retry' || s.status === 'failed');
+        const error =
+          report.mailServerDown ?? (firstError && 'error' in firstError ? firstError.error : null);
+        const stillQueued = count('retry') + report.sendsHeld;
+        if (tried > 0 && count('sent') === 0) {
+          throw new Error(
+            `no email could be handed to the mail server ${server} (SMTP_URL): ${error ?? 'every send failed'}; ` +
+              `${stillQueued} stay queued for the next run`,
+          );
+        }
+        if (report.mailServerDown !== null) {
+          throw new Error(
+            `the mail server ${server} (SMTP_URL) stopped answering after ${count('sent')} emails: ` +
+              `${report.mailServerDown}; ${stillQueued} stay queued for the next run`,
+          );
+        }
       });
     });
 
@@ -71,4 +105,40 @@ export function registerDigestCommands(program: Command): void {
         }
       });
     });
+}
+
+/** Deliveries left `sending` listed by id after a run; the rest are counted. */
+const LEFT_SENDING_SHOWN = 50;
+
+/** `waiting: 3 stories to match, 256 deliveries queued`, or `waiting: nothing`. */
+function describeWaiting(waiting: WaitingWork): string {
+  const parts = [
+    counted(waiting.storiesToMatch, 'story to match', 'stories to match'),
+    counted(waiting.deliveriesQueued, 'delivery queued', 'deliveries queued'),
+    counted(waiting.digestsOwed, 'digest owed', 'digests owed'),
+    // Sent by another process now, or left by one that stopped: this run leaves them alone.
+    counted(waiting.deliveriesSending, 'in flight (sending)', 'in flight (sending)'),
+  ].filter((part) => part !== null);
+  return `waiting: ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
+}
+
+function counted(n: number, one: string, many: string): string | null {
+  return n === 0 ? null : `${n} ${n === 1 ? one : many}`;
+}
+
+/** The unknown outcomes, one line each, and how to settle them. */
+function describeLeftSending(left: LeftSending): string {
+  const lines = [
+    `outcome unknown: ${left.count} ${left.count === 1 ? 'delivery' : 'deliveries'} left sending ` +
+      '(the mail server may have them; never sent again blindly). Settle each with ' +
+      '`bulletin deliveries resolve ID --sent` (the server has it) or `--resend`:',
+    ...left.deliveries.map(
+      (d) => `  ${d.id}  ${d.recipient}  ${d.kind}  since ${d.updatedAt.toISOString()}`,
+    ),
+  ];
+  if (left.count > left.deliveries.length)
+    lines.push(
+      `  … and ${left.count - left.deliveries.length} more: bulletin deliveries list --status sending`,
+    );
+  return lines.join('\n');
 }

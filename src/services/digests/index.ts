@@ -17,3 +17,5 @@ export * from './preview-digest.service.js';
 /** A digest rendered for one reader, their access decided now. */
 export * from './reader-email.service.js';
 export * from './schedule-tick.service.js';
+/** What `digests run` finds left from before it (stories to match, deliveries queued), handed on first. */
+export * from './waiting-work.service.js';

@@ -1,4 +1,5 @@
 import {
+  countDeliveriesInStatus,
   findDeliveryById,
   resolveUnknownOutcome,
   listDeliveries as selectDeliveries,
@@ -20,6 +21,29 @@ export async function listDeliveries(
   filter: DeliveryFilter = {},
 ): Promise<Delivery[]> {
   return selectDeliveries(ctx.db, filter);
+}
+
+/** Deliveries left `sending`: how many, and up to a limit of them (the latest), in id order. */
+export interface LeftSending {
+  count: number;
+  deliveries: Pick<Delivery, 'id' | 'recipient' | 'kind' | 'updatedAt'>[];
+}
+
+/**
+ * The deliveries `sending` now. Read once a run is over, when nothing of the run is in flight
+ * any more: each is an unknown outcome (the server may have the message), for a person to
+ * settle with `deliveries resolve`; never sent again blindly.
+ */
+export async function findLeftSending(ctx: ServiceContext, limit: number): Promise<LeftSending> {
+  const count = await countDeliveriesInStatus(ctx.db, 'sending');
+  if (count === 0) return { count, deliveries: [] };
+  const rows = await selectDeliveries(ctx.db, { status: 'sending', limit });
+  return {
+    count,
+    deliveries: rows
+      .map(({ id, recipient, kind, updatedAt }) => ({ id, recipient, kind, updatedAt }))
+      .sort((a, b) => a.id - b.id),
+  };
 }
 
 /** Records a delivery whose outcome was unknown as sent: the mail server's log shows it. */
