@@ -14,6 +14,8 @@ import { TEST_REDIS_URL } from '../support/test-redis.js';
 const GOOD = `<?xml version="1.0"?><rss version="2.0"><channel><title>B</title><link>https://brief.example</link>
 <item><guid>w1</guid><title>Worker story</title><link>https://brief.example/w1</link><pubDate>Sat, 28 Nov 2026 09:00:00 GMT</pubDate></item></channel></rss>`;
 
+const NO_LINKS = `<rss version="2.0"><channel><title>B</title><item><guid>n1</guid><title>No link</title></item></channel></rss>`;
+
 describe('the feed poll job', () => {
   let t: TestApp;
   let server: http.Server;
@@ -25,6 +27,8 @@ describe('the feed poll job', () => {
     server = http.createServer((req, res) => {
       requests[req.url as string] = (requests[req.url as string] ?? 0) + 1;
       if (req.url === '/good') return res.end(GOOD);
+      if (req.url === '/cut-short') return res.end('<rss><channel><item><title>unterminated');
+      if (req.url === '/no-links') return res.end(NO_LINKS);
       res.statusCode = 503;
       res.end();
     });
@@ -37,7 +41,7 @@ describe('the feed poll job', () => {
     await t.close();
   });
 
-  it('retries a failing feed with backoff, records its error, and goes on with the others', async () => {
+  it('retries a failing feed with backoff (a 503, XML cut short), records its error, and goes on with the others', async () => {
     const fetcher = createFeedFetcher({ allowPrivate: true, timeoutMs: 2000 });
     const ctx: FeedContext = {
       ...t.app,
@@ -47,6 +51,8 @@ describe('the feed poll job', () => {
     };
     const failing = await addFeed(ctx, { url: `${base}/down`, everyMs: 300_000 });
     const good = await addFeed(ctx, { url: `${base}/good`, everyMs: 300_000 });
+    const cutShort = await addFeed(ctx, { url: `${base}/cut-short`, everyMs: 300_000 });
+    const noLinks = await addFeed(ctx, { url: `${base}/no-links`, everyMs: 300_000 });
     const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
     const prefix = bullPrefix(t.settings.queuePrefix);
     const queue = new Queue(QUEUE.feeds, { connection, prefix });
@@ -58,17 +64,32 @@ describe('the feed poll job', () => {
       await queue.add(JOB.pollFeed, { feedId: failing.id }, opts);
       await queue.add(JOB.pollFeed, { feedId: good.id }, opts);
       await queue.add(JOB.pollFeed, { feedId: 9999 }, opts);
-      await waitFor(() => failures.length === 2, 15_000, 'two failed attempts');
+      await queue.add(JOB.pollFeed, { feedId: cutShort.id }, opts);
+      await queue.add(JOB.pollFeed, { feedId: noLinks.id }, opts);
+      await waitFor(() => failures.length === 4, 15_000, 'four failed attempts');
+      // The good feed, the removed one, and the one whose every item was rejected: waiting
+      // would not mend that, so it is not retried.
       await waitFor(
-        async () => (await queue.getJobCounts('completed')).completed === 2,
+        async () => (await queue.getJobCounts('completed')).completed === 3,
         15_000,
-        'two completed',
+        'three completed',
       );
       expect(requests['/down']).toBe(2);
-      expect(failures.every((message) => /answered 503/.test(message))).toBe(true);
+      expect(requests['/cut-short']).toBe(2);
+      expect(requests['/no-links']).toBe(1);
+      expect(failures.filter((message) => /answered 503/.test(message))).toHaveLength(2);
+      expect(failures.filter((message) => /^not well-formed XML/.test(message))).toHaveLength(2);
       const feeds = await listFeeds(t.app);
       expect(feeds.find((f) => f.id === failing.id)?.lastError).toMatch(/answered 503/);
       expect(feeds.find((f) => f.id === good.id)?.lastError).toBeNull();
+      expect(feeds.find((f) => f.id === cutShort.id)).toMatchObject({
+        lastSuccessAt: null,
+        lastError: expect.stringMatching(/^not well-formed XML: the document ends/),
+      });
+      expect(feeds.find((f) => f.id === noLinks.id)).toMatchObject({
+        lastSuccessAt: null,
+        lastError: expect.stringMatching(/^every item was rejected \(1\): item 1 \(n1\): url:/),
+      });
       const stories = await t.app.db.selectFrom('stories').select('external_id').execute();
       expect(stories.map((s) => s.external_id)).toEqual(['w1']);
       expect(worker.isRunning()).toBe(true);

@@ -145,7 +145,11 @@ function toRow(feed: Feed) {
 function describePoll(report: FeedPollReport): string {
   const head = `feed ${report.feedId} (${report.url})`;
   if (report.status === 'not-modified') return `${head}: not modified`;
-  if (report.status === 'failed') return `${head}: failed: ${report.error}`;
+  if (report.status === 'failed')
+    return [
+      `${head}: failed: ${report.error}`,
+      ...(report.rejected ?? []).map((r) => `  ${r.position}: ${r.error}`),
+    ].join('\n');
   const lines = [
     `${head}: ${report.items} items, ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`,
     ...report.rejected.map((r) => `  ${r.position}: ${r.error}`),

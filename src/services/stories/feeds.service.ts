@@ -9,7 +9,7 @@ import {
 import { FeedFetchError, type FeedFetcher } from '../../adapters/feed-fetcher.js';
 import { stripControlCharacters } from '../../domain/clean-text.js';
 import { FEED_EVERY_LIMITS, type Feed, formatInterval } from '../../domain/feed.js';
-import { cleanOneLine, type StoryAccess } from '../../domain/story.js';
+import { cleanOneLine, type StoryAccess, type StoryRecord } from '../../domain/story.js';
 import type { FlowContext, ServiceContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { NotAFeedError, readFeedItems } from './feed-items.js';
@@ -102,7 +102,15 @@ export type FeedPollReport =
       unchanged: number;
       rejected: { position: string; error: string }[];
     }
-  | { feedId: number; url: string; status: 'failed'; error: string; retryable: boolean };
+  | {
+      feedId: number;
+      url: string;
+      status: 'failed';
+      error: string;
+      retryable: boolean;
+      /** When the feed was read but none of its items could be a story: each, and why. */
+      rejected?: { position: string; error: string }[];
+    };
 
 /**
  * Polls one feed once: a conditional GET, its items stored as stories (new ones matched;
@@ -124,6 +132,8 @@ export async function pollFeed(ctx: FeedPollContext, feedId: number): Promise<Fe
       return { ...base, status: 'not-modified' };
     }
     const records = readFeedItems(response.body, feed, { now: ctx.now() });
+    if (records.length > 0 && records.every((record) => !record.ok))
+      return await failAllRejected(ctx, feed, records);
     // A changed item is an update: never `realert`, so never sent again.
     const report = await publishStories(ctx, records);
     await recordFeedSuccess(ctx.db, feed.id, response.validators, ctx.now());
@@ -160,4 +170,32 @@ export async function pollFeed(ctx: FeedPollContext, feedId: number): Promise<Fe
     ctx.log.warn({ event: 'feed.failed', feed: feed.id, error: message });
     return { ...base, status: 'failed', error: message, retryable };
   }
+}
+
+/**
+ * A feed whose every item was rejected gave no story: that is a failing feed (a changed
+ * template, links gone missing), recorded as its last error like any other, not a success.
+ * Waiting a minute will not mend it: it is not retried, and is polled at its next turn. Its
+ * validators are not kept, so that poll reads the whole answer again.
+ */
+async function failAllRejected(
+  ctx: FeedPollContext,
+  feed: Feed,
+  records: StoryRecord[],
+): Promise<FeedPollReport> {
+  const rejected = records.flatMap((r) => (r.ok ? [] : [{ position: r.position, error: r.error }]));
+  const first = rejected[0] as { position: string; error: string };
+  const message = stripControlCharacters(
+    `every item was rejected (${rejected.length}): ${first.position}: ${first.error}${rejected.length > 1 ? ' …' : ''}`,
+  ).slice(0, 500);
+  await recordFeedFailure(ctx.db, feed.id, message, ctx.now());
+  ctx.log.warn({ event: 'feed.failed', feed: feed.id, error: message });
+  return {
+    feedId: feed.id,
+    url: feed.url,
+    status: 'failed',
+    error: message,
+    retryable: false,
+    rejected,
+  };
 }
