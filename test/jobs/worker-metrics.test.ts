@@ -63,14 +63,22 @@ describe.each(DIALECTS)('a worker with METRICS_PORT (%s)', (dialect) => {
         async () => {
           const text = await (await fetch(url)).text();
           const parsed = parsePrometheusText(text);
-          // A scrape answers within a second: on a busy machine the database's counts may
-          // miss it (`bulletin_source_up{source="database"} 0`); the next scrape has them.
-          const counted = sampleValue(parsed, 'bulletin_sends_total', { outcome: 'sent' }) === 1;
-          const databaseUp = sampleValue(parsed, 'bulletin_source_up', { source: 'database' });
-          return counted && databaseUp === 1 ? parsed : undefined;
+          const sample = (name: string, labels: Record<string, string>) =>
+            sampleValue(parsed, name, labels);
+          // The SMTP server has the message before the worker records it as sent and counts
+          // it, and a scrape reads the database and Redis first and this process's counters
+          // last: one scrape can show the send counted but the delivery still `sending`. A
+          // scrape on a busy machine may also miss a source (`bulletin_source_up … 0`, no
+          // series of its own). So wait for a scrape that shows the whole state asserted.
+          const settled =
+            sample('bulletin_sends_total', { outcome: 'sent' }) === 1 &&
+            sample('bulletin_source_up', { source: 'database' }) === 1 &&
+            sample('bulletin_source_up', { source: 'redis' }) === 1 &&
+            sample('bulletin_deliveries', { status: 'sent' }) === 1;
+          return settled ? parsed : undefined;
         },
-        10_000,
-        'the send to be counted',
+        20_000,
+        'a scrape with the send counted and the delivery recorded as sent',
       );
       const value = (name: string, labels: Record<string, string> = {}) =>
         sampleValue(samples, name, labels);
