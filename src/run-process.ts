@@ -5,6 +5,7 @@ import { ensureFeedSchedulers } from '../jobs/feed-scheduler.js';
 import { bullPrefix } from '../jobs/queue-names.js';
 import { ensureTickScheduler, upsertTickScheduler } from '../jobs/scheduler.js';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.js';
+import { probeSmtpServer } from './adapters/mail/smtp-probe.js';
 import { startProcessMetrics } from './adapters/metrics.js';
 import { bindQueuePrefix, QueuePrefixTakenError } from './adapters/queue-owner.js';
 import { watchRedis } from './adapters/redis.js';
@@ -20,6 +21,7 @@ import {
   type TickReport,
   type WaitingWork,
 } from './services/digests/index.js';
+import { type MailServerWatch, watchMailServer } from './services/sending/index.js';
 import { RuleCatalog } from './services/topics/index.js';
 
 export interface ProcessParts {
@@ -32,6 +34,8 @@ export interface ProcessParts {
 const REDECLARE_EVERY_MS = 30_000;
 /** How long the drain after a fatal fault may take before the process exits anyway. */
 const FATAL_EXIT_GRACE_MS = 15_000;
+/** How long the start-up message waits for the mail server's first answer to show it. */
+const BANNER_WAITS_FOR_MAIL_MS = 1000;
 
 type Stop = { signal: string } | { fatal: Error };
 
@@ -57,6 +61,12 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
     );
   }
   const ctx = { ...sendContextOf(app), queue: bull.workQueue };
+  // A process that sends asks its mail server at once, beside the rest of the start.
+  const smtpUrl = settings.smtpUrl;
+  const mailServer: MailServerWatch | null =
+    parts.workers && smtpUrl
+      ? watchMailServer({ smtpUrl, probe: () => probeSmtpServer(smtpUrl), log })
+      : null;
   const stopping = waitForStop(log);
   let server: FastifyInstance | null = null;
   let metricsServer: MetricsServer | null = null;
@@ -68,12 +78,13 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
     await metricsServer?.close().catch((error) => logStopFailure(log, error));
     await workers?.close().catch((error) => logStopFailure(log, error));
     unwatch?.();
+    mailServer?.stop();
   };
   startProcessMetrics();
   try {
     if (parts.web)
       server = await startHttpServer(
-        { ...ctx, verificationKeys: app.verificationKeys, queues: bull.inspector },
+        { ...ctx, verificationKeys: app.verificationKeys, queues: bull.inspector, mailServer },
         settings.port,
         {
           queueDashboard: async (scope) =>
@@ -109,8 +120,16 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
     throw error;
   }
 
+  // A refused connection is known by now; a server that lets connections hang is not waited
+  // for: its warning follows in the log.
+  const mail = mailServer
+    ? await Promise.race([
+        mailServer.firstCheck,
+        new Promise<null>((resolve) => setTimeout(resolve, BANNER_WAITS_FOR_MAIL_MS, null)),
+      ])
+    : null;
   // On stdout: the log (stderr) stays one JSON object a line.
-  process.stdout.write(describeRunning(app, parts, server, metricsServer));
+  process.stdout.write(describeRunning(app, parts, server, metricsServer, mail?.error));
   const stop = await stopping.promise;
   if ('fatal' in stop) {
     log.error({ event: 'process.fatal', error: stop.fatal.message });
@@ -225,6 +244,8 @@ function describeRunning(
   parts: ProcessParts,
   server: FastifyInstance | null,
   metricsServer: MetricsServer | null,
+  /** Why the mail server did not answer, when it did not. */
+  mailError?: string,
 ): string {
   const running = Object.entries(parts)
     .filter(([, on]) => on)
@@ -235,7 +256,7 @@ function describeRunning(
     `Bulletin is running (${running.join(', ')}).`,
     port === null ? null : `  web:      http://localhost:${port}`,
     metricsServer ? `  metrics:  ${metricsServer.url}` : null,
-    `  mail:     ${app.transport?.describe()}`,
+    `  mail:     ${app.transport?.describe()}${mailError ? ` (not answering: ${mailError})` : ''}`,
     `  database: ${database.kind === 'sqlite' ? displayPath(database.file) : describePostgres(database.url)}`,
     `  redis:    ${app.redis?.description}`,
     'Press Ctrl-C to stop.',

@@ -1,5 +1,6 @@
 import type { FlowContext } from '../services/context.js';
 import type { QueueInspector } from '../services/operations/index.js';
+import type { MailServerWatch } from '../services/sending/index.js';
 
 /**
  * What the web server's routes are given: the flow, the key that signs links (and the keys
@@ -9,4 +10,6 @@ export interface HttpContext extends FlowContext {
   secretKey: Buffer;
   verificationKeys: readonly Buffer[];
   queues: QueueInspector | null;
+  /** In a process that sends over SMTP: whether its mail server answers, for `/readyz`. */
+  mailServer?: MailServerWatch | null;
 }

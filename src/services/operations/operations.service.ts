@@ -2,6 +2,7 @@ import { countDeliveriesByStatus } from '../../../db/repositories/delivery.repos
 import { pingDatabase } from '../../../db/repositories/installation.repository.js';
 import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { ServiceContext } from '../context.js';
+import type { MailServerStatus } from '../sending/mail-server.service.js';
 
 export interface QueueCount {
   queue: string;
@@ -24,25 +25,46 @@ const PROBE_TIMEOUT_MS = 800;
 export type Check = { ok: true } | { ok: false; error: string };
 
 export interface Readiness {
+  /** The database and Redis answer: what decides 200 or 503. */
   ok: boolean;
   database: Check;
   /** Absent in a process that has no queues. */
   redis?: Check;
+  /**
+   * The mail server, in a process that sends over SMTP. Told, never counted in `ok`: mail
+   * waits `queued` while the server is away, and the web server's work (unsubscribes, links)
+   * does not need it.
+   */
+  mail?: MailServerStatus;
+  /** What an operator should know although the process is ready: the mail server is away. */
+  warnings?: string[];
 }
 
-/** Whether the database and Redis answer, each within a fraction of a second. */
+/**
+ * Whether the database and Redis answer, each within a fraction of a second; and, when
+ * given, what is known of the mail server (read from its watch, not asked here).
+ */
 export async function checkReadiness(
   ctx: ServiceContext,
   queues: QueueInspector | null,
+  mail?: MailServerStatus,
 ): Promise<Readiness> {
   const [database, redis] = await Promise.all([
     probe(() => pingDatabase(ctx.db)),
     queues ? probe(() => queues.ping()) : Promise.resolve(undefined),
   ]);
+  const warnings =
+    mail?.state === 'not-answering'
+      ? [
+          `the mail server ${mail.server} does not answer (${mail.error}) since ${mail.since}: mail waits queued`,
+        ]
+      : [];
   return {
     ok: database.ok && (redis?.ok ?? true),
     database,
     ...(redis ? { redis } : {}),
+    ...(mail ? { mail } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
