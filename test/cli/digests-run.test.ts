@@ -85,9 +85,10 @@ describe.each(DIALECTS)('digests run does everything due, in order (%s)', (diale
   });
 
   /**
-   * A run killed after building its digests, with one send claimed: the rerun, at once, sends
-   * the queued ones (the workers' sweep would wait two minutes; the old `digests run` never
-   * sent them) and lists the one left `sending` instead of sending it again.
+   * A run killed half-way through its builds, with one send claimed: the rerun, at once, sends
+   * the queued one (the workers' sweep would wait two minutes; the old `digests run` never
+   * sent it), builds and sends the one owed, and lists the one left `sending` instead of
+   * sending it again.
    */
   it('sends at once what an earlier run left queued, and lists what it left sending', async () => {
     const readers = await dailyReaders(3);
@@ -96,28 +97,31 @@ describe.each(DIALECTS)('digests run does everything due, in order (%s)', (diale
     await publish(t.app, matching, [makeStory('c-2', { headline: 'Customs checks tighten' })]);
     await matching.drain({ ...sendContextOf(t.app), queue: matching }, catalog);
 
-    // The earlier run at 07:00: its tick records the digests owed, its builds queue them, and
-    // it dies before any send but one claimed (the server may or may not have that one).
+    // The earlier run at 07:00: its tick records the digests owed, it builds two of the three
+    // (their deliveries queued) and dies after claiming one send (the server may have it).
     t.setNow(new Date(DUE_AT));
     const killed = new DirectWorkQueue();
     await runScheduleTick(
       { ...sendContextOf(t.app), queue: killed },
-      {
-        pendingAlertsBefore: t.app.now(),
-      },
+      { pendingAlertsBefore: t.app.now() },
     );
-    for (const owed of await findOwedDigests(t.app.db, t.app.now(), 10))
+    const owed = await findOwedDigests(t.app.db, t.app.now(), 10);
+    expect(owed).toHaveLength(3);
+    for (const digest of owed.sort((a, b) => a.readerId - b.readerId).slice(0, 2))
       await buildDigest(
         { ...sendContextOf(t.app), queue: killed },
         {
-          ...owed,
+          ...digest,
           cadence: 'daily',
-          periodStart: owed.periodStart.toISOString(),
-          periodEnd: owed.periodEnd.toISOString(),
+          periodStart: digest.periodStart.toISOString(),
+          periodEnd: digest.periodEnd.toISOString(),
         },
       );
     const built = await listDeliveries(t.app.db);
-    expect(built.map((d) => d.status)).toEqual(['queued', 'queued', 'queued']);
+    expect(built.map((d) => [d.recipient, d.status]).sort()).toEqual([
+      [readers[0], 'queued'],
+      [readers[1], 'queued'],
+    ]);
     const claimed = built.find((d) => d.recipient === readers[0]);
     expect(
       await claimDeliveryForSending(t.app.db, claimed!.id, '<left@brief.example>', t.app.now()),
@@ -127,7 +131,9 @@ describe.each(DIALECTS)('digests run does everything due, in order (%s)', (diale
     const run = await runCli(['digests', 'run', '--now', '2026-11-28T07:00:30Z'], t.env);
     expect(run.code, run.stderr).toBe(0);
     expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([readers[1], readers[2]]);
-    expect(run.stdout).toMatch(/^waiting: 2 deliveries queued, 1 in flight \(sending\)$/m);
+    expect(run.stdout).toMatch(
+      /^waiting: 1 delivery queued, 1 digest owed, 1 in flight \(sending\)$/m,
+    );
     expect(run.stdout).toMatch(/sent 2,/);
     expect(run.stdout).toMatch(/^outcome unknown: 1 delivery left sending/m);
     expect(run.stdout).toContain(`  ${claimed!.id}  ${readers[0]}  digest  since`);
