@@ -13,6 +13,7 @@ import { saveReader } from '../../src/services/readers/readers.service.js';
 import { subscribe } from '../../src/services/readers/subscriptions.service.js';
 import { RuleCatalog } from '../../src/services/topics/rule-catalog.js';
 import { addTopic } from '../../src/services/topics/topics.service.js';
+import { startFaultSmtpServer } from '../support/fault-smtp-server.js';
 import { makeStory, parseReceived, publish } from '../support/flow-helpers.js';
 import { runCli } from '../support/run-cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-test-server.js';
@@ -220,6 +221,61 @@ describe.each(DIALECTS)('digests run with a mail server that does not answer (%s
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toMatch(/^waiting: 15 deliveries queued$/m);
     expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([...readers].sort());
+  });
+});
+
+describe.each(DIALECTS)('digests run with a mail server that goes away (%s)', (dialect) => {
+  /**
+   * Would fail if the run went on trying every email against the closed port (using up their
+   * attempts), or exited 0 with the rest silently left queued.
+   */
+  it('stops handing mail over, exits 1 naming the server, and the next run sends the rest', async ({
+    onTestFinished,
+  }) => {
+    const smtp = await startFaultSmtpServer();
+    onTestFinished(() => smtp.close());
+    const t = await createTestApp(dialect, { smtpUrl: smtp.url });
+    onTestFinished(() => t.close());
+    t.setNow(SET_UP_AT);
+    await addTopic(t.app, { slug: 'customs', name: 'Customs', query: 'customs' });
+    const readers = Array.from({ length: 30 }, (_, i) => `reader${i}@corp.example`);
+    for (const email of readers) {
+      await saveReader(t.app, {
+        email,
+        name: null,
+        plan: 'subscriber',
+        trialEndsAt: null,
+        tz: 'UTC',
+        marketingConsent: false,
+      });
+      await subscribe(t.app, { email, topic: 'customs', cadence: 'daily', sendAt: '07:00' });
+    }
+    await publish(t.app, new DirectWorkQueue(), [makeStory('c-4', { headline: 'Customs' })]);
+    // The server takes five, then stops listening.
+    let taken = 0;
+    smtp.onAccepted(() => {
+      if (++taken === 5) void smtp.setMode('closed');
+    });
+
+    const run = await runCli(['digests', 'run', '--now', '2026-11-28T07:05:00Z'], t.env);
+    expect(run.code).toBe(1);
+    const said =
+      /^bulletin: the mail server (\S+) \(SMTP_URL\) stopped answering after (\d+) emails: .+; (\d+) stay queued for the next run$/m.exec(
+        run.stderr,
+      );
+    expect(said?.[1], run.stderr).toBe(smtp.url);
+    const deliveries = await listDeliveries(t.app.db);
+    const sent = deliveries.filter((d) => d.status === 'sent').length;
+    expect(sent).toBe(Number(said?.[2]));
+    expect(sent).toBeGreaterThanOrEqual(5);
+    expect(deliveries.filter((d) => d.status === 'queued')).toHaveLength(Number(said?.[3]));
+    expect(sent + Number(said?.[3])).toBe(30);
+
+    await smtp.setMode('accept');
+    const next = await runCli(['digests', 'run', '--now', '2026-11-28T07:06:00Z'], t.env);
+    expect(next.code, next.stderr).toBe(0);
+    const received = (await smtp.accepted()).flatMap((m) => m.to);
+    expect(received.sort()).toEqual([...readers].sort());
   });
 });
 

@@ -19,7 +19,9 @@ export function registerDigestCommands(program: Command): void {
 
   digests
     .command('run')
-    .description('match pending stories, build and send what is due, then exit')
+    .description(
+      'match the stories waiting, send what earlier runs left queued, build and send what is due, then exit',
+    )
     .option('--now <iso>', 'act as if it were this instant')
     .option('--cadence <cadence>', CADENCES.join('|'))
     .action(async (opts: { now?: string; cadence?: string }) => {
@@ -62,14 +64,15 @@ export function registerDigestCommands(program: Command): void {
         // The run is over: nothing of it is in flight, so what is still `sending` is unknown.
         const left = await findLeftSending(app, LEFT_SENDING_SHOWN);
         if (left.count > 0) printLine(describeLeftSending(left));
-        const tried = count('sent') + count('retry') + count('failed') + count('unknown');
-        const firstError = report.sends.find((s) => s.status === 'retry' || s.status === 'failed');
-        const error =
-          report.mailServerDown ?? (firstError && 'error' in firstError ? firstError.error : null);
+        // Temporary failures (refused, timed out, 4xx) leave their emails queued; a recipient
+        // refused for good is that reader's failure, not the mail server's.
         const stillQueued = count('retry') + report.sendsHeld;
-        if (tried > 0 && count('sent') === 0) {
+        const firstRetry = report.sends.find((s) => s.status === 'retry');
+        const reason =
+          report.mailServerDown ?? (firstRetry?.status === 'retry' ? firstRetry.error : '');
+        if (count('sent') === 0 && stillQueued > 0) {
           throw new Error(
-            `no email could be handed to the mail server ${server} (SMTP_URL): ${error ?? 'every send failed'}; ` +
+            `no email could be handed to the mail server ${server} (SMTP_URL): ${reason}; ` +
               `${stillQueued} stay queued for the next run`,
           );
         }
