@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
-import { Readable } from 'node:stream';
 import type { TopicProblem, TopicRecord } from '../services/topics/index.js';
 import { InputError } from './cli-error.js';
 import { openCsv } from './csv-input.js';
@@ -21,15 +19,10 @@ export async function openTopicsFile(
   const text = file === '-' ? await readStdin() : undefined;
   const jsonLines = text === undefined ? await looksLikeJsonLines(file) : startsAnObject(text);
   if (jsonLines) {
-    // The file is opened now, and read when the records are: see openInputLines for why a
-    // stream must not be made here and listened to later.
-    const lines =
-      text === undefined
-        ? openInputLines(file).lines
-        : readline.createInterface({
-            input: Readable.from([text]),
-            crlfDelay: Number.POSITIVE_INFINITY,
-          });
+    // The file is opened now and read when the records are; standard input is in hand. No
+    // stream or line reader is made before the database is open: the lines it read meanwhile
+    // (and its end) would be gone, and the import would wait for ever.
+    const lines = text === undefined ? openInputLines(file).lines : linesOf(text);
     return { records: readJsonLines(lines, onProblem), unknownColumns: [] };
   }
   const csv = await openCsv(
@@ -63,6 +56,11 @@ export async function openTopicsFile(
       }
     })(),
   };
+}
+
+/** Lines as readline splits them: at CRLF, LF or CR. */
+async function* linesOf(text: string): AsyncGenerator<string> {
+  yield* text.split(/\r\n|\r|\n/);
 }
 
 async function readStdin(): Promise<string> {
