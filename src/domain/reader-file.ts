@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { stripControlCharacters } from './clean-text.js';
 import { normalizeEmail, PLANS, type Plan } from './reader.js';
-import type { ConsentChange } from './reader-changes.js';
+import type { ConsentChange, ReaderFields } from './reader-changes.js';
 import { isValidSendAt, isValidTimeZone } from './schedule.js';
 import {
   CADENCES,
@@ -266,6 +266,31 @@ function readDate(column: ReaderColumn, text: string): Date {
 }
 
 const dateAnswers = new Map<string, number | null>();
+
+/**
+ * The columns in which a further row of a new reader disagrees with the reader its first row
+ * made. A blank cell agrees with anything; consent given without a source or time agrees with
+ * consent on record. Rows that differ only in topics, cadence, time and day are the one-row-
+ * per-schedule form an export writes, and agree.
+ */
+export function conflictingColumns(first: ReaderFields, row: ReaderRow): ReaderColumn[] {
+  const columns: ReaderColumn[] = [];
+  if (row.name !== undefined && row.name !== first.name) columns.push('name');
+  if (row.plan !== undefined && row.plan !== first.plan) columns.push('plan');
+  if (row.trialEndsAt !== undefined && row.trialEndsAt.getTime() !== first.trialEndsAt?.getTime())
+    columns.push('trial_ends');
+  if (row.tz !== undefined && row.tz !== first.tz) columns.push('tz');
+  const consent = row.consent;
+  if (consent !== undefined && consent.given !== first.marketingConsent)
+    columns.push('marketing_consent');
+  else if (consent?.given) {
+    if (consent.source !== null && consent.source !== first.consentSource)
+      columns.push('consent_source');
+    if (consent.at !== null && consent.at.getTime() !== first.consentAt?.getTime())
+      columns.push('consent_at');
+  }
+  return columns;
+}
 
 /** `yes`/`no`, as the file writes marketing consent. */
 export function formatConsent(consent: boolean): 'yes' | 'no' {

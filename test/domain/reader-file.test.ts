@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  conflictingColumns,
   parseReaderRecord,
   ReaderHeaderError,
   readerFileRows,
@@ -115,5 +116,54 @@ describe("a readers' file", () => {
       { cadence: 'daily', sendAt: '07:00', weekdays: true },
       { cadence: 'weekly', sendAt: '09:00', weekday: 5 },
     ]);
+  });
+});
+
+describe('further rows of a new reader', () => {
+  const first = {
+    name: 'Dee',
+    plan: 'trial' as const,
+    trialEndsAt: new Date('2026-12-31T00:00:00Z'),
+    tz: 'Europe/Berlin',
+    marketingConsent: true,
+    consentSource: 'form',
+    consentAt: new Date('2026-11-01T10:00:00Z'),
+  };
+  const columnsOf = (values: Record<string, string>) => {
+    const parsed = parseReaderRecord(
+      { line: 3, values: { email: 'dee@x.example', ...values } },
+      () => true,
+    );
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    return conflictingColumns(first, parsed.row);
+  };
+
+  it('agree when they leave the fields blank or repeat them, whatever their topics and schedule', () => {
+    expect(columnsOf({ topics: 'a', cadence: 'instant' })).toEqual([]);
+    expect(
+      columnsOf({
+        name: 'Dee',
+        plan: 'trial',
+        trial_ends: '2026-12-31',
+        tz: 'Europe/Berlin',
+        marketing_consent: 'yes',
+        consent_source: 'form',
+        consent_at: '2026-11-01T11:00:00+01:00',
+        topics: 'b',
+        day: 'mon',
+      }),
+    ).toEqual([]);
+    // Consent without a source or time agrees with consent on record.
+    expect(columnsOf({ marketing_consent: 'yes' })).toEqual([]);
+  });
+
+  it('name each column that disagrees', () => {
+    expect(
+      columnsOf({ name: 'D', plan: 'subscriber', trial_ends: '2027-01-31', tz: 'UTC' }),
+    ).toEqual(['name', 'plan', 'trial_ends', 'tz']);
+    expect(columnsOf({ marketing_consent: 'no' })).toEqual(['marketing_consent']);
+    expect(
+      columnsOf({ marketing_consent: 'yes', consent_source: 'cli', consent_at: '2026-11-02' }),
+    ).toEqual(['consent_source', 'consent_at']);
   });
 });

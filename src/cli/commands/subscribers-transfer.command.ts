@@ -204,6 +204,7 @@ function summary(file: string, r: ImportReadersReport, dryRun: boolean): string 
       : []),
     `${r.rejected.toLocaleString('en-US')} rejected`,
   ];
-  const follows = `${countOf(r.subscriptionsAdded, 'subscription')} added, ${r.subscriptionsChanged.toLocaleString('en-US')} changed`;
+  // Rows are counted above; several rows may make one new reader, so readers are counted too.
+  const follows = `${countOf(r.readersAdded, 'new reader')}, ${countOf(r.subscriptionsAdded, 'subscription')} added, ${r.subscriptionsChanged.toLocaleString('en-US')} changed`;
   return `${dryRun ? 'dry run, nothing written: ' : ''}${file}: ${countOf(r.rows, 'row')}: ${parts.join(', ')}; ${follows}`;
 }

@@ -21,6 +21,7 @@ import {
   readerChanges,
 } from '../../domain/reader-changes.js';
 import {
+  conflictingColumns,
   parseReaderRecord,
   type ReaderRecord,
   type ReaderRow,
@@ -54,6 +55,8 @@ export interface ImportReadersReport {
   rows: number;
   /** Rows that added a reader, or follows to a reader this import added. */
   added: number;
+  /** Readers this import added (the rows above, less a reader's further rows). */
+  readersAdded: number;
   /** Rows that changed an existing reader or their follows. */
   updated: number;
   /** Rows of existing readers that asked for nothing new. */
@@ -71,9 +74,10 @@ const DEFAULT_BATCH = 2000;
  * Imports readers and their topic follows, a batch of rows per transaction: each batch looks
  * up its addresses in one query, inserts many rows per statement, and resolves topics from one
  * read at the start. Rows are checked one by one; a bad row is reported and the others go on.
- * Importing the same rows again changes nothing. Several rows in a row may name a reader this
- * import adds (an export writes one row per schedule): the first gives the reader's fields,
- * each its follows. A reader named again further on is a reader already there.
+ * Importing the same rows again changes nothing. Several rows may name a reader this import
+ * adds (an export writes one row per schedule): the first gives the reader's fields, each its
+ * follows. A further row whose reader fields disagree with the first's is rejected, naming the
+ * first's line: which one was meant is not for the import to guess.
  */
 export async function importReaders(
   ctx: ServiceContext,
@@ -89,11 +93,12 @@ export async function importReaders(
     startedAt,
     topics,
     nextSendTimes: createNextSendTimes(startedAt),
-    addedInLastBatch: new Set(),
-    addedInThisBatch: new Set(),
+    added: new Map(),
+    notWritten: new Map(),
     report: {
       rows: 0,
       added: 0,
+      readersAdded: 0,
       updated: 0,
       unchanged: 0,
       skipped: 0,
@@ -121,11 +126,13 @@ interface ImportRun {
   topics: Map<string, number>;
   nextSendTimes: NextSendTimes;
   /**
-   * Readers this import added in the batch before and in this one. A reader's further rows
-   * follow their first (as an export writes them), so these two are all that must be known.
+   * Each reader this import added, by address, with the line of their first row: their further
+   * rows may come anywhere in the file. About 100 bytes a new reader; their fields and follows
+   * are read back from the database, where the batch that added them wrote them.
    */
-  addedInLastBatch: Set<string>;
-  addedInThisBatch: Set<string>;
+  added: Map<string, number>;
+  /** On a dry run nothing is written: what the database would hold is kept here instead. */
+  notWritten: Map<string, { fields: ReaderFields; topicIds: number[] }>;
   report: ImportReadersReport;
 }
 
@@ -141,11 +148,13 @@ interface BatchPlan {
 
 /** Where a reader stands while a batch is planned. */
 interface ReaderState {
-  /** Null for a reader this batch adds. */
+  /** Null for a reader this batch adds (or, on a dry run, this import). */
   reader: Reader | null;
   tz: string;
   /** Added by this import: further rows add follows and nothing else. */
   addedByThisImport: boolean;
+  /** A reader this import added: the fields their first row gave, and its line. */
+  first?: { fields: ReaderFields; line: number };
   /** Followed topics, with their subscription (absent for one this batch adds). */
   follows: Map<number, Subscription | null>;
   subscriptions: Subscription[];
@@ -162,9 +171,7 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
   await ctx.db.transaction().execute(async (trx) => {
     const existing = await findReadersByEmails(trx, [...new Set(rows.map((r) => r.email))]);
     // Follows matter for readers this run changes: those it added, or any with --update.
-    const changing = existing.filter(
-      (r) => run.options.update || run.addedInLastBatch.has(r.email),
-    );
+    const changing = existing.filter((r) => run.options.update || run.added.has(r.email));
     const subscriptions = new Map<number, Subscription[]>();
     for (const sub of await findSubscriptionsOfReaders(
       trx,
@@ -174,10 +181,12 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
     const states = new Map<string, ReaderState>();
     for (const reader of existing) {
       const own = subscriptions.get(reader.id) ?? [];
+      const firstLine = run.added.get(reader.email);
       states.set(reader.email, {
         reader,
         tz: reader.tz,
-        addedByThisImport: run.addedInLastBatch.has(reader.email),
+        addedByThisImport: firstLine !== undefined,
+        ...(firstLine !== undefined ? { first: { fields: reader, line: firstLine } } : {}),
         follows: new Map(
           own.filter((s) => s.topicId !== null).map((s) => [s.topicId as number, s]),
         ),
@@ -196,11 +205,23 @@ async function importBatch(run: ImportRun, records: ReaderRecord[]): Promise<voi
       if (problem) reject(run, problem);
     }
     if (!run.options.dryRun) await writePlan(run, trx, plan);
+    else
+      for (const [email, state] of states)
+        if (state.reader === null && state.first)
+          run.notWritten.set(email, {
+            fields: state.first.fields,
+            topicIds: [...state.follows.keys()],
+          });
   });
   report.rows += records.length;
-  run.addedInLastBatch = run.addedInThisBatch;
-  run.addedInThisBatch = new Set();
   run.options.onProgress?.(report.rows);
+}
+
+/** `plan`, `plan and tz`, `name, plan and tz`. */
+function listOf(words: readonly string[]): string {
+  return words.length < 2
+    ? words.join('')
+    : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 function reject(run: ImportRun, problem: RowProblem): void {
@@ -217,13 +238,15 @@ function planRow(
 ): RowProblem | null {
   const { report } = run;
   let state = states.get(row.email);
-  // A dry run did not write the readers it added in the batch before.
-  if (!state && run.addedInLastBatch.has(row.email)) {
+  // A dry run did not write the readers it added in the batches before.
+  const unwritten = state ? undefined : run.notWritten.get(row.email);
+  if (unwritten) {
     state = {
       reader: null,
-      tz: 'UTC',
+      tz: unwritten.fields.tz,
       addedByThisImport: true,
-      follows: new Map(),
+      first: { fields: unwritten.fields, line: run.added.get(row.email) as number },
+      follows: new Map(unwritten.topicIds.map((id) => [id, null])),
       subscriptions: [],
     };
     states.set(row.email, state);
@@ -231,20 +254,30 @@ function planRow(
   if (!state) {
     const fields = newReaderFields(row, run.options.consentSource, run.startedAt);
     plan.newReaders.push({ email: row.email, ...fields });
-    run.addedInThisBatch.add(row.email);
+    run.added.set(row.email, row.line);
     state = {
       reader: null,
       tz: fields.tz,
       addedByThisImport: true,
+      first: { fields, line: row.line },
       follows: new Map(),
       subscriptions: [],
     };
     states.set(row.email, state);
     planFollows(run, plan, state, row);
     report.added++;
+    report.readersAdded++;
     return null;
   }
   if (state.addedByThisImport) {
+    const first = state.first as { fields: ReaderFields; line: number };
+    const differ = conflictingColumns(first.fields, row);
+    if (differ.length > 0)
+      return {
+        line: row.line,
+        column: 'email',
+        message: `${row.email} is already on line ${first.line} with a different ${listOf(differ)} (a reader's fields come from their first row: leave them blank on the others, or the same)`,
+      };
     planFollows(run, plan, state, row);
     report.added++;
     return null;

@@ -213,11 +213,11 @@ describe.each(DIALECTS)('importing readers (%s)', (dialect) => {
     const { report } = await run(
       records([
         { email: 'mo@corp.example', name: 'Mo', topics: 'customs' },
-        { email: 'mo@corp.example', name: 'Ignored', topics: 'sanctions', cadence: 'instant' },
+        { email: 'mo@corp.example', name: 'Mo', topics: 'sanctions', cadence: 'instant' },
       ]),
       { batchSize: 1 },
     );
-    expect(report).toMatchObject({ added: 2, subscriptionsAdded: 2 });
+    expect(report).toMatchObject({ added: 2, readersAdded: 1, subscriptionsAdded: 2 });
     expect(await findReaderByEmail(t.app.db, 'mo@corp.example')).toMatchObject({ name: 'Mo' });
     const subs = await listSubscriptions(t.app, 'mo@corp.example');
     expect(subs.map((s) => [s.topicSlug, s.cadence])).toEqual([
@@ -225,6 +225,66 @@ describe.each(DIALECTS)('importing readers (%s)', (dialect) => {
       ['sanctions', 'instant'],
     ]);
   });
+
+  it.each([
+    ['one batch', 100, false],
+    ['batches apart', 1, false],
+    ['a dry run, batches apart', 1, true],
+  ])(
+    'rejects a further row of a new reader whose fields disagree with the first (%s)',
+    async (_what, batchSize, dryRun) => {
+      const tag = `${batchSize}${dryRun ? 'd' : ''}`;
+      const dup = `dup${tag}@corp.example`;
+      const { report, problems } = await run(
+        records(
+          [
+            { email: dup, plan: 'subscriber', tz: 'Europe/Berlin', topics: 'customs' },
+            { email: `other${tag}@corp.example` },
+            { email: dup, plan: 'free', tz: 'Asia/Tokyo', topics: 'sanctions' },
+            // Blank or the same reader fields, another schedule: the export's form, merged.
+            { email: dup, tz: 'Europe/Berlin', topics: 'sanctions', cadence: 'weekly', day: 'mon' },
+            { email: dup.toUpperCase(), name: 'Dee', marketing_consent: 'yes' },
+          ],
+          1,
+        ),
+        { batchSize, dryRun },
+      );
+      expect(problems).toEqual([
+        {
+          line: 3,
+          column: 'email',
+          message: expect.stringMatching(
+            new RegExp(`^${dup} is already on line 1 with a different plan and tz \\(`),
+          ),
+        },
+        {
+          line: 5,
+          column: 'email',
+          message: expect.stringMatching(
+            /is already on line 1 with a different name and marketing_consent/,
+          ),
+        },
+      ]);
+      expect(report).toMatchObject({
+        rows: 5,
+        added: 3,
+        readersAdded: 2,
+        rejected: 2,
+        subscriptionsAdded: 2,
+      });
+      const stored = await findReaderByEmail(t.app.db, dup);
+      if (dryRun) {
+        expect(stored).toBeUndefined();
+        return;
+      }
+      expect(stored).toMatchObject({ plan: 'subscriber', tz: 'Europe/Berlin', name: null });
+      const subs = await listSubscriptions(t.app, dup);
+      expect(subs.map((s) => [s.topicSlug, s.cadence])).toEqual([
+        ['customs', 'daily'],
+        ['sanctions', 'weekly'],
+      ]);
+    },
+  );
 
   it('exports rows that import back into a fresh database as the same readers', async () => {
     const exported = await exportAll();
