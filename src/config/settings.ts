@@ -1,5 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  type BounceSettings,
+  parseBounceSettings,
+  parseWebhookSettings,
+  type WebhookSettings,
+} from './bounce-settings.js';
 import { type DkimSetting, parseDkim } from './dkim-key.js';
 import {
   type DatabaseSetting,
@@ -17,6 +23,7 @@ import {
 import { SettingsError } from './settings-error.js';
 
 // Callers import everything about settings from this file alone.
+export type { BounceSettings, ImapSetting, WebhookSettings } from './bounce-settings.js';
 export type { DkimSetting } from './dkim-key.js';
 export type { DatabaseSetting } from './setting-parsers.js';
 export { SettingsError } from './settings-error.js';
@@ -73,6 +80,10 @@ export interface Settings {
   feedsAllowPrivate: boolean;
   /** Whether messages are composed and handed to the mail server on a thread of their own. */
   mailThread: boolean;
+  /** Where bounces come back and when soft bounces suppress (BOUNCE_*). */
+  bounce: BounceSettings;
+  /** The provider webhooks' secrets; never shown. */
+  webhooks: WebhookSettings;
 }
 
 /**
@@ -233,5 +244,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     },
     feedsAllowPrivate: parseSwitch('FEEDS_ALLOW_PRIVATE', read('FEEDS_ALLOW_PRIVATE') ?? 'false'),
     mailThread: parseSwitch('MAIL_THREAD', read('MAIL_THREAD') ?? 'true'),
+    bounce: parseBounceSettings(read),
+    webhooks: parseWebhookSettings(read),
   };
 }

