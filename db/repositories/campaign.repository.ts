@@ -60,12 +60,15 @@ export async function findCampaignById(db: Db, id: number): Promise<Campaign | u
   return row && toCampaign(row);
 }
 
+/** Campaigns, newest first (of some statuses only, when given); `limit` null: all of them. */
 export async function listCampaigns(
   db: Db,
   statuses?: readonly CampaignStatus[],
+  limit: number | null = null,
 ): Promise<Campaign[]> {
   let query = db.selectFrom('campaigns').selectAll().orderBy('id', 'desc');
   if (statuses) query = query.where('status', 'in', statuses);
+  if (limit !== null) query = query.limit(limit);
   return (await query.execute()).map(toCampaign);
 }
 

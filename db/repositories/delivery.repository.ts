@@ -1,10 +1,10 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { Delivery, DeliveryKind, DeliveryStatus } from '../../src/domain/delivery.js';
 import type { Cadence } from '../../src/domain/subscription.js';
 import type { Db } from '../connection.js';
 import { fromJson, toDate, toDateOrNull, toIso } from '../mappers.js';
 import { reusableQuery } from '../reusable-query.js';
-import type { DeliveriesTable } from '../schema.js';
+import type { Database, DeliveriesTable } from '../schema.js';
 
 function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
   return {
@@ -225,26 +225,44 @@ export async function findQueuedDigestDeliveries(db: Db): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
+export interface DeliveryRowFilter {
+  recipient?: string;
+  since?: Date;
+  status?: DeliveryStatus;
+  kind?: DeliveryKind;
+}
+
+/** Newest first; at most `limit` (1,000 when not given, all of them for null). */
 export async function listDeliveries(
   db: Db,
-  filter: {
-    recipient?: string;
-    since?: Date;
-    status?: DeliveryStatus;
-    kind?: DeliveryKind;
-    limit?: number;
-  } = {},
+  filter: DeliveryRowFilter & { limit?: number | null } = {},
 ): Promise<Delivery[]> {
-  let query = db
-    .selectFrom('deliveries')
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(filter.limit ?? 1000);
-  if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
-  if (filter.since) query = query.where('created_at', '>=', toIso(filter.since));
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  let query = whereDelivery(db.selectFrom('deliveries').selectAll().orderBy('id', 'desc'), filter);
+  const limit = filter.limit === undefined ? 1000 : filter.limit;
+  if (limit !== null) query = query.limit(limit);
   return (await query.execute()).map(toDelivery);
+}
+
+/** How many deliveries {@link listDeliveries} would list without a limit. */
+export async function countDeliveries(db: Db, filter: DeliveryRowFilter = {}): Promise<number> {
+  const query = whereDelivery(
+    db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('count')),
+    filter,
+  );
+  return Number((await query.executeTakeFirstOrThrow()).count);
+}
+
+/** A listing's filters on a query of the deliveries table. */
+function whereDelivery<Q extends SelectQueryBuilder<Database, 'deliveries', object>>(
+  query: Q,
+  filter: DeliveryRowFilter,
+): Q {
+  let q = query as SelectQueryBuilder<Database, 'deliveries', object>;
+  if (filter.recipient) q = q.where('recipient', '=', filter.recipient);
+  if (filter.since) q = q.where('created_at', '>=', toIso(filter.since));
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  return q as Q;
 }
 
 /** What a delivery left `sending` by a stopped sender says, for the person who settles it. */

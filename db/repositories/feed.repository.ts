@@ -54,8 +54,11 @@ export async function findFeed(db: Db, id: number): Promise<Feed | undefined> {
   return row && toFeed(row);
 }
 
-export async function listFeeds(db: Db): Promise<Feed[]> {
-  return (await db.selectFrom('feeds').selectAll().orderBy('id').execute()).map(toFeed);
+/** Feeds in the order they were added; `limit` null: all of them. */
+export async function listFeeds(db: Db, limit: number | null = null): Promise<Feed[]> {
+  let query = db.selectFrom('feeds').selectAll().orderBy('id');
+  if (limit !== null) query = query.limit(limit);
+  return (await query.execute()).map(toFeed);
 }
 
 export async function deleteFeed(db: Db, id: number): Promise<boolean> {

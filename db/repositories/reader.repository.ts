@@ -79,8 +79,11 @@ export async function findReaderById(db: Db, id: number): Promise<Reader | undef
   return row && toReader(row);
 }
 
-export async function listReaders(db: Db): Promise<Reader[]> {
-  return (await db.selectFrom('subscribers').selectAll().orderBy('email').execute()).map(toReader);
+/** Readers by address; `limit` null: all of them. */
+export async function listReaders(db: Db, limit: number | null = null): Promise<Reader[]> {
+  let query = db.selectFrom('subscribers').selectAll().orderBy('email');
+  if (limit !== null) query = query.limit(limit);
+  return (await query.execute()).map(toReader);
 }
 
 export async function setReaderStatus(

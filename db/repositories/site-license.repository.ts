@@ -24,8 +24,14 @@ export async function removeSiteLicense(db: Db, domain: string): Promise<boolean
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function listSiteLicenses(db: Db): Promise<SiteLicense[]> {
-  const rows = await db.selectFrom('site_licenses').selectAll().orderBy('domain').execute();
+/** Site licenses by domain; `limit` null: all of them. */
+export async function listSiteLicenses(
+  db: Db,
+  limit: number | null = null,
+): Promise<SiteLicense[]> {
+  let query = db.selectFrom('site_licenses').selectAll().orderBy('domain');
+  if (limit !== null) query = query.limit(limit);
+  const rows = await query.execute();
   return rows.map((row) => ({
     domain: row.domain,
     until: toDateOrNull(row.until),

@@ -34,10 +34,10 @@ export async function findStoriesByIds(db: Db, ids: readonly number[]): Promise<
   return rows.map(toStoredStory);
 }
 
-/** Newest first; `since` bounds publishedAt from below. */
+/** Newest first; `since` bounds publishedAt from below; no `limit` (or null): all of them. */
 export async function listStories(
   db: Db,
-  options: { since?: Date; limit?: number } = {},
+  options: { since?: Date; limit?: number | null } = {},
 ): Promise<StoredStory[]> {
   let query = db
     .selectFrom('stories')
@@ -47,6 +47,13 @@ export async function listStories(
   if (options.since) query = query.where('published_at', '>=', toIso(options.since));
   if (options.limit) query = query.limit(options.limit);
   return (await query.execute()).map(toStoredStory);
+}
+
+/** How many stories {@link listStories} would list without a limit. */
+export async function countStories(db: Db, options: { since?: Date } = {}): Promise<number> {
+  let query = db.selectFrom('stories').select((eb) => eb.fn.countAll<number>().as('count'));
+  if (options.since) query = query.where('published_at', '>=', toIso(options.since));
+  return Number((await query.executeTakeFirstOrThrow()).count);
 }
 
 /** Stories whose current revision has not been matched yet (a lost or pending match job). */

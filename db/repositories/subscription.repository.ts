@@ -75,16 +75,35 @@ const readersSubscriptions = reusableQuery((db: Db, email: string) =>
   subscriptionListing(db).where('subscribers.email', '=', email),
 );
 
-export async function listSubscriptions(db: Db, email?: string): Promise<SubscriptionListing[]> {
+/** One reader's subscriptions, or everyone's; `limit` null: all of them. */
+export async function listSubscriptions(
+  db: Db,
+  email?: string,
+  limit: number | null = null,
+): Promise<SubscriptionListing[]> {
+  // One reader's are few: the statement built once serves them, cut here.
   const rows = email
-    ? (await readersSubscriptions(db, email)).rows
-    : await subscriptionListing(db).execute();
+    ? (await readersSubscriptions(db, email)).rows.slice(0, limit ?? undefined)
+    : await (limit === null
+        ? subscriptionListing(db)
+        : subscriptionListing(db).limit(limit)
+      ).execute();
   return rows.map((row) => ({
     ...toSubscription(row),
     email: row.email,
     topicSlug: row.topic_slug,
     topicQuery: row.topic_query,
   }));
+}
+
+/** How many subscriptions {@link listSubscriptions} would list without a limit. */
+export async function countSubscriptions(db: Db, email?: string): Promise<number> {
+  let query = db
+    .selectFrom('subscriptions')
+    .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+    .select((eb) => eb.fn.countAll<number>().as('count'));
+  if (email) query = query.where('subscribers.email', '=', email);
+  return Number((await query.executeTakeFirstOrThrow()).count);
 }
 
 /** Custom-query subscriptions (their rules live in the rule index beside the topics'). */

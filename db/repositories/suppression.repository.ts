@@ -1,7 +1,9 @@
+import type { Selectable } from 'kysely';
 import type { Suppression, SuppressionReason } from '../../src/domain/suppression.js';
 import type { Db } from '../connection.js';
 import { toDate, toIso } from '../mappers.js';
 import { reusableQuery } from '../reusable-query.js';
+import type { SuppressionsTable } from '../schema.js';
 
 /** Adds a suppression; an address already suppressed keeps its first reason. */
 export async function addSuppression(
@@ -29,14 +31,25 @@ const suppressionOf = reusableQuery((db: Db, email: string) =>
 
 export async function findSuppression(db: Db, email: string): Promise<Suppression | undefined> {
   const [row] = (await suppressionOf(db, email)).rows;
-  return row && { email: row.email, reason: row.reason, createdAt: toDate(row.created_at) };
+  return row && toSuppression(row);
 }
 
-export async function listSuppressions(db: Db): Promise<Suppression[]> {
-  const rows = await db.selectFrom('suppressions').selectAll().orderBy('email').execute();
-  return rows.map((row) => ({
+/** Suppressed addresses in order; `limit` null: all of them. */
+export async function listSuppressions(
+  db: Db,
+  limit: number | null = null,
+): Promise<Suppression[]> {
+  let query = db.selectFrom('suppressions').selectAll().orderBy('email');
+  if (limit !== null) query = query.limit(limit);
+  const rows = await query.execute();
+  return rows.map(toSuppression);
+}
+
+function toSuppression(row: Selectable<SuppressionsTable>): Suppression {
+  return {
     email: row.email,
     reason: row.reason,
+    detail: row.detail ?? null,
     createdAt: toDate(row.created_at),
-  }));
+  };
 }

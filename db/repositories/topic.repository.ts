@@ -56,15 +56,19 @@ export async function findTopicBySlug(db: Db, slug: string): Promise<Topic | und
 }
 
 /** Every topic with its number of followers (active readers, paused or not). */
-export async function listTopicsWithFollowers(db: Db): Promise<(Topic & { followers: number })[]> {
-  const rows = await db
+export async function listTopicsWithFollowers(
+  db: Db,
+  limit: number | null = null,
+): Promise<(Topic & { followers: number })[]> {
+  let query = db
     .selectFrom('topics')
     .leftJoin('subscriptions', 'subscriptions.topic_id', 'topics.id')
     .selectAll('topics')
     .select((eb) => eb.fn.count<number>('subscriptions.subscriber_id').distinct().as('followers'))
     .groupBy('topics.id')
-    .orderBy('topics.slug')
-    .execute();
+    .orderBy('topics.slug');
+  if (limit !== null) query = query.limit(limit);
+  const rows = await query.execute();
   return rows.map((row) => ({ ...toTopic(row), followers: Number(row.followers) }));
 }
 

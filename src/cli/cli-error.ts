@@ -28,12 +28,17 @@ const ADVICE: Record<string, string> = {
   'slug:exists': 'use topics update',
   'email:exists': 'use subscribers update to change it',
   'slug:in-use': 'give --force to remove it anyway',
+  'slug:not-found': 'topics list shows every topic',
+  'topic:not-found': 'topics list shows every topic',
 };
 
 /** An input error as the CLI says it: the option first, the advice after. */
 export function describeInputError(error: InputError): string {
   const option = error.field === undefined ? undefined : OPTION_OF_FIELD[error.field];
-  const advice = ADVICE[`${error.field}:${error.problem}`];
+  // A message that ends in advice of its own ("(did you mean customs?)") gets no more.
+  const advice = error.message.endsWith(')')
+    ? undefined
+    : ADVICE[`${error.field}:${error.problem}`];
   return `${option ? `${option}: ` : ''}${error.message}${advice ? ` (${advice})` : ''}`;
 }
 

@@ -36,6 +36,7 @@ const EXAMPLES: Record<string, string[]> = {
   'deliveries list': [
     'bulletin deliveries list --recipient ann@example.com --since 7d',
     'bulletin deliveries list --status failed --json',
+    'bulletin deliveries list --since 24h --all --json',
   ],
   'deliveries resolve': ['bulletin deliveries resolve 42 --sent'],
   'feeds add': [

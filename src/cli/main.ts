@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { readPackageInfo } from '../config/package-info.js';
-import { SettingsError } from '../config/settings.js';
+import { SettingsError } from '../config/settings-error.js';
 import { showControlCharacters } from '../domain/clean-text.js';
 import { describeFileProblem, describeInputError, InputError, isFileError } from './cli-error.js';
 import { addMissingHelp } from './examples.js';

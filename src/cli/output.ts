@@ -1,5 +1,11 @@
 import { showControlCharacters, unicodeEscape } from '../domain/clean-text.js';
 
+/**
+ * Rows a listing shows unless told otherwise (`--limit N`, `--all`): enough for any screen or
+ * script's first look, few enough that a table of a million readers does not flood either.
+ */
+export const LISTED = 1000;
+
 /** One column of a listing: its header and how a row's cell is read. */
 export interface ListingColumn<T> {
   header: string;

@@ -1,10 +1,18 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { CampaignReport } from '../../services/campaigns/index.js';
 import { campaignContextOf, renderContextOf, withApp } from '../cli-context.js';
-import { formatJson, printLine, printListing } from '../output.js';
-import { emailSchema, parseOption } from '../parse.js';
+import { writeOutputFile } from '../file-output.js';
+import { countOf } from '../help.js';
+import { formatJson, LISTED, printLine, printListing, readUpTo } from '../output.js';
+import {
+  emailSchema,
+  type LimitOptions,
+  parseOption,
+  readLimit,
+  wholeNumberSchema,
+  withLimitOptions,
+} from '../parse.js';
 import { startProgress } from '../progress.js';
 
 const idSchema = z.coerce.number().int('must be a campaign id').positive('must be a campaign id');
@@ -42,20 +50,12 @@ export function registerCampaignCommands(program: Command): void {
         rate?: string;
         onePerDomain?: boolean;
       }) => {
-        const stories = parseOption(
-          '--stories',
-          opts.stories,
-          z.coerce.number().int().min(1).max(20),
-        );
+        const stories = parseOption('--stories', opts.stories, wholeNumberSchema(1, 20));
         const rate = opts.rate
-          ? parseOption(
-              '--rate',
-              opts.rate.replace(/\/s$/, ''),
-              z.coerce.number().int().min(1).max(10_000),
-            )
+          ? parseOption('--rate', opts.rate.replace(/\/s$/, ''), wholeNumberSchema(1, 10_000))
           : undefined;
         const sendAt = opts.sendAt ? parseOption('--send-at', opts.sendAt, isoSchema) : null;
-        const { createCampaign } = await import('../../services/campaigns/index.js');
+        const { countAudience, createCampaign } = await import('../../services/campaigns/index.js');
         await withApp({}, async (app) => {
           const campaign = await createCampaign(app, {
             name: opts.name,
@@ -67,6 +67,8 @@ export function registerCampaignCommands(program: Command): void {
             ...(rate ? { rate } : {}),
             onePerDomain: Boolean(opts.onePerDomain),
           });
+          // Before the id, which stays the output's last word.
+          printLine(describeAudience(await countAudience(app, campaign.audience)));
           printLine(
             `created campaign "${campaign.name}" (draft, ${campaign.rate}/s): ${campaign.id}`,
           );
@@ -85,8 +87,13 @@ export function registerCampaignCommands(program: Command): void {
       const { previewCampaign } = await import('../../services/campaigns/index.js');
       await withApp({ render: true }, async (app) => {
         const preview = await previewCampaign(renderContextOf(app), campaignId, email);
+        // The invitation says "you asked to hear from us": not true of everyone it can show.
+        if (preview.notInvited.length > 0)
+          process.stderr.write(
+            `bulletin: warning: campaign ${campaignId} would not invite ${preview.email}: ${preview.notInvited.join('; ')}. This is what they would get if it did.\n`,
+          );
         if (opts.out) {
-          fs.writeFileSync(opts.out, preview.html);
+          writeOutputFile(opts.out, preview.html);
           printLine(`To: ${preview.email}\nSubject: ${preview.subject}\nwrote ${opts.out}`);
         } else {
           printLine(`To: ${preview.email}\nSubject: ${preview.subject}\n\n${preview.text}`);
@@ -149,7 +156,7 @@ export function registerCampaignCommands(program: Command): void {
       const campaignId = parseOption('ID', id, idSchema);
       const service = await import('../../services/campaigns/index.js');
       await withApp({}, async (app) => {
-        const report = await service.reportCampaign(app, campaignId);
+        const report = await service.reportCampaign(app, campaignId, { withAudience: true });
         const stories = opts.stories ? await service.reportCampaignStories(app, campaignId) : null;
         if (opts.json) {
           const row = { ...toStatusRow(report, app.now()), ...(stories ? { stories } : {}) };
@@ -168,13 +175,19 @@ export function registerCampaignCommands(program: Command): void {
       });
     });
 
-  campaigns
-    .command('list')
+  withLimitOptions(campaigns.command('list'), LISTED, 'campaigns')
     .option('--json', 'one JSON array')
-    .action(async (opts: { json?: boolean }) => {
-      const { listCampaigns } = await import('../../services/campaigns/index.js');
+    .action(async (opts: LimitOptions & { json?: boolean }) => {
+      const limit = readLimit(opts, LISTED);
+      const { countCampaigns, listCampaigns } = await import('../../services/campaigns/index.js');
       await withApp({}, async (app) => {
-        printListing(await listCampaigns(app), Boolean(opts.json), [
+        const found = await readUpTo(
+          limit,
+          'campaigns',
+          (n) => listCampaigns(app, { limit: n }),
+          () => countCampaigns(app),
+        );
+        printListing(found, Boolean(opts.json), [
           { header: 'ID', value: (c) => c.id },
           { header: 'NAME', value: (c) => c.name },
           { header: 'STATUS', value: (c) => c.status },
@@ -193,6 +206,7 @@ function toStatusRow(report: CampaignReport, now: Date) {
     id: campaign.id,
     name: campaign.name,
     status: campaign.status,
+    audience: report.audience,
     total: counts.total,
     sent: counts.sent,
     failed: counts.failed,
@@ -221,12 +235,22 @@ function describeStatus(report: CampaignReport, now: Date): string {
   const skips = Object.entries(row.skippedBy)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
+  if (!report.campaign.audienceFixedAt)
+    return [
+      `campaign ${row.id} "${row.name}": ${row.status}${report.campaign.sendAt ? `, to send at ${report.campaign.sendAt.toISOString()}` : ''}`,
+      `  ${describeAudience(row.audience ?? 0)}`,
+    ].join('\n');
   return [
     `campaign ${row.id} "${row.name}": ${row.status}`,
     `  recipients ${row.total}: sent ${row.sent}, failed ${row.failed}, suppressed ${row.suppressed}, skipped ${row.skipped}${skips ? ` (${skips})` : ''}`,
     `  still to go: ${row.pending + row.queued}${row.eta ? `, done in about ${formatSeconds(row.etaSeconds ?? 0)} (${row.eta})` : ''}${row.sending ? `; ${row.sending} outcome unknown` : ''}`,
     `  trial clicks ${row.clicks} (people), trials started ${row.trials}, conversion ${(row.conversion * 100).toFixed(2)}% of sent`,
   ].join('\n');
+}
+
+/** "audience: 12 prospects now": before sending, each is checked again when theirs goes. */
+function describeAudience(count: number): string {
+  return `audience: ${countOf(count, 'prospect')} now (each is checked again as their invitation goes)`;
 }
 
 function describeOutcome(report: CampaignReport): string {

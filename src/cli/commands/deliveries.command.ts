@@ -1,13 +1,26 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { DELIVERY_KINDS, DELIVERY_STATUSES } from '../../domain/delivery.js';
-import { listDeliveries, markDeliverySent, resendDelivery } from '../../services/sending/index.js';
+import {
+  countDeliveries,
+  listDeliveries,
+  markDeliverySent,
+  resendDelivery,
+} from '../../services/sending/index.js';
 import { flowContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
-import { printLine, printListing } from '../output.js';
-import { emailSchema, parseOption, parseSince } from '../parse.js';
+import { LISTED, printLine, printListing, readUpTo } from '../output.js';
+import {
+  choiceSchema,
+  emailSchema,
+  type LimitOptions,
+  parseOption,
+  parseSince,
+  readLimit,
+  wholeNumberSchema,
+  withLimitOptions,
+} from '../parse.js';
 
-interface ListOptions {
+interface ListOptions extends LimitOptions {
   recipient?: string;
   since?: string;
   status?: string;
@@ -19,9 +32,11 @@ export function registerDeliveryCommands(program: Command): void {
   const deliveries = program
     .command('deliveries')
     .description('emails handed to the mail transport');
-  deliveries
-    .command('list')
-    .description('the latest deliveries, newest first')
+  withLimitOptions(
+    deliveries.command('list').description('the latest deliveries, newest first'),
+    LISTED,
+    'deliveries',
+  )
     .option('--recipient <email>', 'only mail to this address')
     .option('--since <when>', 'a duration back (24h) or an ISO date')
     .option('--status <status>', `${DELIVERY_STATUSES.join('|')} (sending: outcome unknown)`)
@@ -29,18 +44,25 @@ export function registerDeliveryCommands(program: Command): void {
     .option('--json', 'one JSON array')
     .action(async (opts: ListOptions) => {
       const recipient = opts.recipient && parseOption('--recipient', opts.recipient, emailSchema);
-      const status = opts.status && parseOption('--status', opts.status, z.enum(DELIVERY_STATUSES));
-      const kind = opts.kind && parseOption('--kind', opts.kind, z.enum(DELIVERY_KINDS));
+      const status =
+        opts.status && parseOption('--status', opts.status, choiceSchema(DELIVERY_STATUSES));
+      const kind = opts.kind && parseOption('--kind', opts.kind, choiceSchema(DELIVERY_KINDS));
+      const limit = readLimit(opts, LISTED);
       await withApp({}, async (app) => {
         const since = parseSince('--since', opts.since, app.now());
-        const rows = (
-          await listDeliveries(app, {
-            ...(recipient ? { recipient } : {}),
-            ...(since ? { since } : {}),
-            ...(status ? { status } : {}),
-            ...(kind ? { kind } : {}),
-          })
-        ).map((d) => ({
+        const filter = {
+          ...(recipient ? { recipient } : {}),
+          ...(since ? { since } : {}),
+          ...(status ? { status } : {}),
+          ...(kind ? { kind } : {}),
+        };
+        const found = await readUpTo(
+          limit,
+          'deliveries',
+          (n) => listDeliveries(app, filter, { limit: n }),
+          () => countDeliveries(app, filter),
+        );
+        const rows = found.map((d) => ({
           id: d.id,
           kind: d.kind,
           recipient: d.recipient,
@@ -76,7 +98,7 @@ export function registerDeliveryCommands(program: Command): void {
     .action(async (id: string, opts: { sent?: boolean; resend?: boolean }) => {
       if (Boolean(opts.sent) === Boolean(opts.resend))
         throw new InputError('give --sent or --resend');
-      const deliveryId = parseOption('ID', id, z.coerce.number().int().positive());
+      const deliveryId = parseOption('ID', id, wholeNumberSchema(1));
       await withApp({ redis: Boolean(opts.resend) }, async (app) => {
         const delivery = opts.sent
           ? await markDeliverySent(app, deliveryId)

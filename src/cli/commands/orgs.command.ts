@@ -1,13 +1,20 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import {
+  countSiteLicenses,
   grantSiteLicense,
   listSiteLicenses,
   revokeSiteLicense,
 } from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
-import { printLine, printListing } from '../output.js';
-import { dateSchema, parseOption } from '../parse.js';
+import { LISTED, printLine, printListing, readUpTo } from '../output.js';
+import {
+  dateSchema,
+  type LimitOptions,
+  parseOption,
+  readLimit,
+  withLimitOptions,
+} from '../parse.js';
 
 const domainSchema = z
   .string()
@@ -32,12 +39,18 @@ export function registerOrgCommands(program: Command): void {
         );
       });
     });
-  orgs
-    .command('list')
+  withLimitOptions(orgs.command('list'), LISTED, 'site licenses')
     .option('--json', 'one JSON array')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: LimitOptions & { json?: boolean }) => {
+      const limit = readLimit(opts, LISTED);
       await withApp({}, async (app) => {
-        printListing(await listSiteLicenses(app), Boolean(opts.json), [
+        const found = await readUpTo(
+          limit,
+          'site licenses',
+          (n) => listSiteLicenses(app, { limit: n }),
+          () => countSiteLicenses(app),
+        );
+        printListing(found, Boolean(opts.json), [
           { header: 'DOMAIN', value: (r) => r.domain },
           { header: 'UNTIL', value: (r) => r.until },
         ]);

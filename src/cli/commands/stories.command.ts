@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import type { App } from '../../app.js';
 import { showControlCharacters } from '../../domain/clean-text.js';
 import { readStoryRecords } from '../../domain/story-stream.js';
 import {
+  countStories,
   listStoriesWithMatches,
   type PublishCounts,
   publishStoryStream,
@@ -11,9 +11,12 @@ import {
 import { flowContextOf, startStoryParsing, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { type InputLines, openInputLines } from '../input-stream.js';
-import { printLine, printListing } from '../output.js';
-import { parseOption, parseSince } from '../parse.js';
+import { printLine, printListing, readUpTo } from '../output.js';
+import { type LimitOptions, parseSince, readLimit, withLimitOptions } from '../parse.js';
 import { startProgress } from '../progress.js';
+
+/** Stories a listing shows unless told otherwise. */
+const STORIES_SHOWN = 100;
 
 export function registerStoryCommands(program: Command): void {
   const stories = program.command('stories').description('stories');
@@ -38,23 +41,31 @@ export function registerStoryCommands(program: Command): void {
       });
     });
 
-  stories
-    .command('list')
-    .description('stored stories, newest first, with how many readers each was matched to')
-    .option('--since <when>', 'a duration back (30d) or an ISO date')
-    .option('--limit <n>', 'at most this many', '100')
+  withLimitOptions(
+    stories
+      .command('list')
+      .description('stored stories, newest first, with how many readers each was matched to')
+      .option('--since <when>', 'a duration back (30d) or an ISO date'),
+    STORIES_SHOWN,
+    'stories',
+  )
     .option('--json', 'one JSON array')
     .addHelpText(
       'after',
       '\nExamples:\n  $ bulletin stories list --since 7d\n  $ bulletin stories list --json | head -1\n',
     )
-    .action(async (opts: { since?: string; limit: string; json?: boolean }) => {
-      const limit = parseOption('--limit', opts.limit, z.coerce.number().int().min(1).max(100_000));
+    .action(async (opts: LimitOptions & { since?: string; json?: boolean }) => {
+      const limit = readLimit(opts, STORIES_SHOWN);
       await withApp({}, async (app) => {
         const since = parseSince('--since', opts.since, app.now());
-        const rows = (
-          await listStoriesWithMatches(app, { ...(since ? { since } : {}), limit })
-        ).map((s) => ({
+        const filter = since ? { since } : {};
+        const stored = await readUpTo(
+          limit,
+          'stories',
+          (n) => listStoriesWithMatches(app, { ...filter, limit: n }),
+          () => countStories(app, filter),
+        );
+        const rows = stored.map((s) => ({
           id: s.externalId,
           url: s.url,
           headline: s.headline,

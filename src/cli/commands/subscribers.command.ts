@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { PLANS, type Plan } from '../../domain/reader.js';
 import type { ReaderEdit } from '../../domain/reader-changes.js';
 import {
   addReader,
+  countReaders,
   listReaders,
   removeReader,
   showReader,
@@ -12,8 +12,17 @@ import {
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { withExamples } from '../help.js';
-import { formatJson, printLine, printListing } from '../output.js';
-import { dateSchema, emailSchema, parseOption, timeZoneSchema } from '../parse.js';
+import { formatJson, LISTED, printLine, printListing, readUpTo } from '../output.js';
+import {
+  choiceSchema,
+  dateSchema,
+  emailSchema,
+  type LimitOptions,
+  parseOption,
+  readLimit,
+  timeZoneSchema,
+  withLimitOptions,
+} from '../parse.js';
 import { formatReaderProfile } from '../reader-profile-text.js';
 import { registerReaderTransferCommands } from './subscribers-transfer.command.js';
 
@@ -40,7 +49,7 @@ function readEdit(opts: EditOptions): ReaderEdit {
   return {
     ...(opts.name !== undefined ? { name: opts.name } : {}),
     ...(opts.plan !== undefined
-      ? { plan: parseOption('--plan', opts.plan, z.enum(PLANS as [Plan, ...Plan[]])) }
+      ? { plan: parseOption('--plan', opts.plan, choiceSchema(PLANS as [Plan, ...Plan[]])) }
       : {}),
     ...(opts.trialEnds !== undefined
       ? { trialEndsAt: parseOption('--trial-ends', opts.trialEnds, dateSchema) }
@@ -105,14 +114,22 @@ export function registerSubscriberCommands(program: Command): void {
   });
 
   withExamples(
-    subscribers
-      .command('list')
-      .description('every reader, by address')
-      .option('--json', 'one JSON array'),
-    ['bulletin subscribers list --json'],
-  ).action(async (opts: { json?: boolean }) => {
+    withLimitOptions(
+      subscribers.command('list').description('every reader, by address'),
+      LISTED,
+      'readers',
+    ).option('--json', 'one JSON array'),
+    ['bulletin subscribers list --json', 'bulletin subscribers list --all --json'],
+  ).action(async (opts: LimitOptions & { json?: boolean }) => {
+    const limit = readLimit(opts, LISTED);
     await withApp({}, async (app) => {
-      const rows = (await listReaders(app)).map((r) => ({
+      const readers = await readUpTo(
+        limit,
+        'readers',
+        (n) => listReaders(app, { limit: n }),
+        () => countReaders(app),
+      );
+      const rows = readers.map((r) => ({
         email: r.email,
         name: r.name,
         plan: r.plan,

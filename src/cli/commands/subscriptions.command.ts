@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import {
   CADENCES,
   type Cadence,
@@ -9,14 +8,23 @@ import {
 } from '../../domain/subscription.js';
 import {
   changeSubscriptions,
+  countSubscriptions,
   listSubscriptions,
   subscribe,
   updateSubscription,
 } from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
-import { printLine, printListing } from '../output.js';
-import { emailSchema, parseOption, sendAtSchema } from '../parse.js';
+import { LISTED, printLine, printListing, readUpTo } from '../output.js';
+import {
+  choiceSchema,
+  emailSchema,
+  type LimitOptions,
+  parseOption,
+  readLimit,
+  sendAtSchema,
+  withLimitOptions,
+} from '../parse.js';
 
 interface UpdateOptions {
   topic: string;
@@ -27,7 +35,7 @@ interface UpdateOptions {
 }
 
 function parseCadence(text: string): Cadence {
-  return parseOption('--cadence', text, z.enum(CADENCES as [Cadence, ...Cadence[]]));
+  return parseOption('--cadence', text, choiceSchema(CADENCES as [Cadence, ...Cadence[]]));
 }
 
 /** `--at`, `--day` and `--weekdays` as a schedule request: only those given. */
@@ -135,15 +143,25 @@ export function registerSubscriptionCommands(program: Command): void {
       });
     });
 
-  subscriptions
-    .command('list [email]')
-    .description("every reader's subscriptions, or one reader's")
+  withLimitOptions(
+    subscriptions
+      .command('list [email]')
+      .description("every reader's subscriptions, or one reader's"),
+    LISTED,
+    'subscriptions',
+  )
     .option('--json', 'one JSON array')
-    .action(async (email: string | undefined, opts: { json?: boolean }) => {
+    .action(async (email: string | undefined, opts: LimitOptions & { json?: boolean }) => {
+      const address = email === undefined ? undefined : parseOption('EMAIL', email, emailSchema);
+      const limit = readLimit(opts, LISTED);
       await withApp({}, async (app) => {
-        const rows = (
-          await listSubscriptions(app, email && parseOption('EMAIL', email, emailSchema))
-        ).map((s) => ({
+        const found = await readUpTo(
+          limit,
+          'subscriptions',
+          (n) => listSubscriptions(app, address, { limit: n }),
+          () => countSubscriptions(app, address),
+        );
+        const rows = found.map((s) => ({
           id: s.id,
           email: s.email,
           topic: s.topicSlug,

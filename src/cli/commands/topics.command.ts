@@ -4,6 +4,7 @@ import {
   addTopic,
   backtestRule,
   changeTopic,
+  countTopics,
   listTopics,
   parseQueryOrThrow,
   removeTopic,
@@ -13,8 +14,15 @@ import {
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { countOf } from '../help.js';
-import { formatJson, printLine, printListing } from '../output.js';
-import { parseOption, parseSince, slugSchema } from '../parse.js';
+import { formatJson, LISTED, printLine, printListing, readUpTo } from '../output.js';
+import {
+  type LimitOptions,
+  parseOption,
+  parseSince,
+  readLimit,
+  slugSchema,
+  withLimitOptions,
+} from '../parse.js';
 import { registerTopicTransferCommands } from './topics-transfer.command.js';
 
 export function registerTopicCommands(program: Command): void {
@@ -71,13 +79,22 @@ export function registerTopicCommands(program: Command): void {
       });
     });
 
-  topics
-    .command('list')
-    .description('every topic with how many readers follow it')
+  withLimitOptions(
+    topics.command('list').description('every topic with how many readers follow it'),
+    LISTED,
+    'topics',
+  )
     .option('--json', 'one JSON array')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: LimitOptions & { json?: boolean }) => {
+      const limit = readLimit(opts, LISTED);
       await withApp({}, async (app) => {
-        const rows = (await listTopics(app)).map((t) => ({
+        const found = await readUpTo(
+          limit,
+          'topics',
+          (n) => listTopics(app, { limit: n }),
+          () => countTopics(app),
+        );
+        const rows = found.map((t) => ({
           slug: t.slug,
           name: t.name,
           query: t.query,

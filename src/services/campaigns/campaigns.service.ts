@@ -15,6 +15,7 @@ import {
   findQueuedCampaignDeliveries,
   insertRecipients,
 } from '../../../db/repositories/campaign-recipient.repository.js';
+import { countTableRows } from '../../../db/repositories/table-count.js';
 import {
   type Campaign,
   type CampaignCounts,
@@ -24,7 +25,7 @@ import {
 import { collapseWhitespace as collapseWhitespaceText } from '../../email/email-content.js';
 import type { ServiceContext } from '../context.js';
 import { InputError } from '../input-error.js';
-import { readAudienceFilter, selectAudience } from './campaign-audience.service.js';
+import { countAudience, readAudienceFilter, selectAudience } from './campaign-audience.service.js';
 import type { CampaignContext } from './campaign-queue.js';
 
 export const MAX_CAMPAIGN_STORIES = 20;
@@ -88,8 +89,17 @@ export async function requireCampaign(ctx: ServiceContext, id: number): Promise<
   return campaign;
 }
 
-export async function listCampaigns(ctx: ServiceContext): Promise<Campaign[]> {
-  return selectCampaigns(ctx.db);
+/** Campaigns, newest first (at most `limit` when given). */
+export async function listCampaigns(
+  ctx: ServiceContext,
+  options: { limit?: number | null } = {},
+): Promise<Campaign[]> {
+  return selectCampaigns(ctx.db, undefined, options.limit ?? null);
+}
+
+/** How many campaigns there are. */
+export async function countCampaigns(ctx: ServiceContext): Promise<number> {
+  return countTableRows(ctx.db, 'campaigns');
 }
 
 export type StartOutcome =
@@ -192,6 +202,12 @@ export async function cancelCampaign(ctx: CampaignContext, id: number): Promise<
 
 export interface CampaignReport {
   campaign: Campaign;
+  /**
+   * How many it reaches: before sending starts, the prospects its filters select now (each
+   * is checked again as their invitation goes); once started, the recipients recorded. Null
+   * unless asked for (`withAudience`): selecting the audience reads every prospect.
+   */
+  audience: number | null;
   counts: CampaignCounts;
   /** Distinct readers who clicked a trial link. */
   clicks: number;
@@ -202,13 +218,23 @@ export interface CampaignReport {
   etaSeconds: number | null;
 }
 
-/** A campaign's progress and what it brought. */
-export async function reportCampaign(ctx: ServiceContext, id: number): Promise<CampaignReport> {
+/** A campaign's progress and what it brought; with `withAudience`, how many it reaches. */
+export async function reportCampaign(
+  ctx: ServiceContext,
+  id: number,
+  options: { withAudience?: boolean } = {},
+): Promise<CampaignReport> {
   const campaign = await requireCampaign(ctx, id);
   const counts = await countCampaignRecipients(ctx.db, id);
   const { clicks, trials } = await countCampaignAttribution(ctx.db, id);
+  let audience: number | null = null;
+  if (options.withAudience)
+    audience = campaign.audienceFixedAt
+      ? counts.total
+      : await countAudience(ctx, campaign.audience);
   return {
     campaign,
+    audience,
     counts,
     clicks,
     trials,

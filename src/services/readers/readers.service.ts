@@ -7,6 +7,7 @@ import {
 } from '../../../db/repositories/reader.repository.js';
 import { recordRuleChange } from '../../../db/repositories/rule-change.repository.js';
 import { listSubscriptions } from '../../../db/repositories/subscription.repository.js';
+import { countTableRows } from '../../../db/repositories/table-count.js';
 import { stripControlCharacters } from '../../domain/clean-text.js';
 import type { Reader } from '../../domain/reader.js';
 import type { ServiceContext } from '../context.js';
@@ -51,7 +52,15 @@ export async function removeReader(ctx: ServiceContext, email: string): Promise<
   });
 }
 
-/** Every reader, by address. */
-export async function listReaders(ctx: ServiceContext): Promise<Reader[]> {
-  return selectReaders(ctx.db);
+/** Every reader by address (at most `limit` when given). */
+export async function listReaders(
+  ctx: ServiceContext,
+  options: { limit?: number | null } = {},
+): Promise<Reader[]> {
+  return selectReaders(ctx.db, options.limit ?? null);
+}
+
+/** How many readers there are. */
+export async function countReaders(ctx: ServiceContext): Promise<number> {
+  return countTableRows(ctx.db, 'subscribers');
 }

@@ -3,6 +3,7 @@ import {
   listSiteLicenses as selectSiteLicenses,
   upsertSiteLicense,
 } from '../../../db/repositories/site-license.repository.js';
+import { countTableRows } from '../../../db/repositories/table-count.js';
 import type { SiteLicense } from '../../domain/access.js';
 import type { ServiceContext } from '../context.js';
 import { InputError } from '../input-error.js';
@@ -18,8 +19,17 @@ export async function grantSiteLicense(
   forgetSharedReads(ctx.db);
 }
 
-export async function listSiteLicenses(ctx: ServiceContext): Promise<SiteLicense[]> {
-  return selectSiteLicenses(ctx.db);
+/** Site licenses by domain (at most `limit` when given). */
+export async function listSiteLicenses(
+  ctx: ServiceContext,
+  options: { limit?: number | null } = {},
+): Promise<SiteLicense[]> {
+  return selectSiteLicenses(ctx.db, options.limit ?? null);
+}
+
+/** How many site licenses there are. */
+export async function countSiteLicenses(ctx: ServiceContext): Promise<number> {
+  return countTableRows(ctx.db, 'site_licenses');
 }
 
 export async function revokeSiteLicense(ctx: ServiceContext, domain: string): Promise<void> {

@@ -1,12 +1,12 @@
 import { recordRuleChange } from '../../../db/repositories/rule-change.repository.js';
 import {
+  countSubscriptions as countSubscriptionRows,
   deleteSubscription,
   insertSubscription,
   listSubscriptions as selectSubscriptions,
   setSubscriptionPaused,
 } from '../../../db/repositories/subscription.repository.js';
 import { updateSubscriptionSchedule } from '../../../db/repositories/subscription-batch.repository.js';
-import { findTopicBySlug } from '../../../db/repositories/topic.repository.js';
 import { nextSendTime } from '../../domain/schedule.js';
 import {
   applyScheduleRequest,
@@ -22,7 +22,7 @@ import {
 import type { ServiceContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { ruleKey } from '../topics/rule-keys.js';
-import { parseQueryOrThrow } from '../topics/topics.service.js';
+import { parseQueryOrThrow, requireTopic } from '../topics/topics.service.js';
 import { createNextSendTimes } from './next-send-times.js';
 import { requireReader } from './readers.service.js';
 
@@ -52,10 +52,7 @@ export async function subscribe(
   const reader = await requireReader(ctx, request.email);
   let topicId: number | null = null;
   if (request.topic !== undefined) {
-    const topic = await findTopicBySlug(ctx.db, request.topic);
-    if (!topic)
-      throw new InputError(`no topic "${request.topic}"`, { field: 'topic', problem: 'not-found' });
-    topicId = topic.id;
+    topicId = (await requireTopic(ctx, request.topic, 'topic')).id;
     const existing = await selectSubscriptions(ctx.db, reader.email);
     if (existing.some((s) => s.topicId === topicId)) {
       throw new InputError(`${reader.email} already follows "${request.topic}"`, {
@@ -121,12 +118,21 @@ export async function changeSubscriptions(
   return subs.length;
 }
 
-/** Subscriptions of one reader, or of everyone, with the rule each follows. */
+/**
+ * Subscriptions of one reader, or of everyone, with the rule each follows (at most `limit`
+ * when given).
+ */
 export async function listSubscriptions(
   ctx: ServiceContext,
   email?: string,
+  options: { limit?: number | null } = {},
 ): Promise<SubscriptionListing[]> {
-  return selectSubscriptions(ctx.db, email);
+  return selectSubscriptions(ctx.db, email, options.limit ?? null);
+}
+
+/** How many subscriptions {@link listSubscriptions} would list without a limit. */
+export async function countSubscriptions(ctx: ServiceContext, email?: string): Promise<number> {
+  return countSubscriptionRows(ctx.db, email);
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   removeSuppression,
   listSuppressions as selectSuppressions,
 } from '../../../db/repositories/suppression.repository.js';
+import { countTableRows } from '../../../db/repositories/table-count.js';
 import type { Suppression, SuppressionReason } from '../../domain/suppression.js';
 import type { ServiceContext } from '../context.js';
 import { InputError } from '../input-error.js';
@@ -16,8 +17,17 @@ export async function suppressAddress(
   await addSuppression(ctx.db, email, reason, ctx.now());
 }
 
-export async function listSuppressions(ctx: ServiceContext): Promise<Suppression[]> {
-  return selectSuppressions(ctx.db);
+/** Suppressed addresses in order (at most `limit` when given). */
+export async function listSuppressions(
+  ctx: ServiceContext,
+  options: { limit?: number | null } = {},
+): Promise<Suppression[]> {
+  return selectSuppressions(ctx.db, options.limit ?? null);
+}
+
+/** How many addresses are suppressed. */
+export async function countSuppressions(ctx: ServiceContext): Promise<number> {
+  return countTableRows(ctx.db, 'suppressions');
 }
 
 /** Lets an address be mailed again. */

@@ -1,5 +1,6 @@
 import {
   countDeliveriesInStatus,
+  countDeliveries as countDeliveryRows,
   findDeliveryById,
   resolveUnknownOutcome,
   listDeliveries as selectDeliveries,
@@ -15,12 +16,21 @@ export interface DeliveryFilter {
   kind?: DeliveryKind;
 }
 
-/** The latest deliveries, newest first. */
+/** The latest deliveries, newest first: 1,000 unless `limit` says otherwise (null: all). */
 export async function listDeliveries(
   ctx: ServiceContext,
   filter: DeliveryFilter = {},
+  options: { limit?: number | null } = {},
 ): Promise<Delivery[]> {
-  return selectDeliveries(ctx.db, filter);
+  return selectDeliveries(ctx.db, { ...filter, ...options });
+}
+
+/** How many deliveries {@link listDeliveries} would list without a limit. */
+export async function countDeliveries(
+  ctx: ServiceContext,
+  filter: DeliveryFilter = {},
+): Promise<number> {
+  return countDeliveryRows(ctx.db, filter);
 }
 
 /** Deliveries left `sending`: how many, and up to a limit of them (the latest), in id order. */

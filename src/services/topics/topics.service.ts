@@ -1,11 +1,14 @@
 import type { Transaction } from 'kysely';
+import type { Db } from '../../../db/connection.js';
 import { countTopicFollowers } from '../../../db/repositories/catalog-stats.repository.js';
 import { recordRuleChange } from '../../../db/repositories/rule-change.repository.js';
 import { listStories } from '../../../db/repositories/story.repository.js';
+import { countTableRows } from '../../../db/repositories/table-count.js';
 import {
   deleteTopic,
   findTopicBySlug,
   insertTopic,
+  listTopics as listTopicRows,
   listTopicsWithFollowers,
   updateTopic,
 } from '../../../db/repositories/topic.repository.js';
@@ -77,8 +80,7 @@ export async function changeTopic(
   };
   return changingTopics(ctx, async (trx) => {
     const updated = await updateTopic(trx, slug, cleaned, ctx.now());
-    if (!updated)
-      throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
+    if (!updated) throw await unknownTopic(trx, slug);
     if (changes.query !== undefined) {
       await recordRuleChange(trx, ruleKey.topic(updated.id), updated.query, ctx.now());
     }
@@ -97,7 +99,7 @@ export async function removeTopic(
 ): Promise<{ readers: number; subscriptions: number }> {
   return changingTopics(ctx, async (trx) => {
     const topic = await findTopicBySlug(trx, slug);
-    if (!topic) throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
+    if (!topic) throw await unknownTopic(trx, slug);
     const followers = await countTopicFollowers(trx, topic.id);
     if (followers.readers > 0 && !options.force)
       throw new InputError(
@@ -164,14 +166,77 @@ export async function backtestRule(
   return { considered: stories.length, matches };
 }
 
-/** A topic by its slug, or an {@link InputError} saying there is none. */
-export async function requireTopic(ctx: ServiceContext, slug: string): Promise<Topic> {
+/**
+ * A topic by its slug, or an {@link InputError} saying there is none, with the slugs nearest
+ * the one given; `field` names where the slug came from (`slug`, `topic`, `audience`).
+ */
+export async function requireTopic(
+  ctx: ServiceContext,
+  slug: string,
+  field = 'slug',
+): Promise<Topic> {
   const topic = await findTopicBySlug(ctx.db, slug);
-  if (!topic) throw new InputError(`no topic "${slug}"`, { field: 'slug', problem: 'not-found' });
+  if (!topic) throw await unknownTopic(ctx.db, slug, field);
   return topic;
 }
 
-/** Every topic with how many subscriptions follow it. */
-export async function listTopics(ctx: ServiceContext): Promise<(Topic & { followers: number })[]> {
-  return listTopicsWithFollowers(ctx.db);
+/** `no topic "custms" (did you mean customs?)`: a slug mistyped, and the ones it may mean. */
+export async function unknownTopic(db: Db, slug: string, field = 'slug'): Promise<InputError> {
+  const near = nearestSlugs(
+    slug,
+    (await listTopicRows(db)).map((topic) => topic.slug),
+  );
+  const suggestion = near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : '';
+  return new InputError(`no topic "${slug}"${suggestion}`, { field, problem: 'not-found' });
+}
+
+/**
+ * The slugs a mistyped one may mean, nearest first, three at most: a few letters off (edit
+ * distance, a swap of two counting as one) for its length, or one containing the other
+ * (`export` for `export-controls`).
+ */
+export function nearestSlugs(typed: string, slugs: readonly string[]): string[] {
+  const wanted = typed.toLowerCase();
+  const allowed = Math.max(1, Math.floor(wanted.length / 3));
+  return slugs
+    .map((slug) => ({ slug, distance: editDistance(wanted, slug) }))
+    .filter(
+      ({ slug, distance }) =>
+        distance <= allowed ||
+        (wanted.length >= 3 && (slug.includes(wanted) || wanted.includes(slug))),
+    )
+    .sort((a, b) => a.distance - b.distance || a.slug.localeCompare(b.slug))
+    .slice(0, 3)
+    .map(({ slug }) => slug);
+}
+
+/** Levenshtein distance with adjacent swaps (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** Every topic (by slug, at most `limit` when given) with how many readers follow it. */
+export async function listTopics(
+  ctx: ServiceContext,
+  options: { limit?: number | null } = {},
+): Promise<(Topic & { followers: number })[]> {
+  return listTopicsWithFollowers(ctx.db, options.limit ?? null);
+}
+
+/** How many topics there are. */
+export async function countTopics(ctx: ServiceContext): Promise<number> {
+  return countTableRows(ctx.db, 'topics');
 }
