@@ -7,9 +7,12 @@ import {
   Migrator,
   PostgresAdapter,
   PostgresDialect,
+  type PostgresPool,
   SqliteDialect,
 } from 'kysely';
 import pg from 'pg';
+import { maskUrlPassword } from '../src/config/redact.js';
+import { SettingsError } from '../src/config/settings-error.js';
 import { migrations } from './migrations/index.js';
 import { nameMarkedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
@@ -36,15 +39,21 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
     ? (event: LogEvent) => onQuery(event.query.sql, event.query.parameters)
     : undefined;
   if (config.kind === 'postgres') {
+    const pool = openPool(config.url, options.onConnectionError ?? writeConnectionLost);
+    // A connection that cannot be made says so naming the setting, whichever query asked.
+    const named: PostgresPool = {
+      connect: () =>
+        pool.connect().catch((error: unknown) => {
+          throw describeConnectFailure(config.url, error);
+        }),
+      end: () => pool.end(),
+    };
     return new Kysely<Database>({
-      dialect: new PostgresDialect({
-        pool: openPool(config.url, options.onConnectionError ?? writeConnectionLost),
-      }),
+      dialect: new PostgresDialect({ pool: named }),
       ...(log ? { log } : {}),
     });
   }
-  if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
-  const sqlite = new SqliteDatabase(config.file);
+  const sqlite = openSqliteFile(config.file);
   // WAL lets the CLI read while workers write; busy_timeout makes concurrent writers wait
   // instead of failing with SQLITE_BUSY.
   sqlite.pragma('journal_mode = WAL');
@@ -55,6 +64,56 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     ...(log ? { log } : {}),
   });
+}
+
+/** The SQLite file, and the folder it is in, made when missing; a failure names the setting. */
+function openSqliteFile(file: string): SqliteDatabase.Database {
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    return new SqliteDatabase(file);
+  } catch (error) {
+    throw new SettingsError(
+      'DATABASE_URL',
+      `cannot open the SQLite database ${file} (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+/** The server is down, or not where DATABASE_URL says: the setting is named, the password not. */
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+/** PostgreSQL's codes for a connection it refused: the URL names what is not there. */
+const REFUSED_CONNECTIONS: Record<string, string> = {
+  '3D000': 'the database does not exist',
+  '28P01': 'the login was refused',
+  '28000': 'the login was refused',
+};
+
+/**
+ * A failed connection as one line naming DATABASE_URL, its password masked. A database that
+ * does not exist or a refused login is a setting to correct (a {@link SettingsError}); a
+ * server that does not answer may be down for a moment, and is a failure like any other.
+ */
+function describeConnectFailure(url: string, error: unknown): Error {
+  const shown = maskUrlPassword(url);
+  const reason = maskUrlPassword(errorText(error));
+  const code = (error as { code?: unknown } | null)?.code;
+  const refused = typeof code === 'string' ? REFUSED_CONNECTIONS[code] : undefined;
+  if (refused) return new SettingsError('DATABASE_URL', `${shown}: ${refused} (${reason})`);
+  return new DatabaseUnreachableError(`DATABASE_URL: cannot reach ${shown} (${reason})`);
+}
+
+/**
+ * An error's words on one line. A host name with two addresses (localhost: ::1 and
+ * 127.0.0.1) refused on both is an AggregateError whose own message is empty.
+ */
+function errorText(error: unknown): string {
+  if (error instanceof AggregateError && !error.message)
+    return error.errors.map((inner: unknown) => errorText(inner)).join('; ');
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').trim() || String((error as { code?: unknown })?.code ?? error);
 }
 
 /** Statements kept prepared per SQLite connection; the digest path runs a few dozen shapes. */
@@ -129,9 +188,14 @@ export async function migrateDatabase(db: Db): Promise<string[]> {
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    // A database that cannot be reached says so itself, naming DATABASE_URL.
+    if (error instanceof DatabaseUnreachableError || error instanceof SettingsError) throw error;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const message = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      failed
+        ? `migration ${failed} failed: ${message}`
+        : `bringing the schema up to date failed: ${message}`,
     );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,7 +1,12 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { SettingsError } from '../config/settings-error.js';
 
-export class QueuePrefixTakenError extends Error {
-  override name = 'QueuePrefixTakenError';
+/** QUEUE_PREFIX names queues another installation owns: a setting to change (exit 2). */
+export class QueuePrefixTakenError extends SettingsError {
+  constructor(problem: string) {
+    super('QUEUE_PREFIX', problem);
+    this.name = 'QueuePrefixTakenError';
+  }
 }
 
 /**
@@ -18,8 +23,13 @@ export async function bindQueuePrefix(
   await client.set(key, installationId, 'NX');
   const owner = await client.get(key);
   if (owner !== installationId) {
+    const prefix = bullPrefix.replace(/^\{(.*)\}$/, '$1');
+    // The usual cause is a second database on the same Redis (a switch from SQLite to
+    // PostgreSQL, a second VAR_DIR): a prefix of its own is the answer. `db reset --yes`
+    // is not: it empties this installation's database too, and the queues it would clear
+    // are the other installation's, still in use if that one runs.
     throw new QueuePrefixTakenError(
-      `the queues "${bullPrefix}" in Redis belong to another database (installation ${owner}). If that database is gone (a new VAR_DIR or DATABASE_URL), \`bulletin db reset --yes\` clears them and starts this installation afresh; to run both, set QUEUE_PREFIX to a name of this installation's own`,
+      `the queues "${prefix}" in Redis belong to another installation (another database, id ${owner}); give this one a prefix of its own, the same for all its commands and processes, e.g. QUEUE_PREFIX=${prefix}-2`,
     );
   }
 }

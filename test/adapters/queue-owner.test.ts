@@ -22,7 +22,12 @@ describe('queues bound to one database', () => {
     await expect(
       createTestApp('sqlite', { redis: true, env: { QUEUE_PREFIX: prefix } }),
     ).rejects.toThrow(
-      /the queues "\{bulletin-test-[0-9a-f]+\}" in Redis belong to another database .*`bulletin db reset --yes` clears them.*set QUEUE_PREFIX/,
+      /^Bad setting QUEUE_PREFIX: the queues "bulletin-test-[0-9a-f]+" in Redis belong to another installation .*give this one a prefix of its own.*e\.g\. QUEUE_PREFIX=bulletin-test-[0-9a-f]+-2$/,
     );
+    // A reset would empty this installation's database and free the other's queues while it
+    // may still use them: the message does not send anyone there.
+    await expect(
+      createTestApp('sqlite', { redis: true, env: { QUEUE_PREFIX: prefix } }),
+    ).rejects.not.toThrow(/reset/);
   });
 });

@@ -19,7 +19,7 @@ export function registerDbCommands(program: Command): void {
   withExamples(db.command('migrate').description('bring the schema up to date'), [
     'bulletin db migrate',
   ]).action(async () => {
-    await withApp({ migrate: false }, async (app) => {
+    await withApp({ migrate: false, createDatabase: true }, async (app) => {
       const applied = await migrateSchema(app);
       printLine(applied.length ? `applied ${applied.join(', ')}` : 'the schema is up to date');
     });
