@@ -1,4 +1,5 @@
-import { Section, Text } from '@react-email/components';
+import { Section } from '@react-email/section';
+import { Text } from '@react-email/text';
 import { EmailLayout, pickPreviewProps } from './components/email-layout.js';
 import { Footer, type FooterProps } from './components/footer.js';
 import { Masthead } from './components/masthead.js';

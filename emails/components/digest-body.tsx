@@ -1,4 +1,5 @@
-import { Section, Text } from '@react-email/components';
+import { Section } from '@react-email/section';
+import { Text } from '@react-email/text';
 import { styles } from '../theme.js';
 import { EmailLayout } from './email-layout.js';
 import { Footer, type FooterProps } from './footer.js';
