@@ -138,9 +138,13 @@ async function main(): Promise<void> {
   let unanswered = 0;
   let unknown = 0;
   let started = 0;
+  let cpuStarted = process.cpuUsage();
   for (let pass = 0; pass < options.repeat; pass++) {
     const last = pass === options.repeat - 1;
-    if (last) started = performance.now();
+    if (last) {
+      started = performance.now();
+      cpuStarted = process.cpuUsage();
+    }
     for (let i = 0; i < files.length; i++) {
       const t0 = performance.now();
       const report = await readInboundMessage(raws[i] as Buffer);
@@ -162,6 +166,8 @@ async function main(): Promise<void> {
     }
   }
   const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
@@ -177,7 +183,11 @@ async function main(): Promise<void> {
     console.log(`  ${kind.padEnd(20)} ${n}`);
   console.log(
     `time: ${elapsed.toFixed(0)} ms in all, ${(elapsed / Math.max(1, files.length)).toFixed(3)} ms per message` +
-      ` (p50 ${at(0.5).toFixed(3)}, p95 ${at(0.95).toFixed(3)}, max ${at(1).toFixed(1)} ms)`,
+      ` (p50 ${at(0.5).toFixed(3)}, p95 ${at(0.95).toFixed(3)}, max ${at(1).toFixed(1)} ms);` +
+      ` CPU ${(cpuMs / Math.max(1, files.length)).toFixed(3)} ms per message` +
+      (options.repeat > 1
+        ? ` (pass ${options.repeat} of ${options.repeat}, warm)`
+        : ' (cold: --repeat 3 for warm)'),
   );
   if (options.expected) {
     const c = comparison;

@@ -239,5 +239,6 @@ function withoutMboxLine(bytes: Buffer): Buffer {
 
 function startsWithHeader(bytes: Buffer): boolean {
   const first = bytes.subarray(0, 1024).toString('latin1').split(/\r?\n/, 1)[0] ?? '';
-  return /^[!-9;-~]{1,76}[ \t]*:/.test(first);
+  // A field name as mail systems write them (RFC 5322 allows more, no MTA uses it).
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,75}[ \t]*:/.test(first);
 }

@@ -45,7 +45,7 @@ const WRITERS: readonly Writer[] = [
   },
   {
     format: 'postfix',
-    says: /I'm sorry to have to inform you that (?:your message|the message returned below) could not|This is the mail system at host/i,
+    says: /I'm sorry to have to inform you that (?:your message|the message returned below) could not|This is the (?:mail system|Postfix program) at host/i,
   },
   {
     format: 'sendmail',
