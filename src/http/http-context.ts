@@ -1,6 +1,7 @@
 import type { FlowContext } from '../services/context.js';
 import type { QueueInspector } from '../services/operations/index.js';
 import type { MailServerWatch } from '../services/sending/index.js';
+import type { SnsFetcher } from './events/sns-fetch.js';
 
 /**
  * What the web server's routes are given: the flow, the key that signs links (and the keys
@@ -12,4 +13,6 @@ export interface HttpContext extends FlowContext {
   queues: QueueInspector | null;
   /** In a process that sends over SMTP: whether its mail server answers, for `/readyz`. */
   mailServer?: MailServerWatch | null;
+  /** How the SES webhook fetches SNS certificates and SubscribeURLs; tests give their own. */
+  snsFetch?: SnsFetcher;
 }
