@@ -7,7 +7,8 @@
 /** The longest diagnostic kept: one line of the server's words is what an admin needs. */
 export const DIAGNOSTIC_MAX = 500;
 
-const ENHANCED = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/;
+// RFC 3463 subjects run from 0 to 7; a larger one is a version number (Exim 4.98.1).
+const ENHANCED = /(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?![\d.]*\d)/;
 const REPLY = /(?<![\d.#+-])([45][0-5]\d)(?![\d.:])/;
 
 /** The first enhanced status code in a text, or null. */
