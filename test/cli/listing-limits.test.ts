@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertFeed } from '../../db/repositories/feed.repository.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { createCampaign } from '../../src/services/campaigns/index.js';
 import {
@@ -37,6 +38,18 @@ describe.each(DIALECTS)('listings that stop short say so (%s)', (dialect) => {
       await suppressAddress(app, `${name}@gone.example`, 'manual');
       await grantSiteLicense(app, `${name}.example`, null);
       await createCampaign(app, { name: `campaign ${name}`, subject: 'Try it' });
+      // Stored as `feeds add` stores one; no poll is scheduled, none is needed to list them.
+      await insertFeed(
+        app.db,
+        {
+          url: `https://${name}.example/rss.xml`,
+          everyMs: 300_000,
+          section: null,
+          access: 'subscriber',
+          tags: [],
+        },
+        app.now(),
+      );
     }
     await publish(app, new DirectWorkQueue(), [
       makeStory('s-1'),
@@ -69,6 +82,7 @@ describe.each(DIALECTS)('listings that stop short say so (%s)', (dialect) => {
     ['suppressions', ['suppressions', 'list'], 'suppressed addresses'],
     ['site licenses', ['orgs', 'list'], 'site licenses'],
     ['campaigns', ['campaigns', 'list'], 'campaigns'],
+    ['feeds', ['feeds', 'list'], 'feeds'],
     ['deliveries of a status', ['deliveries', 'list', '--status', 'failed'], 'deliveries'],
   ];
 

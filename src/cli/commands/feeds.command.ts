@@ -4,6 +4,7 @@ import { parseDuration } from '../../config/duration.js';
 import { type Feed, formatInterval } from '../../domain/feed.js';
 import {
   addFeed,
+  countFeeds,
   type FeedPollReport,
   listFeeds,
   pollFeed,
@@ -12,8 +13,8 @@ import {
 } from '../../services/stories/index.js';
 import { feedContextOf, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
-import { printLine, printListing } from '../output.js';
-import { parseOption } from '../parse.js';
+import { LISTED, printLine, printListing, readUpTo } from '../output.js';
+import { type LimitOptions, parseOption, readLimit, withLimitOptions } from '../parse.js';
 
 const idSchema = z.coerce.number().int('not a feed id').positive('not a feed id');
 
@@ -61,12 +62,18 @@ export function registerFeedCommands(program: Command): void {
       },
     );
 
-  feeds
-    .command('list')
+  withLimitOptions(feeds.command('list'), LISTED, 'feeds')
     .option('--json', 'one JSON array')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: LimitOptions & { json?: boolean }) => {
+      const limit = readLimit(opts, LISTED);
       await withApp({}, async (app) => {
-        const rows = (await listFeeds(app)).map(toRow);
+        const found = await readUpTo(
+          limit,
+          'feeds',
+          (n) => listFeeds(app, { limit: n }),
+          () => countFeeds(app),
+        );
+        const rows = found.map(toRow);
         printListing(rows, Boolean(opts.json), [
           { header: 'ID', value: (r) => r.id },
           { header: 'EVERY', value: (r) => r.every },

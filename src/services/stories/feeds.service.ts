@@ -6,6 +6,7 @@ import {
   recordFeedFailure,
   recordFeedSuccess,
 } from '../../../db/repositories/feed.repository.js';
+import { countTableRows } from '../../../db/repositories/table-count.js';
 import { FeedFetchError, type FeedFetcher } from '../../adapters/feed-fetcher.js';
 import { stripControlCharacters } from '../../domain/clean-text.js';
 import { FEED_EVERY_LIMITS, type Feed, formatInterval } from '../../domain/feed.js';
@@ -71,8 +72,17 @@ export async function addFeed(ctx: FeedContext, request: NewFeedRequest): Promis
   return feed;
 }
 
-export async function listFeeds(ctx: ServiceContext): Promise<Feed[]> {
-  return listFeedRows(ctx.db);
+/** Every feed, in the order they were added; at most `limit` when given. */
+export async function listFeeds(
+  ctx: ServiceContext,
+  options: { limit?: number | null } = {},
+): Promise<Feed[]> {
+  return listFeedRows(ctx.db, options.limit ?? null);
+}
+
+/** How many feeds there are. */
+export async function countFeeds(ctx: ServiceContext): Promise<number> {
+  return countTableRows(ctx.db, 'feeds');
 }
 
 /** Removes a feed and its schedule; its stories stay. */
