@@ -49,7 +49,7 @@ function findingOf(message: InboundMessage): Finding {
   if (writer) {
     const found = readTextBounce(message, writer);
     if (found) return found;
-    return ignored(writer, `a ${writer} bounce that names no failed address we can read`);
+    return ignored(writer, `${writer} bounce naming no failed address that could be read`);
   }
 
   const auto = autoReplyReason(message);

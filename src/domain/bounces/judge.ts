@@ -14,8 +14,9 @@ import { statusClass } from './status.js';
  * - 4.x.x (and 4xx replies) are soft, whatever the words: the server itself says "later".
  * - The server's words come before its code: MTAs put generic codes on specific failures
  *   (`550 5.1.1 … has sent to too many recipients this hour`, `5.0.0 … Mailbox full`).
- * - 5.2.2 (mailbox full), 5.2.3 and 5.3.4 (too large) are soft even in a 5xx: RFC 3463 calls
- *   them persistent-transient, and most processors (SES, Postmark, listmonk) count them soft.
+ * - 5.2.2 (mailbox full), 5.2.3 and 5.3.4 (too large) are soft even in a 5xx, and so are those
+ *   words under any code: a mailbox gets emptied, a smaller message gets through (SES and
+ *   Postmark count them soft too).
  * - 5.7.x (security or policy: spam, blocklists, DMARC, "access denied") is soft: the receiver
  *   refused our message or our server, not the address. Repeated blocks still suppress, through
  *   the soft limit. The exception is a 5.7.x whose words say the user does not exist.

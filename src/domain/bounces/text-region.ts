@@ -29,18 +29,33 @@ const ORIGINAL_MARKER = new RegExp(
   'im',
 );
 
+/*
+ * Where the original begins is asked several times of the same text (by each reader and the
+ * tags); the last answer is kept, as the marker search is the costliest pattern here.
+ */
+let lastText: string | null = null;
+let lastAt = -1;
+
+function markerAt(text: string): number {
+  if (text !== lastText) {
+    const head = text.length > 4 * REGION_MAX ? text.slice(0, 4 * REGION_MAX) : text;
+    lastAt = head.search(ORIGINAL_MARKER);
+    lastText = text;
+  }
+  return lastAt;
+}
+
 /** The text before the quoted original, capped at REGION_MAX. */
 export function beforeOriginal(text: string): string {
-  const head = text.length > REGION_MAX ? text.slice(0, REGION_MAX) : text;
-  const at = head.search(ORIGINAL_MARKER);
-  return at < 0 ? head : head.slice(0, at);
+  const at = markerAt(text);
+  const end = at < 0 ? REGION_MAX : Math.min(at, REGION_MAX);
+  return text.length > end ? text.slice(0, end) : text;
 }
 
 /** The quoted original in a bounce's text, if it quotes one: from the marker on. */
 export function quotedOriginal(text: string): string | null {
-  const head = text.length > 4 * REGION_MAX ? text.slice(0, 4 * REGION_MAX) : text;
-  const at = head.search(ORIGINAL_MARKER);
-  return at < 0 ? null : head.slice(at);
+  const at = markerAt(text);
+  return at < 0 ? null : text.slice(at, at + 4 * REGION_MAX);
 }
 
 const PERMANENT =
