@@ -146,8 +146,45 @@ export interface DeliveriesTable {
 
 export interface SuppressionsTable {
   email: string;
-  reason: 'unsubscribed' | 'hard-bounce' | 'complaint' | 'manual';
+  reason: 'unsubscribed' | 'hard-bounce' | 'soft-bounce' | 'complaint' | 'manual';
+  /** What the bounce or complaint said; null for other reasons and older rows. */
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
+}
+
+/** Bytes (bytea in PostgreSQL, blob in SQLite), read back as a Buffer by both drivers. */
+export type Bytes = ColumnType<Buffer | Uint8Array, Buffer, Buffer>;
+
+/** A message or provider event that came back after "sent", kept (capped) for review. */
+export interface InboundMessagesTable {
+  id: Generated<number>;
+  source: 'file' | 'smtp' | 'imap' | 'ses' | 'postmark' | 'sendgrid' | 'mailgun';
+  /** sha256 of the message (line ends made one), or of the provider and its event id: unique. */
+  fingerprint: string;
+  received_at: Timestamp;
+  subject: string | null;
+  sender: string | null;
+  /** The first 256 KB. */
+  raw: Bytes;
+  /** The whole size. */
+  raw_bytes: number;
+  format: string;
+  reason: string;
+}
+
+/** What one inbound message or event said about one recipient. */
+export interface BouncesTable {
+  id: Generated<number>;
+  inbound_id: number;
+  /** Null when unmatched or ignored; no foreign key (the delivery may be deleted first). */
+  delivery_id: number | null;
+  kind: 'hard' | 'soft' | 'complaint' | 'unsubscribe' | 'ignored' | 'unmatched';
+  recipient: string | null;
+  status: string | null;
+  diagnostic: string | null;
+  source: InboundMessagesTable['source'];
+  received_at: Timestamp;
+  suppressed: SuppressionsTable['reason'] | null;
 }
 
 export interface SiteLicensesTable {
@@ -187,6 +224,8 @@ export interface CampaignsTable {
   finished_at: NullableTimestamp;
   /** A running step holds the campaign until then, so steps never overlap. */
   step_lease_until: OptionalTimestamp;
+  /** Why the campaign paused itself (complaint or hard-bounce rate); null: by hand, or not paused. */
+  paused_reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -236,6 +275,8 @@ export interface Database {
   digests: DigestsTable;
   deliveries: DeliveriesTable;
   suppressions: SuppressionsTable;
+  inbound_messages: InboundMessagesTable;
+  bounces: BouncesTable;
   site_licenses: SiteLicensesTable;
   trial_clicks: TrialClicksTable;
   campaigns: CampaignsTable;

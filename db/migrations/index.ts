@@ -7,6 +7,7 @@ import * as feeds from './0006-feeds.js';
 import * as readerPause from './0007-reader-pause.js';
 import * as campaigns from './0008-campaigns.js';
 import * as digestsOwed from './0009-digests-owed.js';
+import * as bounces from './0010-bounces.js';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so they run the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007-reader-pause': readerPause,
   '0008-campaigns': campaigns,
   '0009-digests-owed': digestsOwed,
+  '0010-bounces': bounces,
 };

@@ -52,6 +52,24 @@ export const metrics = {
     labelNames: ['source'] as const,
     registers: register,
   }),
+  inboundMessages: new Counter({
+    name: 'bulletin_inbound_messages_total',
+    help: 'Messages and provider events that came back after sending, by source (file, smtp, imap, ses, postmark, sendgrid, mailgun) and outcome: recorded, or duplicate (seen before: nothing changed).',
+    labelNames: ['source', 'outcome'] as const,
+    registers: register,
+  }),
+  bounces: new Counter({
+    name: 'bulletin_bounces_total',
+    help: 'Reports recorded, one per recipient a message or event reports on, by kind (hard, soft, complaint, unsubscribe, ignored, unmatched) and source.',
+    labelNames: ['kind', 'source'] as const,
+    registers: register,
+  }),
+  bounceSuppressions: new Counter({
+    name: 'bulletin_bounce_suppressions_total',
+    help: 'Reports that suppressed their address (or found it suppressed), by reason: hard-bounce, soft-bounce, complaint, unsubscribed.',
+    labelNames: ['reason'] as const,
+    registers: register,
+  }),
   matchSeconds: new Histogram({
     name: 'bulletin_match_duration_seconds',
     help: 'Time to match one story against every rule and record its matches.',

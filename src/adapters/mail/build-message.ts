@@ -82,6 +82,7 @@ export function buildMessage(
     : email.unsubscribeUrl;
   return {
     from: { name: oneLine(from.name), address: from.email },
+    envelope: { from: envelopeSenderOf(email, from), to: [email.to.email] },
     to: email.to.name ? { name: oneLine(email.to.name), address: email.to.email } : email.to.email,
     subject: oneLine(email.subject),
     text: toCrlf(email.text),
@@ -93,6 +94,7 @@ export function buildMessage(
     headers: {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'Feedback-ID': oneLine(email.feedbackId),
+      ...(email.bounceTag ? { 'X-Bulletin-Tag': oneLine(email.bounceTag) } : {}),
     },
     // Our text is mostly Latin: quoted-printable is what nodemailer would pick, and saying so
     // spares it a scan of every character of every message.
@@ -101,6 +103,22 @@ export function buildMessage(
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+const ENVELOPE_ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/;
+
+/**
+ * The envelope sender of an email: its VERP address when it has one, else the From address.
+ * A value that is not a bare address is a bug upstream, refused rather than sent as a header.
+ */
+export function envelopeSenderOf(email: OutgoingEmail, from: { email: string }): string {
+  const sender = email.envelopeFrom ?? from.email;
+  if (!ENVELOPE_ADDRESS.test(sender)) {
+    throw new SendFailure(`the envelope sender is not an address: ${JSON.stringify(sender)}`, {
+      kind: 'permanent',
+    });
+  }
+  return sender;
 }
 
 /**

@@ -16,6 +16,13 @@ export interface OutgoingEmail {
   feedbackId: string;
   /** `<local@from-domain>`, made deterministic by the caller so a retry keeps the same id. */
   messageId: string;
+  /**
+   * The envelope sender (SMTP MAIL FROM, the Return-Path a receiver writes): the delivery's
+   * VERP address on the bounce domain when BOUNCE_ADDRESS is set. Unset: the From address.
+   */
+  envelopeFrom?: string | null;
+  /** The delivery's bounce tag, sent as `X-Bulletin-Tag` for providers that echo headers back. */
+  bounceTag?: string | null;
   date?: Date;
 }
 

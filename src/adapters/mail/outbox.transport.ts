@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { displayPath } from '../../config/display-path.js';
+import { envelopeSenderOf } from './build-message.js';
 import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
 import { createMessageComposer } from './message-composer.js';
 import { classifySmtpError } from './smtp-failure.js';
 
 /**
  * A transport that writes each message as `<outboxDir>/<message-id>.eml`: the raw RFC 5322
- * bytes (CRLF line ends, DKIM signature when configured) that SMTP would carry. Used when no
- * SMTP server is configured, and by the email checker.
+ * bytes (CRLF line ends, DKIM signature when configured) that SMTP would carry, after the
+ * `Return-Path` a receiving server adds (the envelope sender, which no header says otherwise).
+ * Used when no SMTP server is configured, and by the email checker.
  */
 export function createOutboxTransport(
   settings: Pick<MailSettings, 'outboxDir' | 'from' | 'dkim'>,
@@ -24,7 +26,14 @@ export function createOutboxTransport(
         ready ??= mkdir(settings.outboxDir, { recursive: true });
         await ready;
         const name = outboxFileName(message.messageId);
-        await writeFileAtomically(join(settings.outboxDir, name), message.raw);
+        // As the receiving server would write it on delivery: the envelope sender shows.
+        const returnPath = Buffer.from(
+          `Return-Path: <${envelopeSenderOf(email, settings.from)}>\r\n`,
+        );
+        await writeFileAtomically(
+          join(settings.outboxDir, name),
+          Buffer.concat([returnPath, message.raw]),
+        );
         return { messageId: message.messageId, response: `250 written to outbox as ${name}` };
       } catch (error) {
         ready = null;

@@ -1,5 +1,6 @@
 import nodemailer, { type SMTPPoolOptions } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import { envelopeSenderOf } from './build-message.js';
 import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
 import { createMessageComposer } from './message-composer.js';
 import { classifySmtpError } from './smtp-failure.js';
@@ -37,7 +38,8 @@ export function createSmtpTransport(settings: MailSettings & { smtpUrl: string }
         // server, against 397 when nodemailer streamed each one to the socket as it built it.
         const message = await composer.compose(email);
         const info = await transporter.sendMail({
-          envelope: { from: settings.from.email, to: [email.to.email] },
+          // The VERP address when there is one: bounces come back to the bounce domain.
+          envelope: { from: envelopeSenderOf(email, settings.from), to: [email.to.email] },
           raw: message.raw,
           // Already in the message; named so nodemailer does not draw a random one.
           messageId: message.messageId,

@@ -1,3 +1,4 @@
+import { suppressForBounce } from '../../../db/repositories/bounce.repository.js';
 import {
   claimDeliveryForSending,
   findDeliveryById,
@@ -5,13 +6,11 @@ import {
 } from '../../../db/repositories/delivery.repository.js';
 import { findReaderById } from '../../../db/repositories/reader.repository.js';
 import { hasLiveSubscription } from '../../../db/repositories/subscription.repository.js';
-import {
-  addSuppression,
-  findSuppression,
-} from '../../../db/repositories/suppression.repository.js';
+import { findSuppression } from '../../../db/repositories/suppression.repository.js';
 import { createMessageId } from '../../adapters/mail/build-message.js';
 import type { OutgoingEmail } from '../../adapters/mail/mail-transport.js';
 import { classifySmtpError, SendFailure } from '../../adapters/mail/smtp-failure.js';
+import { signBounceTag, signedMessageIdLocal } from '../../domain/bounce-tag.js';
 import type { Delivery } from '../../domain/delivery.js';
 import type { Reader } from '../../domain/reader.js';
 import type { RenderedEmail } from '../../email/index.js';
@@ -84,11 +83,12 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
     return { status: 'suppressed' };
   }
   const attempt = delivery.attempts + 1;
-  const messageId = createMessageId(`delivery-${delivery.id}`, ctx.settings.mailFrom.email);
+  const identity = identityOf(ctx, delivery);
+  const messageId = identity.messageId;
   // Rendered before the claim: a crash while rendering leaves the row `queued`, to be sent.
   let email: OutgoingEmail;
   try {
-    email = { ...(await composeDeliveryEmail(ctx, delivery, reader)), messageId };
+    email = { ...(await composeDeliveryEmail(ctx, delivery, reader)), ...identity };
   } catch (error) {
     return finishFailed(ctx, delivery, attempt, error);
   }
@@ -114,6 +114,26 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
   }
   await recordSent(ctx, delivery.id, messageId, response);
   return { status: 'sent', messageId };
+}
+
+/**
+ * What names the delivery in whatever comes back about it, each signed for its recipient
+ * (src/domain/bounce-tag.ts): the Message-ID (`<delivery-42.<sig>@from-domain>`, the same at
+ * every attempt), the VERP envelope sender on the bounce domain when BOUNCE_ADDRESS is set
+ * (`bounces+d42-<sig>@mail.example.com`), and the tag alone for the X-Bulletin-Tag header.
+ */
+function identityOf(
+  ctx: SendContext,
+  delivery: Delivery,
+): Pick<OutgoingEmail, 'messageId' | 'envelopeFrom' | 'bounceTag'> {
+  const local = signedMessageIdLocal(ctx.secretKey, delivery.id, delivery.recipient);
+  const bounceTag = signBounceTag(ctx.secretKey, delivery.id, delivery.recipient);
+  const bounce = ctx.settings.bounce.address;
+  return {
+    messageId: createMessageId(local, ctx.settings.mailFrom.email),
+    envelopeFrom: bounce ? `${bounce.local}+${bounceTag}@${bounce.domain}` : null,
+    bounceTag,
+  };
 }
 
 /**
@@ -191,7 +211,11 @@ async function finishFailed(
     { status: 'failed', error: failure.message, reply: failure.response },
     now,
   );
-  if (failure.hardBounce) await addSuppression(ctx.db, delivery.recipient, 'hard-bounce', now);
+  if (failure.hardBounce) {
+    // Refused for good while it was handed over: suppressed like a bounce, with the reply.
+    const detail = failure.response.replace(/\s+/g, ' ').trim().slice(0, 500) || null;
+    await suppressForBounce(ctx.db, delivery.recipient, 'hard-bounce', detail, now);
+  }
   ctx.log.error({
     event: 'send.failed',
     delivery: delivery.id,
