@@ -9,6 +9,7 @@ import Fastify, {
 import { InputError } from '../services/input-error.js';
 import { registerApiRoutes } from './api.routes.js';
 import { registerAssetRoutes } from './assets.routes.js';
+import { registerProviderEventRoutes } from './events/events.routes.js';
 import { registerHealthRoutes } from './health.routes.js';
 import type { HttpContext } from './http-context.js';
 import { describePathForLog } from './log-path.js';
@@ -132,6 +133,7 @@ export async function buildHttpApp(
   });
   await app.register(async (scope) => registerAssetRoutes(scope));
   await app.register(async (scope) => registerApiRoutes(scope, ctx));
+  await app.register(async (scope) => registerProviderEventRoutes(scope, ctx));
   await app.register(async (scope) => registerUnsubscribeRoutes(scope, ctx));
   await app.register(async (scope) => registerPreferencesRoutes(scope, ctx));
   await app.register(async (scope) => registerTrialRoutes(scope, ctx));

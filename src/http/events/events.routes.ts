@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordProviderEvent } from '../../services/bounces/index.js';
 import type { HttpContext } from '../http-context.js';
 import { refuseOtherMethods } from '../method-guard.js';
 import { authenticateMailgun, MailgunTokens, mapMailgunEvent } from './mailgun.js';
@@ -22,6 +23,13 @@ import { fetchFromSns, SnsCertificates, SnsUnavailableError } from './sns-fetch.
 
 /** Hands authenticated events to the recorder, in order; one call per request. */
 export type RecordEvents = (events: ProviderEvent[]) => Promise<void>;
+
+/** The recorder's own: each event in turn, each in its transaction, known again by its id. */
+export function recordEach(ctx: HttpContext): RecordEvents {
+  return async (events) => {
+    for (const event of events) await recordProviderEvent(ctx, event);
+  };
+}
 
 const NAMES: Record<ProviderSource, { name: string; setting: string; limit: number }> = {
   // An SNS message is at most 256 KB; a SendGrid batch is sent at about 768 KB; a Postmark
@@ -52,7 +60,7 @@ export function sesTopicArnsOf(ctx: HttpContext): readonly string[] {
 export async function registerProviderEventRoutes(
   app: FastifyInstance,
   ctx: HttpContext,
-  record: RecordEvents,
+  record: RecordEvents = recordEach(ctx),
 ): Promise<void> {
   app.addContentTypeParser(
     ['application/json', 'text/plain'],

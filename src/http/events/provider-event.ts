@@ -1,31 +1,16 @@
-import { stripControlCharacters } from '../../domain/clean-text.js';
-
 /**
  * What every provider door hands the recorder, and the small readers they share. Provider
  * bodies are hostile input: every field is checked for its type and capped before it is kept,
  * and nothing read here is ever sent back in an answer.
  */
 
-export type ProviderSource = 'ses' | 'postmark' | 'sendgrid' | 'mailgun';
-export type ProviderEventKind = 'hard' | 'soft' | 'complaint' | 'unsubscribe' | 'ignored';
+import { stripControlCharacters } from '../../domain/clean-text.js';
+import type { ProviderEvent } from '../../services/bounces/index.js';
 
-/** One provider event about one recipient, as shared/bounce-design.md names it. */
-export interface ProviderEvent {
-  source: ProviderSource;
-  /** The provider's own id for the event: the recorder's idempotency key with `source`. */
-  eventId: string;
-  kind: ProviderEventKind;
-  recipient: string | null;
-  /** Our Message-IDs the event names (`<delivery-42.…@domain>`), with angle brackets. */
-  messageIds: string[];
-  /** Bounce tags (`d42-…`) found in the event's metadata, custom arguments or headers. */
-  tags: string[];
-  status: string | null;
-  diagnostic: string | null;
-  /** The event's own JSON, for review. */
-  raw: string;
-  receivedAt: Date;
-}
+export type { ProviderSource } from '../../domain/bounce-record.js';
+/** One provider event about one recipient: the recorder's type (shared/bounce-design.md). */
+export type { ProviderEvent };
+export type ProviderEventKind = ProviderEvent['kind'];
 
 /** An event as a door reads it; the route adds when it arrived. */
 export type MappedEvent = Omit<ProviderEvent, 'receivedAt'>;
