@@ -201,6 +201,11 @@ describe.each(DIALECTS)(
         expect(body, what).not.toContain(forged);
         expect(body, what).not.toContain(POSTMARK.password);
       }
+      const unauthenticated = await post('postmark', {
+        headers: { 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      expect(unauthenticated.headers['www-authenticate']).toMatch(/^Basic realm=/);
       expect(fetched.filter((u) => u.includes('evil.example'))).toEqual([]);
       expect(await suppressed()).not.toHaveProperty(forged);
     });
