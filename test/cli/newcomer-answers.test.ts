@@ -3,9 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
+import {
+  createCampaign,
+  pauseCampaign,
+  runCampaignStep,
+  startCampaign,
+} from '../../src/services/campaigns/index.js';
 import { addReader, subscribe } from '../../src/services/readers/index.js';
 import { addTopic } from '../../src/services/topics/index.js';
-import { addProspect } from '../support/campaign-runner.js';
+import {
+  addProspect,
+  campaignContext,
+  InProcessCampaignQueue,
+} from '../support/campaign-runner.js';
 import { makeStory, publish, runDue } from '../support/flow-helpers.js';
 import { runCli } from '../support/run-cli.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -144,5 +154,25 @@ describe.each(DIALECTS)('the CLI tells a newcomer what is wrong (%s)', (dialect)
       stderr: `bulletin: ${missing}: no such directory ${path.dirname(missing)} (ENOENT)\n`,
     });
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
+  });
+
+  // Last: its invitations put Pat and Quinn in the cooldown, which the previews above would see.
+  it('calls invitations with the mail server in flight while sending, unknown after', async () => {
+    const queue = new InProcessCampaignQueue();
+    const ctx = campaignContext(t.app, queue);
+    const campaign = await createCampaign(t.app, { name: 'Spring', subject: 'Try it' });
+    await startCampaign(ctx, campaign.id);
+    await runCampaignStep(ctx, campaign.id);
+    // What a send looks like while the mail server has the message.
+    await t.app.db
+      .updateTable('deliveries')
+      .set({ status: 'sending' })
+      .where('id', 'in', queue.toSend)
+      .execute();
+    const sending = await runCli(['campaigns', 'status', String(campaign.id)], env);
+    expect(sending.stdout).toContain('; 2 in flight (with the mail server now)');
+    await pauseCampaign(ctx, campaign.id);
+    const paused = await runCli(['campaigns', 'status', String(campaign.id)], env);
+    expect(paused.stdout).toContain('; 2 outcome unknown (settle with deliveries resolve)');
   });
 });

@@ -243,9 +243,20 @@ function describeStatus(report: CampaignReport, now: Date): string {
   return [
     `campaign ${row.id} "${row.name}": ${row.status}`,
     `  recipients ${row.total}: sent ${row.sent}, failed ${row.failed}, suppressed ${row.suppressed}, skipped ${row.skipped}${skips ? ` (${skips})` : ''}`,
-    `  still to go: ${row.pending + row.queued}${row.eta ? `, done in about ${formatSeconds(row.etaSeconds ?? 0)} (${row.eta})` : ''}${row.sending ? `; ${row.sending} outcome unknown` : ''}`,
+    `  still to go: ${row.pending + row.queued}${row.eta ? `, done in about ${formatSeconds(row.etaSeconds ?? 0)} (${row.eta})` : ''}${row.sending ? `; ${describeSending(row.sending, row.status)}` : ''}`,
     `  trial clicks ${row.clicks} (people), trials started ${row.trials}, conversion ${(row.conversion * 100).toFixed(2)}% of sent`,
   ].join('\n');
+}
+
+/**
+ * Invitations marked `sending`: while the campaign sends, they are with the mail server this
+ * moment (in flight, the normal case); after it, a sender stopped with them in hand and no one
+ * knows whether the server took them.
+ */
+function describeSending(count: number, status: string): string {
+  return status === 'sending'
+    ? `${count} in flight (with the mail server now)`
+    : `${count} outcome unknown (settle with deliveries resolve)`;
 }
 
 /** "audience: 12 prospects now": before sending, each is checked again when theirs goes. */
