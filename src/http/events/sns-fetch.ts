@@ -33,7 +33,7 @@ export const fetchFromSns: SnsFetcher = async (url) => {
   let response: Response;
   try {
     response = await fetch(url, {
-      redirect: 'error',
+      redirect: 'manual',
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
       headers: { accept: '*/*' },
     });
