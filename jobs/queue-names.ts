@@ -17,6 +17,9 @@ export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 /** Campaign steps and the invitations they hand on: a queue apart from digest sends. */
 export const CAMPAIGN_QUEUE = 'campaign';
 
+/** The IMAP bounce mailbox's poll (BOUNCE_IMAP_URL): a queue of its own, one poll at a time. */
+export const BOUNCE_MAILBOX_QUEUE = 'bounce-mailbox';
+
 export const JOB = {
   matchStory: 'match-story',
   buildDigest: 'build-digest',
@@ -26,10 +29,14 @@ export const JOB = {
   pollFeed: 'poll-feed',
   campaignStep: 'campaign-step',
   sendInvitation: 'send-invitation',
+  pollBounceMailbox: 'poll-bounce-mailbox',
 } as const;
 
 /** The one job scheduler: any number of processes may upsert it, Redis keeps one. */
 export const TICK_SCHEDULER_ID = 'minute-tick';
+
+/** The bounce mailbox's job scheduler: one poll a minute however many schedulers upsert it. */
+export const BOUNCE_MAILBOX_SCHEDULER_ID = 'bounce-mailbox-poll';
 
 /**
  * BullMQ key prefix. The braces are a Redis Cluster hash tag: every key of every queue of this

@@ -8,12 +8,15 @@ import { bullPrefix } from '../jobs/queue-names.js';
 import { createFeedFetcher } from './adapters/feed-fetcher.js';
 import { createLogger, createThrottledWarn, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
+import type { BounceSmtpServer } from './adapters/mail-in/bounce-smtp-server.js';
 import { metrics, timed } from './adapters/metrics.js';
 import { claimQueuePrefix, sweepQueueKeys } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
 import { type StoryParsePool, startStoryParsePool } from './adapters/story-parse-pool.js';
+import { maskUrlPassword } from './config/redact.js';
 import type { Settings } from './config/settings.js';
+import { SettingsError } from './config/settings-error.js';
 import type { EmailRenderer } from './email/index.js';
 import type { CampaignContext, CampaignQueue } from './services/campaigns/index.js';
 import type {
@@ -251,4 +254,44 @@ export function feedContextOf(app: App): FeedContext & { close(): Promise<void> 
 export function campaignContextOf(app: App): CampaignContext {
   if (!app.campaigns) throw new Error('the app was opened without the queues (redis: true)');
   return { ...app, campaigns: app.campaigns };
+}
+
+/**
+ * The receiving SMTP server for the bounce domain (BOUNCE_SMTP_PORT), or null when the port is
+ * not set. Each message is recorded (source `smtp`, with its envelope's recipients) before it
+ * is answered 250.
+ */
+export async function startBounceListener(app: App): Promise<BounceSmtpServer | null> {
+  const { smtpPort, address } = app.settings.bounce;
+  if (smtpPort === null) return null;
+  if (!address)
+    throw new SettingsError(
+      'BOUNCE_SMTP_PORT',
+      'needs BOUNCE_ADDRESS: the listener takes mail for its domain and no other',
+    );
+  // Loaded only where the listener runs.
+  const { startBounceSmtpServer } = await import('./adapters/mail-in/bounce-smtp-server.js');
+  const { processInboundMessage } = await import('./services/bounces/index.js');
+  return startBounceSmtpServer({
+    port: smtpPort,
+    domain: address.domain,
+    log: app.log,
+    receive: async (raw, envelope) => {
+      await processInboundMessage(app, raw, 'smtp', envelope);
+    },
+  });
+}
+
+/** The start-up message's lines for the bounce doors: the listener's port, the mailbox polled. */
+export function describeBounceDoors(
+  app: App,
+  running: { listenerPort: number | undefined; polls: boolean },
+): string[] {
+  const { address, imap } = app.settings.bounce;
+  return [
+    running.listenerPort === undefined
+      ? null
+      : `  bounces:  smtp port ${running.listenerPort}, mail for ${address?.domain}`,
+    imap && running.polls ? `  bounces:  ${maskUrlPassword(imap.url)}, every minute` : null,
+  ].filter((line) => line !== null);
 }

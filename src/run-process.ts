@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { type BounceMailbox, openBounceMailbox } from '../jobs/bounce-mailbox.job.js';
 import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js';
 import { ensureFeedSchedulers } from '../jobs/feed-scheduler.js';
 import { bullPrefix } from '../jobs/queue-names.js';
 import { ensureTickScheduler, upsertTickScheduler } from '../jobs/scheduler.js';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.js';
 import { probeSmtpServer } from './adapters/mail/smtp-probe.js';
+import type { BounceSmtpServer } from './adapters/mail-in/bounce-smtp-server.js';
 import { startProcessMetrics } from './adapters/metrics.js';
 import { bindQueuePrefix, QueuePrefixTakenError } from './adapters/queue-owner.js';
 import { watchRedis } from './adapters/redis.js';
-import { type App, sendContextOf } from './app.js';
+import { type App, describeBounceDoors, sendContextOf, startBounceListener } from './app.js';
 import { displayPath } from './config/display-path.js';
+import { SettingsError } from './config/settings-error.js';
 import type { Cadence } from './domain/subscription.js';
 import { type MetricsServer, startMetricsServer } from './http/metrics-server.js';
 import { queueDashboardPlugin } from './http/queue-dashboard.plugin.js';
@@ -28,6 +31,8 @@ export interface ProcessParts {
   workers: boolean;
   scheduler: boolean;
   web: boolean;
+  /** The receiving SMTP server for bounces, when BOUNCE_SMTP_PORT is set (`start`). */
+  bounceListener?: boolean;
 }
 
 /** Re-declares what Redis must hold this often, beside each reconnection. */
@@ -72,11 +77,19 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   let metricsServer: MetricsServer | null = null;
   let workers: RunningWorkers | null = null;
   let unwatch: (() => void) | null = null;
-  // Requests stop first, then running jobs finish, then the Redis watch goes.
+  let bounceListener: BounceSmtpServer | null = null;
+  // The bounce mailbox's poll: a scheduler schedules it (or removes it, BOUNCE_IMAP_URL unset).
+  const mailbox: BounceMailbox | null =
+    parts.scheduler || (parts.workers && settings.bounce.imap)
+      ? openBounceMailbox(app.redis.bullConnection, settings, app, log)
+      : null;
+  // Requests and incoming mail stop first, then running jobs finish, then the Redis watch goes.
   const stopParts = async () => {
     if (server) await server.close().catch((error) => logStopFailure(log, error));
+    await bounceListener?.close().catch((error) => logStopFailure(log, error));
     await metricsServer?.close().catch((error) => logStopFailure(log, error));
     await workers?.close().catch((error) => logStopFailure(log, error));
+    await mailbox?.close().catch((error) => logStopFailure(log, error));
     unwatch?.();
     mailServer?.stop();
   };
@@ -101,8 +114,10 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
         queues: bull.inspector,
         port: settings.metricsPort,
       });
-    unwatch = keepRedisDeclared(app, parts, stopping.fail);
+    if (parts.bounceListener) bounceListener = await startBounceListener(app);
+    unwatch = keepRedisDeclared(app, parts, mailbox, stopping.fail);
     if (parts.scheduler) await upsertTickScheduler(bull.queues.schedule);
+    if (parts.scheduler) await mailbox?.ensureSchedule();
     if (parts.workers) {
       const catalog = new RuleCatalog(app.db, log);
       await catalog.refresh();
@@ -114,6 +129,7 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
         app.campaigns ?? undefined,
       );
     }
+    if (parts.workers) await mailbox?.startWorker();
   } catch (error) {
     stopping.dispose();
     await stopParts();
@@ -129,7 +145,9 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
       ])
     : null;
   // On stdout: the log (stderr) stays one JSON object a line.
-  process.stdout.write(describeRunning(app, parts, server, metricsServer, mail?.error));
+  process.stdout.write(
+    describeRunning(app, parts, server, metricsServer, mail?.error, bounceListener?.port),
+  );
   const stop = await stopping.promise;
   if ('fatal' in stop) {
     log.error({ event: 'process.fatal', error: stop.fatal.message });
@@ -187,6 +205,7 @@ function waitForStop(log: App['log']): {
 function keepRedisDeclared(
   app: App,
   parts: ProcessParts,
+  mailbox: BounceMailbox | null,
   onFatal: (error: Error) => void,
 ): () => void {
   const { log } = app;
@@ -202,6 +221,7 @@ function keepRedisDeclared(
       if (parts.scheduler) {
         await ensureTickScheduler(bull.queues.schedule);
         await ensureFeedSchedulers(app.db, bull.queues.feeds);
+        await mailbox?.ensureSchedule();
       }
     } catch (error) {
       if (error instanceof QueuePrefixTakenError) onFatal(error);
@@ -246,9 +266,10 @@ function describeRunning(
   metricsServer: MetricsServer | null,
   /** Why the mail server did not answer, when it did not. */
   mailError?: string,
+  bouncePort?: number,
 ): string {
   const running = Object.entries(parts)
-    .filter(([, on]) => on)
+    .filter(([part, on]) => on && part !== 'bounceListener')
     .map(([part]) => part);
   const port = server ? listeningPort(server) : null;
   const { database } = app.settings;
@@ -257,11 +278,36 @@ function describeRunning(
     port === null ? null : `  web:      http://localhost:${port}`,
     metricsServer ? `  metrics:  ${metricsServer.url}` : null,
     `  mail:     ${app.transport?.describe()}${mailError ? ` (not answering: ${mailError})` : ''}`,
+    ...describeBounceDoors(app, { listenerPort: bouncePort, polls: parts.workers }),
     `  database: ${database.kind === 'sqlite' ? displayPath(database.file) : describePostgres(database.url)}`,
     `  redis:    ${app.redis?.description}`,
     'Press Ctrl-C to stop.',
   ];
   return `${lines.filter((line) => line !== null).join('\n')}\n`;
+}
+
+/**
+ * `bulletin bounces listen`: the receiving SMTP server alone, until SIGTERM or SIGINT; then it
+ * answers what it is storing and closes. It needs the database only.
+ */
+export async function runBounceListener(app: App): Promise<number> {
+  if (app.settings.bounce.smtpPort === null)
+    throw new SettingsError(
+      'BOUNCE_SMTP_PORT',
+      'must be set: the port bounces listen takes mail on',
+    );
+  const stopping = waitForStop(app.log);
+  const listener = (await startBounceListener(app).catch((error: unknown) => {
+    stopping.dispose();
+    throw error;
+  })) as BounceSmtpServer;
+  const [line] = describeBounceDoors(app, { listenerPort: listener.port, polls: false });
+  process.stdout.write(`Bulletin is running (bounce listener).\n${line}\nPress Ctrl-C to stop.\n`);
+  const stop = await stopping.promise;
+  app.log.info({ event: 'process.stopping', ...('signal' in stop ? { signal: stop.signal } : {}) });
+  await listener.close().catch((error) => logStopFailure(app.log, error));
+  app.log.info({ event: 'process.stopped' });
+  return 'fatal' in stop ? 1 : 0;
 }
 
 /** `postgresql host:5432/bulletin`, without credentials. */

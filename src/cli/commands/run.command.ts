@@ -4,8 +4,8 @@ import type { ProcessParts } from '../../run-process.js';
 
 const PARTS: Record<string, { description: string; parts: ProcessParts }> = {
   start: {
-    description: 'workers, scheduler and web server in one process',
-    parts: { workers: true, scheduler: true, web: true },
+    description: 'workers, scheduler, web server and bounce listener in one process',
+    parts: { workers: true, scheduler: true, web: true, bounceListener: true },
   },
   worker: {
     description: 'workers only (run as many as you need)',
