@@ -44,7 +44,15 @@ export interface WebhookSettings {
   sendgridPublicKey: string | null;
   /** Mailgun's HTTP webhook signing key (HMAC-SHA256). */
   mailgunSigningKey: string | null;
+  /**
+   * SES_TOPIC_ARNS: the SNS topics whose notifications are taken. Amazon signs every topic's
+   * messages, anyone's included, so the topic is what makes a notification ours; empty: the
+   * SES door is closed.
+   */
+  sesTopicArns: string[];
 }
+
+const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * A VERP address is `<local>+d<delivery id>-<16-character signature>@<domain>`: up to 34
@@ -100,7 +108,21 @@ export function parseWebhookSettings(read: Read): WebhookSettings {
     postmark: user !== undefined && password !== undefined ? { user, password } : null,
     sendgridPublicKey: parseSendgridKey(read('SENDGRID_WEBHOOK_PUBLIC_KEY')),
     mailgunSigningKey: mailgun ?? null,
+    sesTopicArns: parseTopicArns(read('SES_TOPIC_ARNS')),
   };
+}
+
+function parseTopicArns(text: string | undefined): string[] {
+  const arns = (text ?? '').split(/[\s,]+/).filter((arn) => arn !== '');
+  for (const arn of arns) {
+    if (!SNS_TOPIC_ARN.test(arn)) {
+      throw new SettingsError(
+        'SES_TOPIC_ARNS',
+        `each must be an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:bounces (got ${JSON.stringify(arn)})`,
+      );
+    }
+  }
+  return arns;
 }
 
 function parseBounceAddress(text: string): { local: string; domain: string } {

@@ -116,7 +116,22 @@ describe('webhook secrets', () => {
       postmark: null,
       sendgridPublicKey: null,
       mailgunSigningKey: null,
+      sesTopicArns: [],
     });
+  });
+
+  it('reads the SNS topics SES notifications may come from, and refuses what is not an ARN', () => {
+    const arns = load({
+      SES_TOPIC_ARNS:
+        'arn:aws:sns:eu-west-1:123456789012:bounces, arn:aws:sns:us-east-1:123456789012:complaints',
+    }).webhooks.sesTopicArns;
+    expect(arns).toEqual([
+      'arn:aws:sns:eu-west-1:123456789012:bounces',
+      'arn:aws:sns:us-east-1:123456789012:complaints',
+    ]);
+    expect(refusal({ SES_TOPIC_ARNS: 'bounces' })).toMatch(
+      /^Bad setting SES_TOPIC_ARNS: each must be an SNS topic ARN/,
+    );
   });
 
   it('reads each provider, and never shows a value it refuses', () => {
@@ -130,6 +145,7 @@ describe('webhook secrets', () => {
       postmark: { user: 'postmark', password: 'a-long-enough-password' },
       sendgridPublicKey: EC_KEY,
       mailgunSigningKey: 'key-0123456789abcdef0123',
+      sesTopicArns: [],
     });
 
     const half = refusal({ POSTMARK_WEBHOOK_USER: 'postmark' });

@@ -44,10 +44,9 @@ const NAMES: Record<ProviderSource, { name: string; setting: string; limit: numb
   mailgun: { name: 'Mailgun', setting: 'MAILGUN_WEBHOOK_SIGNING_KEY', limit: 1024 * 1024 },
 };
 
-/** SES_TOPIC_ARNS, once the settings carry it; none until then (the SES door stays closed). */
+/** SES_TOPIC_ARNS: none, and the SES door stays closed. */
 export function sesTopicArnsOf(ctx: HttpContext): readonly string[] {
-  const webhooks = ctx.settings.webhooks as { sesTopicArns?: readonly string[] | null };
-  return webhooks.sesTopicArns ?? [];
+  return ctx.settings.webhooks.sesTopicArns;
 }
 
 /**

@@ -77,7 +77,7 @@ describe.each(DIALECTS)(
           tag: typeof tag === 'string' ? tag : '',
         });
       }
-      const webhooks = { ...t.settings.webhooks, sesTopicArns: [TOPIC_ARN] } as WebhookSettings;
+      const webhooks: WebhookSettings = { ...t.settings.webhooks, sesTopicArns: [TOPIC_ARN] };
       http = await buildTestHttpApp(t.app, {
         settings: { ...t.settings, webhooks },
         snsFetch: async (url) => {
@@ -279,7 +279,12 @@ describe.each(DIALECTS)(
       const closed = await buildTestHttpApp(t.app, {
         settings: {
           ...t.settings,
-          webhooks: { postmark: null, sendgridPublicKey: null, mailgunSigningKey: null },
+          webhooks: {
+            postmark: null,
+            sendgridPublicKey: null,
+            mailgunSigningKey: null,
+            sesTopicArns: [],
+          },
         },
       });
       try {
