@@ -125,3 +125,39 @@ describe('the IMAP bounce mailbox, on a real Dovecot', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('an IMAP server with neither MOVE nor UIDPLUS', () => {
+  let plain: TestImapServer;
+  beforeAll(async () => {
+    plain = await startImapServer({
+      capabilities: 'IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE NAMESPACE CHILDREN',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await plain?.stop();
+  });
+
+  it('gets a copy in the folder and keeps the original, marked seen: no expunge, which would take others', async () => {
+    await plain.append('INBOX', message('someone else deleted this'), ['\\Deleted']);
+    await plain.append('INBOX', message('a bounce'));
+    const options = {
+      host: plain.host,
+      port: plain.port,
+      secure: false,
+      user: plain.user,
+      password: plain.password,
+      mailbox: 'INBOX',
+      log,
+    };
+    expect(await pollImapMailbox(options, async () => 'processed')).toMatchObject({
+      found: 1,
+      processed: 1,
+    });
+    expect(subjects(await plain.messages(['Bulletin', 'Processed']))).toEqual(['a bounce']);
+    const inbox = await plain.messages('INBOX');
+    expect(subjects(inbox)).toEqual(['a bounce', 'someone else deleted this']);
+    expect(inbox.find((m) => m.raw.includes('a bounce'))?.flags).toContain('\\Seen');
+    // Seen now: the next poll leaves it be.
+    expect(await pollImapMailbox(options, async () => 'processed')).toMatchObject({ found: 0 });
+  });
+});

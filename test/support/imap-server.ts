@@ -46,7 +46,12 @@ export function dovecotInstalled(): boolean {
 }
 
 export async function startImapServer(
-  options: { user?: string; password?: string } = {},
+  options: {
+    user?: string;
+    password?: string;
+    /** The CAPABILITY list after login, replacing Dovecot's (a server without MOVE). */
+    capabilities?: string;
+  } = {},
 ): Promise<TestImapServer> {
   const user = options.user ?? 'bounces';
   const password = options.password ?? 'bounce-box-secret';
@@ -65,7 +70,8 @@ export async function startImapServer(
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     const config = path.join(dir, 'dovecot.conf');
-    fs.writeFileSync(config, dovecotConfig({ dir, port, mail, home }));
+    const extra = options.capabilities ? `imap_capability = ${options.capabilities}\n` : '';
+    fs.writeFileSync(config, dovecotConfig({ dir, port, mail, home }) + extra);
     const started = spawn(DOVECOT, ['-F', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     started.stdout?.on('data', (chunk) => (output += chunk));

@@ -2,8 +2,8 @@ import { ImapFlow } from 'imapflow';
 import type { Logger } from '../logger.js';
 
 /*
- * The bounce mailbox read over IMAP (BOUNCE_IMAP_URL). Each unseen message of the folder is
- * fetched (one at a time, at most `maxMessageBytes` of it), handed to `handle`, and once
+ * The bounce mailbox read over IMAP (BOUNCE_IMAP_URL). Each unseen message of the folder (one
+ * marked read, or flagged deleted by someone, is left alone) is fetched (one at a time, at most `maxMessageBytes` of it), handed to `handle`, and once
  * `handle` has resolved (its outcome committed) MOVED to `Bulletin/Processed` or
  * `Bulletin/Unmatched`, created when missing. Nothing is ever deleted or expunged beyond the
  * move itself: operators review what was decided. A message whose handling failed stays where
@@ -94,7 +94,8 @@ export async function pollImapMailbox(
   try {
     const lock = await client.getMailboxLock(options.mailbox);
     try {
-      const found = await client.search({ seen: false }, { uid: true });
+      // Unseen, and not flagged for deletion by someone else (theirs to expunge).
+      const found = await client.search({ seen: false, deleted: false }, { uid: true });
       const uids = (found || []).sort((a, b) => a - b);
       report.found = uids.length;
       const batch = uids.slice(
