@@ -10,6 +10,7 @@ const EXAMPLES: Record<string, string[]> = {
   worker: ['bulletin worker'],
   scheduler: ['bulletin scheduler'],
   serve: ['bulletin serve'],
+  'bounces listen': ['bulletin bounces listen'],
   'stories publish': [
     'bulletin stories publish stories.jsonl',
     'cat story.json | bulletin stories publish -',

@@ -77,6 +77,10 @@ const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
     names: ['queues'],
     load: async () => (await import('./commands/queues.command.js')).registerQueueCommands,
   },
+  {
+    names: ['bounces'],
+    load: async () => (await import('./commands/bounces.command.js')).registerBounceCommands,
+  },
 ];
 
 /** The first word that is not an option: the top-level command a command line names. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Bounce } from '../../domain/bounce-record.js';
 import { DELIVERY_KINDS, DELIVERY_STATUSES } from '../../domain/delivery.js';
 import {
   countDeliveries,
@@ -62,6 +63,11 @@ export function registerDeliveryCommands(program: Command): void {
           (n) => listDeliveries(app, filter, { limit: n }),
           () => countDeliveries(app, filter),
         );
+        const { findDeliveryBounces } = await import('../../services/bounces/index.js');
+        const bounces = await findDeliveryBounces(
+          app,
+          found.map((d) => d.id),
+        );
         const rows = found.map((d) => ({
           id: d.id,
           kind: d.kind,
@@ -75,6 +81,7 @@ export function registerDeliveryCommands(program: Command): void {
           lastReply: d.lastReply,
           createdAt: d.createdAt.toISOString(),
           sentAt: d.sentAt?.toISOString() ?? null,
+          bounce: bounceOf(bounces.get(d.id)),
         }));
         printListing(rows, Boolean(opts.json), [
           { header: 'ID', value: (r) => r.id },
@@ -84,6 +91,10 @@ export function registerDeliveryCommands(program: Command): void {
           { header: 'STORIES', value: (r) => r.storyIds.length },
           { header: 'SENT', value: (r) => r.sentAt },
           { header: 'ERROR', value: (r) => r.error },
+          {
+            header: 'BOUNCE',
+            value: (r) => r.bounce && [r.bounce.kind, r.bounce.status].filter(Boolean).join(' '),
+          },
         ]);
       });
     });
@@ -106,4 +117,17 @@ export function registerDeliveryCommands(program: Command): void {
         printLine(`delivery ${delivery.id} is ${delivery.status}`);
       });
     });
+}
+
+/** A delivery's bounce or complaint as the listing shows it: what came back about it, if anything. */
+function bounceOf(bounce: Bounce | undefined) {
+  if (!bounce) return null;
+  return {
+    id: bounce.id,
+    kind: bounce.kind,
+    status: bounce.status,
+    diagnostic: bounce.diagnostic,
+    source: bounce.source,
+    receivedAt: bounce.receivedAt.toISOString(),
+  };
 }

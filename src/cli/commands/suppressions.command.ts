@@ -35,6 +35,8 @@ export function registerSuppressionCommands(program: Command): void {
           { header: 'EMAIL', value: (r) => r.email },
           { header: 'REASON', value: (r) => r.reason },
           { header: 'SINCE', value: (r) => r.createdAt },
+          // What the bounce or complaint said, when one suppressed it.
+          { header: 'DETAIL', value: (r) => r.detail },
         ]);
       });
     });
