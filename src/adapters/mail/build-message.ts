@@ -94,7 +94,7 @@ export function buildMessage(
     headers: {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'Feedback-ID': oneLine(email.feedbackId),
-      ...(email.bounceTag ? { 'X-Bulletin-Tag': oneLine(email.bounceTag) } : {}),
+      ...(email.bounceTag ? bounceTagHeaders(oneLine(email.bounceTag)) : {}),
     },
     // Our text is mostly Latin: quoted-printable is what nodemailer would pick, and saying so
     // spares it a scan of every character of every message.
@@ -102,6 +102,23 @@ export function buildMessage(
     // Rendered HTML never needs to pull local files or URLs into the message.
     disableFileAccess: true,
     disableUrlAccess: true,
+  };
+}
+
+/**
+ * The delivery's bounce tag where each relay hands it back in its events: our own header
+ * (echoed by SES and Mailgun), Postmark's metadata (its events do not carry our Message-ID)
+ * and SendGrid's unique arguments (its spam reports and unsubscribes carry no smtp-id). A
+ * relay strips its own header; elsewhere they are inert. The tag is letters, digits and `-`.
+ */
+function bounceTagHeaders(
+  tag: string,
+): Record<string, string | { prepared: boolean; value: string }> {
+  return {
+    'X-Bulletin-Tag': tag,
+    'X-PM-Metadata-bulletin-tag': tag,
+    // As it is: SendGrid reads the JSON, which an encoded word (for its quotes) would hide.
+    'X-SMTPAPI': { prepared: true, value: JSON.stringify({ unique_args: { bulletin_tag: tag } }) },
   };
 }
 

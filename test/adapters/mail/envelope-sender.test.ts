@@ -35,6 +35,11 @@ describe.each([
     const lines = await readHeaderLines(mail.raw);
     expect(headerValues(lines, 'From')).toEqual(['Example Bulletin <news@mail.example.com>']);
     expect(headerValues(lines, 'X-Bulletin-Tag')).toEqual(['d42-abcdefghijklmnop']);
+    // Where Postmark and SendGrid hand the tag back in their events.
+    expect(headerValues(lines, 'X-PM-Metadata-bulletin-tag')).toEqual(['d42-abcdefghijklmnop']);
+    expect(headerValues(lines, 'X-SMTPAPI').map((v) => JSON.parse(v))).toEqual([
+      { unique_args: { bulletin_tag: 'd42-abcdefghijklmnop' } },
+    ]);
     // The receiving server writes Return-Path; a sender that wrote one would be overruled.
     expect(headerValues(lines, 'Return-Path')).toEqual([]);
   });
