@@ -111,8 +111,13 @@ export function startBounceMailboxWorker(
       maxStalledCount: MAX_STALLED_RETURNS,
     },
   );
+  // A poll that recorded some messages and not others says how many of each.
   worker.on('failed', (_job, error) =>
-    log.warn({ event: 'bounce_imap.poll_failed', error: error.message }),
+    log.warn({
+      event: 'bounce_imap.poll_failed',
+      error: error.message,
+      ...('report' in error && typeof error.report === 'object' ? error.report : {}),
+    }),
   );
   // A lost Redis connection reports every reconnection attempt: one line per outage.
   const warnOnce = createThrottledWarn(log);

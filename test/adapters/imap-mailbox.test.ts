@@ -43,7 +43,7 @@ describe('the IMAP bounce mailbox, on a real Dovecot', () => {
       expect(info.size).toBe(raw.length);
       return raw.includes('forged') ? 'unmatched' : 'processed';
     });
-    expect(report).toEqual({ found: 2, processed: 1, unmatched: 1, left: 0 });
+    expect(report).toEqual({ found: 2, processed: 1, unmatched: 1, failed: 0, left: 0 });
     expect(handled).toHaveLength(2);
     // The folders exist, under the server's delimiter ('.' on Dovecot's maildir).
     expect(await imap.folders()).toEqual(
@@ -61,31 +61,50 @@ describe('the IMAP bounce mailbox, on a real Dovecot', () => {
       found: 0,
       processed: 0,
       unmatched: 0,
+      failed: 0,
       left: 0,
     });
   });
 
-  it('leaves a message whose handling failed unseen in place, and the next poll handles it again', async () => {
-    await imap.append('INBOX', message('first'));
-    await imap.append('INBOX', message('second'));
+  it('leaves a message whose handling failed unseen in place, holding up none after it', async () => {
+    for (const subject of ['first', 'poison', 'third'])
+      await imap.append('INBOX', message(subject));
     const before = (await imap.messages(['Bulletin', 'Processed'])).length;
-    let calls = 0;
-    await expect(
-      pollImapMailbox(options, async () => {
-        calls++;
-        if (calls === 2) throw new Error('the database is away');
-        return 'processed';
-      }),
-    ).rejects.toThrow('the database is away');
-    // The first was moved; the second stays unseen for the next poll.
+    const failing = async (raw: Buffer): Promise<MailboxVerdict> => {
+      if (raw.includes('poison')) throw new Error('the recorder failed on this one');
+      return 'processed';
+    };
+    await expect(pollImapMailbox(options, failing)).rejects.toMatchObject({
+      name: 'MailboxPollError',
+      message: '1 message(s) could not be recorded: the recorder failed on this one',
+      report: { found: 3, processed: 2, failed: 1 },
+    });
+    // The others were moved; the failed one stays unseen for the next poll, which takes it.
     const inbox = await imap.messages('INBOX');
-    expect(subjects(inbox)).toEqual(['read already', 'second']);
-    expect(inbox.find((m) => m.raw.includes('second'))?.flags).not.toContain('\\Seen');
+    expect(subjects(inbox)).toEqual(['poison', 'read already']);
+    expect(inbox.find((m) => m.raw.includes('poison'))?.flags).not.toContain('\\Seen');
     expect(await pollImapMailbox(options, async () => 'processed')).toMatchObject({
       found: 1,
       processed: 1,
     });
-    expect((await imap.messages(['Bulletin', 'Processed'])).length).toBe(before + 2);
+    expect((await imap.messages(['Bulletin', 'Processed'])).length).toBe(before + 3);
+  });
+
+  it('ends a poll after three failures in a row (the database away), leaving the rest', async () => {
+    for (const n of [1, 2, 3, 4, 5]) await imap.append('INBOX', message(`during outage ${n}`));
+    let calls = 0;
+    await expect(
+      pollImapMailbox(options, async () => {
+        calls++;
+        throw new Error('the database is away');
+      }),
+    ).rejects.toMatchObject({ report: { found: 5, failed: 3, processed: 0 } });
+    expect(calls).toBe(3);
+    expect((await imap.messages('INBOX')).length).toBe(6);
+    expect(await pollImapMailbox(options, async () => 'processed')).toMatchObject({
+      found: 5,
+      processed: 5,
+    });
   });
 
   it('reads no more of a message than its cap, and of a mailbox no more than a poll takes', async () => {

@@ -13,7 +13,7 @@ import { deleteQueueKeys, TEST_REDIS_URL, uniqueQueuePrefix } from '../support/t
 const log = pino({ level: 'silent' });
 const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
 const prefix = uniqueQueuePrefix();
-const EMPTY: MailboxPollReport = { found: 0, processed: 0, unmatched: 0, left: 0 };
+const EMPTY: MailboxPollReport = { found: 0, processed: 0, unmatched: 0, failed: 0, left: 0 };
 
 afterAll(async () => {
   await deleteQueueKeys(prefix);

@@ -51,9 +51,25 @@ export interface MailboxPollReport {
   found: number;
   processed: number;
   unmatched: number;
+  /** Whose handling failed: left in place, unseen, for the next poll. */
+  failed: number;
   /** Found but left for the next poll (over `maxMessagesPerPoll`). */
   left: number;
 }
+
+/** A poll that handled some messages and failed on others; `report` says how many of each. */
+export class MailboxPollError extends Error {
+  override name = 'MailboxPollError';
+  constructor(
+    message: string,
+    readonly report: MailboxPollReport,
+  ) {
+    super(message);
+  }
+}
+
+/** Handlings that fail one after the other before a poll gives up until the next minute. */
+const FAILURES_THAT_END_A_POLL = 3;
 
 export const IMAP_MAILBOX_DEFAULTS = {
   maxMessageBytes: 10 * 1024 * 1024,
@@ -62,8 +78,9 @@ export const IMAP_MAILBOX_DEFAULTS = {
 
 /**
  * One poll: connects, handles and moves each unseen message in turn, logs out. Rejects when
- * the server cannot be reached or refuses, or when `handle` rejects (the database is away):
- * what was handled and moved before stays so, the rest waits for the next poll.
+ * the server cannot be reached or refuses, and with a {@link MailboxPollError} when `handle`
+ * rejected for any message (the database is away): what was handled is moved, the rest waits
+ * for the next poll.
  */
 export async function pollImapMailbox(
   options: ImapMailboxOptions,
@@ -89,7 +106,8 @@ export async function pollImapMailbox(
   client.on('error', (error: Error) =>
     options.log.debug({ event: 'bounce_imap.connection_error', error: error.message }),
   );
-  const report: MailboxPollReport = { found: 0, processed: 0, unmatched: 0, left: 0 };
+  const report: MailboxPollReport = { found: 0, processed: 0, unmatched: 0, failed: 0, left: 0 };
+  let firstError: unknown = null;
   await client.connect();
   try {
     const lock = await client.getMailboxLock(options.mailbox);
@@ -104,6 +122,7 @@ export async function pollImapMailbox(
       );
       report.left = uids.length - batch.length;
       const folders = new Map<MailboxVerdict, string>();
+      let failedInARow = 0;
       for (const uid of batch) {
         const message = await client.fetchOne(
           String(uid),
@@ -114,7 +133,18 @@ export async function pollImapMailbox(
         if (!message) continue;
         const raw = message.source ?? Buffer.alloc(0);
         const size = message.size ?? raw.length;
-        const verdict = await handle(raw, { uid, size, truncated: size > raw.length });
+        let verdict: MailboxVerdict;
+        try {
+          verdict = await handle(raw, { uid, size, truncated: size > raw.length });
+          failedInARow = 0;
+        } catch (error) {
+          // Left where it is for the next poll. One message that always fails holds up none
+          // of the others; several in a row (the database is away) end this poll.
+          report.failed++;
+          firstError ??= error;
+          if (++failedInARow >= FAILURES_THAT_END_A_POLL) break;
+          continue;
+        }
         let folder = folders.get(verdict);
         if (folder === undefined) {
           folder = await ensureFolder(client, MAILBOX_FOLDERS[verdict]);
@@ -128,6 +158,10 @@ export async function pollImapMailbox(
     }
   } finally {
     await client.logout().catch(() => client.close());
+  }
+  if (firstError !== null) {
+    const why = firstError instanceof Error ? firstError.message : String(firstError);
+    throw new MailboxPollError(`${report.failed} message(s) could not be recorded: ${why}`, report);
   }
   return report;
 }
