@@ -8,6 +8,7 @@ import * as readerPause from './0007-reader-pause.js';
 import * as campaigns from './0008-campaigns.js';
 import * as digestsOwed from './0009-digests-owed.js';
 import * as bounces from './0010-bounces.js';
+import * as deliveryStats from './0011-delivery-stats.js';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so they run the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008-campaigns': campaigns,
   '0009-digests-owed': digestsOwed,
   '0010-bounces': bounces,
+  '0011-delivery-stats': deliveryStats,
 };

@@ -19,6 +19,7 @@ function toCampaign(row: Selectable<CampaignsTable>): Campaign {
     status: row.status,
     audienceFixedAt: toDateOrNull(row.audience_fixed_at),
     finishedAt: toDateOrNull(row.finished_at),
+    pausedReason: row.paused_reason ?? null,
     createdAt: toDate(row.created_at),
   };
 }
@@ -82,13 +83,15 @@ export async function moveCampaign(
   from: readonly CampaignStatus[],
   to: CampaignStatus,
   now: Date,
-  extra: { audienceFixedAt?: Date; finishedAt?: Date } = {},
+  extra: { audienceFixedAt?: Date; finishedAt?: Date; pausedReason?: string } = {},
 ): Promise<boolean> {
   const result = await db
     .updateTable('campaigns')
     .set({
       status: to,
       updated_at: toIso(now),
+      // Why it paused itself; any other move (a pause by hand, resuming) clears it.
+      paused_reason: to === 'paused' ? (extra.pausedReason ?? null) : null,
       ...(extra.audienceFixedAt ? { audience_fixed_at: toIso(extra.audienceFixedAt) } : {}),
       ...(extra.finishedAt ? { finished_at: toIso(extra.finishedAt) } : {}),
     })

@@ -30,6 +30,8 @@ export interface Campaign {
   /** When sending started and the recipients were recorded. */
   audienceFixedAt: Date | null;
   finishedAt: Date | null;
+  /** Why it paused itself (its complaint or hard-bounce rate); null: paused by hand, or not paused. */
+  pausedReason: string | null;
   createdAt: Date;
 }
 

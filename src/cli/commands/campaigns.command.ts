@@ -206,6 +206,7 @@ function toStatusRow(report: CampaignReport, now: Date) {
     id: campaign.id,
     name: campaign.name,
     status: campaign.status,
+    pausedReason: campaign.pausedReason,
     audience: report.audience,
     total: counts.total,
     sent: counts.sent,
@@ -241,7 +242,7 @@ function describeStatus(report: CampaignReport, now: Date): string {
       `  ${describeAudience(row.audience ?? 0)}`,
     ].join('\n');
   return [
-    `campaign ${row.id} "${row.name}": ${row.status}`,
+    `campaign ${row.id} "${row.name}": ${row.status}${row.pausedReason ? ` (${row.pausedReason})` : ''}`,
     `  recipients ${row.total}: sent ${row.sent}, failed ${row.failed}, suppressed ${row.suppressed}, skipped ${row.skipped}${skips ? ` (${skips})` : ''}`,
     `  still to go: ${row.pending + row.queued}${row.eta ? `, done in about ${formatSeconds(row.etaSeconds ?? 0)} (${row.eta})` : ''}${row.sending ? `; ${describeSending(row.sending, row.status)}` : ''}`,
     `  trial clicks ${row.clicks} (people), trials started ${row.trials}, conversion ${(row.conversion * 100).toFixed(2)}% of sent`,

@@ -20,6 +20,7 @@ import {
   wholeNumberSchema,
   withLimitOptions,
 } from '../parse.js';
+import { registerDeliveryStatsCommand } from './deliveries-stats.command.js';
 
 interface ListOptions extends LimitOptions {
   recipient?: string;
@@ -33,6 +34,7 @@ export function registerDeliveryCommands(program: Command): void {
   const deliveries = program
     .command('deliveries')
     .description('emails handed to the mail transport');
+  registerDeliveryStatsCommand(deliveries);
   withLimitOptions(
     deliveries.command('list').description('the latest deliveries, newest first'),
     LISTED,

@@ -9,5 +9,9 @@
 
 /** Recorded reports, one of them with its message, and each delivery's bounce. */
 export * from './bounces.service.js';
+/** A sending campaign paused when its complaints or hard bounces pass their limit. */
+export * from './campaign-guard.js';
+/** Sent, bounced, complained and unsubscribed over a window, and the last week's alerts. */
+export * from './delivery-stats.service.js';
 /** One inbound message or provider event recorded: matched by signed tag, then the policy. */
 export * from './record-inbound.service.js';

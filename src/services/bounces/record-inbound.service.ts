@@ -25,12 +25,13 @@ import type { SuppressionReason } from '../../domain/suppression.js';
 import type { VerifyContext } from '../context.js';
 import { matchDelivery, providerTags, tagsToTry } from './bounce-matching.js';
 import { applyBouncePolicy } from './bounce-policy.js';
+import { type GuardContext, guardCampaignsAfter } from './campaign-guard.js';
 import { eventFingerprint, messageFingerprint } from './inbound-fingerprint.js';
 
 export type { InboundEnvelope } from '../../adapters/mail-in/read-inbound-message.js';
 
 /** What recording needs: the database, the bounce settings, and the keys tags are signed with. */
-export type BounceContext = VerifyContext;
+export type BounceContext = VerifyContext & GuardContext;
 
 /** One provider webhook event about one recipient, as a door maps it (src/http/events/). */
 export interface ProviderEvent {
@@ -253,6 +254,7 @@ async function record(ctx: BounceContext, input: RecordInput): Promise<InboundOu
         : { delivery: bounce.deliveryId, reader: bounce.readerId, suppressed: bounce.suppressed }),
     });
   }
+  await guardCampaignsAfter(ctx, recorded.bounces);
   return {
     messageId: recorded.messageId,
     duplicate: false,
