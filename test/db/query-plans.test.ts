@@ -5,8 +5,11 @@ import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { sendContextOf } from '../../src/app.js';
 import {
   findDeliveryBounces,
+  guardCampaignOfDelivery,
   listBounces,
   processInboundMessage,
+  reportDeliveryStats,
+  STATS_GROUPINGS,
 } from '../../src/services/bounces/index.js';
 import { runScheduleTick } from '../../src/services/digests/schedule-tick.service.js';
 import { saveReader } from '../../src/services/readers/readers.service.js';
@@ -27,6 +30,7 @@ const BIG_TABLES = [
   'digests',
   'bounces',
   'inbound_messages',
+  'suppressions',
 ];
 
 interface Statement {
@@ -152,6 +156,20 @@ describe.each(DIALECTS)('the digest path uses an index on every big table (%s)',
       BIG_TABLES.some((table) => new RegExp(`\\b${table}\\b`).test(s.sql)),
     );
     expect(onBigTables.length).toBeGreaterThan(10);
+    expect(await scansIn(onBigTables)).toEqual([]);
+  });
+
+  it('deliveries stats and the campaign guard: each window read through an index', async () => {
+    statements.length = 0;
+    const app = { ...t.app, db: watched };
+    const since = new Date('2026-11-01T00:00:00Z');
+    for (const by of STATS_GROUPINGS) await reportDeliveryStats(app, { since, by });
+    const [delivery] = await listBounceTargets();
+    await guardCampaignOfDelivery(app, delivery!.id);
+    const onBigTables = statements.filter((s) =>
+      BIG_TABLES.some((table) => new RegExp(`\\b${table}\\b`).test(s.sql)),
+    );
+    expect(onBigTables.length).toBeGreaterThanOrEqual(12);
     expect(await scansIn(onBigTables)).toEqual([]);
   });
 
