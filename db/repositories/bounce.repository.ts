@@ -113,17 +113,8 @@ function toInbound(
   };
 }
 
-export interface NewBounce {
-  inboundId: number;
-  deliveryId: number | null;
-  kind: BounceKind;
-  recipient: string | null;
-  status: string | null;
-  diagnostic: string | null;
-  source: BounceSource;
-  receivedAt: Date;
-  suppressed: SuppressionReason | null;
-}
+/** A bounce to record: everything but the id the database gives it. */
+export type NewBounce = Omit<Bounce, 'id'>;
 
 export async function insertBounce(db: Db, bounce: NewBounce): Promise<number> {
   const row = await db
