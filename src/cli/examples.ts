@@ -40,6 +40,10 @@ const EXAMPLES: Record<string, string[]> = {
     'bulletin deliveries list --since 24h --all --json',
   ],
   'deliveries resolve': ['bulletin deliveries resolve 42 --sent'],
+  'deliveries stats': [
+    'bulletin deliveries stats --since 7d',
+    'bulletin deliveries stats --since 90d --by campaign --json',
+  ],
   'feeds add': [
     'bulletin feeds add https://news.example.com/rss.xml --every 10m --section Sanctions',
     'bulletin feeds add https://news.example.com/free.atom --access free --tag briefing',
