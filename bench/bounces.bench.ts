@@ -23,7 +23,7 @@
  * Environment: BENCH_POSTGRES_URL (bench/bench-database.ts), BENCH_REDIS_URL
  * [redis://127.0.0.1:6379] (the server's readiness asks Redis).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
@@ -38,7 +38,7 @@ import { loadSettings } from '../src/config/settings.js';
 import { signBounceTag } from '../src/domain/bounce-tag.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
-import { killRunningChildren, runNodeChild } from './run-child.js';
+import { killRunningChildren, runNodeChild, startBulletinServe } from './run-child.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'bin/bulletin.js');
@@ -326,7 +326,7 @@ async function main(): Promise<void> {
       for (const line of formatProfileSummary(summarizeProfiles(profileFiles([profileDir]))))
         console.log(`  ${line}`);
 
-    server = await startServer(env);
+    server = await startBulletinServe(env);
     const bodies = sendgridBatches(targets.slice(small + messages), batch);
     const posted = await postEvents(port, bodies, keys.privateKey);
     const recorded = await app.db
@@ -348,25 +348,6 @@ async function main(): Promise<void> {
       fs.rmSync(dir, { recursive: true, force: true });
     } else console.log(`kept ${dir}`);
   }
-}
-
-/** `bulletin serve` as an operator runs it; resolves once it says it is running. */
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: REPO,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('Bulletin is running')) {
-    if (child.exitCode !== null) throw new Error(`bulletin serve exited: ${output}`);
-    if (Date.now() > deadline) throw new Error(`bulletin serve did not start: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return child;
 }
 
 async function freePort(): Promise<number> {

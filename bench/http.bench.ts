@@ -26,16 +26,14 @@
  * Environment: BENCH_POSTGRES_URL (see bench/bench-database.ts), BENCH_REDIS_URL
  * [redis://127.0.0.1:6379]; the server needs Redis (its readiness and metrics ask it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { type App, openApp } from '../src/app.js';
@@ -45,11 +43,10 @@ import { saveReader } from '../src/services/readers/readers.service.js';
 import { subscribe } from '../src/services/readers/subscriptions.service.js';
 import { addTopic } from '../src/services/topics/topics.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
+import { deleteQueueKeys } from './bench-queue-keys.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
-import { processCpuMs } from './run-child.js';
+import { processCpuMs, startBulletinServe } from './run-child.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(REPO, 'bin', 'bulletin.js');
 const TARGET = { requestsPerSecond: 2000, p99Ms: 50 };
 const TOPICS = ['customs', 'sanctions', 'export-controls'];
 
@@ -139,7 +136,11 @@ async function main(): Promise<void> {
     console.log(`seeded ${readers} readers through the services in ${seeded.toFixed(1)} s`);
 
     const profileDir = path.join(dir, 'profile');
-    server = await startServer(env, values.profile ? profileDir : null);
+    server = await startBulletinServe(
+      env,
+      values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    );
+    server.stderr?.on('data', (chunk) => process.stderr.write(chunk));
     const base = `http://127.0.0.1:${port}`;
     const tokens = makeTokens(app.secretKey, readers);
 
@@ -371,27 +372,6 @@ async function countTrialClicks(app: App): Promise<number> {
   return Number(row.n);
 }
 
-/** `bulletin serve` as an operator runs it; resolves once it says it is running. */
-async function startServer(env: Record<string, string>, profileDir: string | null) {
-  const flags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = spawn(process.execPath, [...flags, CLI, 'serve'], {
-    cwd: REPO,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('Bulletin is running')) {
-    if (child.exitCode !== null) throw new Error(`bulletin serve exited: ${output}`);
-    if (Date.now() > deadline) throw new Error(`bulletin serve did not start: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
-  return child;
-}
-
 async function stopServer(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
@@ -404,23 +384,6 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return port;
-}
-
-async function deleteQueueKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // Left for whoever cleans the shared Redis: keys under a prefix of their own.
-  } finally {
-    redis.disconnect();
-  }
 }
 
 function toCount(text: string, name: string): number {

@@ -187,3 +187,30 @@ export function processCpuMs(pid: number | undefined): number | null {
     return null;
   }
 }
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'bulletin.js');
+
+/**
+ * `bulletin serve` from the build, as an operator runs it (node flags such as `--cpu-prof`
+ * before the entry point); resolves once it says it is running.
+ */
+export async function startBulletinServe(
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, CLI, 'serve'], {
+    cwd: path.dirname(path.dirname(CLI)),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Bulletin is running')) {
+    if (child.exitCode !== null) throw new Error(`bulletin serve exited: ${output}`);
+    if (Date.now() > deadline) throw new Error(`bulletin serve did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return child;
+}

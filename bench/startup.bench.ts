@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { deleteQueueKeys } from './bench-queue-keys.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
 import { type ChildRun, killRunningChildren, processCpuMs, runNodeChild } from './run-child.js';
 
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     reportStartCpu(starts.slice(1));
     if (values.profile) await profileStart(env, path.join(dir, 'profiles'));
   } finally {
-    await deleteQueueKeys(prefix);
+    await deleteQueueKeys(REDIS_URL, prefix);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -265,22 +265,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** The queues' keys of this run's prefix (BullMQ keys are `{prefix}:…`). */
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 process.on('SIGINT', () => {

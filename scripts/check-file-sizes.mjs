@@ -14,7 +14,6 @@ const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '__snapshots__', 'test-
 /** Over the limit when this check came in, and their length then. The list only shrinks. */
 const EXCEPTIONS = new Map([
   ['bench/digests.bench.ts', 617],
-  ['bench/http.bench.ts', 437],
   ['test/config/settings.test.ts', 477],
   ['test/domain/schedule.test.ts', 561],
   ['test/email/email-renderer.test.ts', 490],
