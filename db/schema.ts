@@ -36,6 +36,7 @@ export interface StoriesTable {
   url: string;
   headline: string;
   summary: string;
+  /** For matching only: cleared ('') once the story is older than RETENTION (the row stays). */
   body: string;
   section: string | null;
   tags: Json<string[]>;

@@ -7,6 +7,7 @@ import {
   type WebhookSettings,
 } from './bounce-settings.js';
 import { type DkimSetting, parseDkim } from './dkim-key.js';
+import { parseRetention } from './retention-setting.js';
 import {
   type DatabaseSetting,
   parseBoolean,
@@ -82,6 +83,8 @@ export interface Settings {
   mailThread: boolean;
   /** Where bounces come back and when soft bounces suppress (BOUNCE_*). */
   bounce: BounceSettings;
+  /** Deliveries, matches, trial clicks, bounces and stories' bodies older than this are deleted. */
+  retentionMs: number;
   /** The provider webhooks' secrets; never shown. */
   webhooks: WebhookSettings;
 }
@@ -142,6 +145,7 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
   const fromText = read('MAIL_FROM') ?? PLACEHOLDER_FROM;
   const postalAddress = read('POSTAL_ADDRESS') ?? PLACEHOLDER_POSTAL;
   const redisUrl = read('REDIS_URL');
+  const bounce = parseBounceSettings(read);
   return {
     varDir,
     database: parseDatabaseUrl(read('DATABASE_URL'), varDir, cwd),
@@ -244,7 +248,8 @@ export function loadSettings(env: Env = process.env, cwd: string = process.cwd()
     },
     feedsAllowPrivate: parseSwitch('FEEDS_ALLOW_PRIVATE', read('FEEDS_ALLOW_PRIVATE') ?? 'false'),
     mailThread: parseSwitch('MAIL_THREAD', read('MAIL_THREAD') ?? 'true'),
-    bounce: parseBounceSettings(read),
+    bounce,
     webhooks: parseWebhookSettings(read),
+    retentionMs: parseRetention(read('RETENTION') ?? '400d', bounce.softWindowMs),
   };
 }
