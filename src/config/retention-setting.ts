@@ -13,15 +13,19 @@ const LONGEST_DAYS = 36_500;
  */
 export function parseRetention(text: string, softBounceWindowMs: number): number {
   const ms = parseDurationSetting('RETENTION', text);
-  if (ms < SHORTEST_DAYS * DAY_MS || ms > LONGEST_DAYS * DAY_MS)
-    throw new SettingsError(
-      'RETENTION',
-      `must be between ${SHORTEST_DAYS}d and ${LONGEST_DAYS}d, like 400d${shownValue('RETENTION', text)}`,
-    );
-  if (ms < softBounceWindowMs)
-    throw new SettingsError(
-      'RETENTION',
-      `must be at least BOUNCE_SOFT_WINDOW (${Math.round(softBounceWindowMs / DAY_MS)}d), whose soft bounces it would delete${shownValue('RETENTION', text)}`,
-    );
+  const problem = retentionProblem(ms, softBounceWindowMs);
+  if (problem) throw new SettingsError('RETENTION', `${problem}${shownValue('RETENTION', text)}`);
   return ms;
+}
+
+/**
+ * What is wrong with keeping data for `ms`, or null: the same rule for the setting and for
+ * `db prune --older`.
+ */
+export function retentionProblem(ms: number, softBounceWindowMs: number): string | null {
+  if (ms < SHORTEST_DAYS * DAY_MS || ms > LONGEST_DAYS * DAY_MS)
+    return `must be between ${SHORTEST_DAYS}d and ${LONGEST_DAYS}d, like 400d`;
+  if (ms < softBounceWindowMs)
+    return `must be at least BOUNCE_SOFT_WINDOW (${Math.round(softBounceWindowMs / DAY_MS)}d), whose soft bounces it would delete`;
+  return null;
 }

@@ -12,6 +12,7 @@ import { openQueueKeys, withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
 import { countOf, withExamples } from '../help.js';
 import { printLine } from '../output.js';
+import { registerDbPruneCommand } from './db-prune.command.js';
 
 /** The database. */
 export function registerDbCommands(program: Command): void {
@@ -47,6 +48,8 @@ export function registerDbCommands(program: Command): void {
       }
     });
   });
+
+  registerDbPruneCommand(db);
 }
 
 function describeReset(settings: Settings, plan: ResetPlan, verb: string): string {
