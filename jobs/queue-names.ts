@@ -20,6 +20,9 @@ export const CAMPAIGN_QUEUE = 'campaign';
 /** The IMAP bounce mailbox's poll (BOUNCE_IMAP_URL): a queue of its own, one poll at a time. */
 export const BOUNCE_MAILBOX_QUEUE = 'bounce-mailbox';
 
+/** The daily retention prune (RETENTION): a queue of its own, one prune at a time. */
+export const RETENTION_QUEUE = 'retention';
+
 export const JOB = {
   matchStory: 'match-story',
   buildDigest: 'build-digest',
@@ -30,6 +33,7 @@ export const JOB = {
   campaignStep: 'campaign-step',
   sendInvitation: 'send-invitation',
   pollBounceMailbox: 'poll-bounce-mailbox',
+  pruneOldData: 'prune-old-data',
 } as const;
 
 /** The one job scheduler: any number of processes may upsert it, Redis keeps one. */
@@ -37,6 +41,9 @@ export const TICK_SCHEDULER_ID = 'minute-tick';
 
 /** The bounce mailbox's job scheduler: one poll a minute however many schedulers upsert it. */
 export const BOUNCE_MAILBOX_SCHEDULER_ID = 'bounce-mailbox-poll';
+
+/** The retention prune's job scheduler: once a day however many schedulers upsert it. */
+export const RETENTION_SCHEDULER_ID = 'retention-daily';
 
 /**
  * BullMQ key prefix. The braces are a Redis Cluster hash tag: every key of every queue of this

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { type BounceMailbox, openBounceMailbox } from '../jobs/bounce-mailbox.job.js';
 import { DirectWorkQueue, type DrainReport } from '../jobs/direct-work-queue.js';
 import { ensureFeedSchedulers } from '../jobs/feed-scheduler.js';
+import { type Housekeeping, openHousekeeping } from '../jobs/housekeeping.js';
 import { bullPrefix } from '../jobs/queue-names.js';
 import { ensureTickScheduler, upsertTickScheduler } from '../jobs/scheduler.js';
 import { type RunningWorkers, startWorkers } from '../jobs/workers.js';
@@ -78,18 +78,15 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
   let workers: RunningWorkers | null = null;
   let unwatch: (() => void) | null = null;
   let bounceListener: BounceSmtpServer | null = null;
-  // The bounce mailbox's poll: a scheduler schedules it (or removes it, BOUNCE_IMAP_URL unset).
-  const mailbox: BounceMailbox | null =
-    parts.scheduler || (parts.workers && settings.bounce.imap)
-      ? openBounceMailbox(app.redis.bullConnection, settings, app, log)
-      : null;
+  // The bounce mailbox's poll and the daily prune: a scheduler schedules them, a worker runs them.
+  const housekeeping = openHousekeeping(app.redis.bullConnection, settings, app, log, parts);
   // Requests and incoming mail stop first, then running jobs finish, then the Redis watch goes.
   const stopParts = async () => {
     if (server) await server.close().catch((error) => logStopFailure(log, error));
     await bounceListener?.close().catch((error) => logStopFailure(log, error));
     await metricsServer?.close().catch((error) => logStopFailure(log, error));
     await workers?.close().catch((error) => logStopFailure(log, error));
-    await mailbox?.close().catch((error) => logStopFailure(log, error));
+    await housekeeping?.close().catch((error) => logStopFailure(log, error));
     unwatch?.();
     mailServer?.stop();
   };
@@ -115,9 +112,9 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
         port: settings.metricsPort,
       });
     if (parts.bounceListener) bounceListener = await startBounceListener(app);
-    unwatch = keepRedisDeclared(app, parts, mailbox, stopping.fail);
+    unwatch = keepRedisDeclared(app, parts, housekeeping, stopping.fail);
     if (parts.scheduler) await upsertTickScheduler(bull.queues.schedule);
-    if (parts.scheduler) await mailbox?.ensureSchedule();
+    if (parts.scheduler) await housekeeping?.ensureSchedule();
     if (parts.workers) {
       const catalog = new RuleCatalog(app.db, log);
       await catalog.refresh();
@@ -129,7 +126,7 @@ export async function runProcess(app: App, parts: ProcessParts): Promise<number>
         app.campaigns ?? undefined,
       );
     }
-    if (parts.workers) await mailbox?.startWorker();
+    if (parts.workers) await housekeeping?.startWorker();
   } catch (error) {
     stopping.dispose();
     await stopParts();
@@ -205,7 +202,7 @@ function waitForStop(log: App['log']): {
 function keepRedisDeclared(
   app: App,
   parts: ProcessParts,
-  mailbox: BounceMailbox | null,
+  housekeeping: Housekeeping | null,
   onFatal: (error: Error) => void,
 ): () => void {
   const { log } = app;
@@ -221,7 +218,7 @@ function keepRedisDeclared(
       if (parts.scheduler) {
         await ensureTickScheduler(bull.queues.schedule);
         await ensureFeedSchedulers(app.db, bull.queues.feeds);
-        await mailbox?.ensureSchedule();
+        await housekeeping?.ensureSchedule();
       }
     } catch (error) {
       if (error instanceof QueuePrefixTakenError) onFatal(error);
