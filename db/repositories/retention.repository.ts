@@ -57,7 +57,7 @@ export async function pruneBatch(
       );
     case 'deliveries':
       return walkById(db, table, cutoff, cursor, size, (lo, hi) =>
-        db.transaction().execute(async (trx) => {
+        inTransaction(db, async (trx) => {
           const old = sql`select id from deliveries where id > ${lo} and id <= ${hi} and created_at < ${cutoff}`;
           await sql`delete from campaign_recipients where delivery_id in (${old})`.execute(trx);
           return affected(
@@ -90,7 +90,7 @@ export async function pruneBatch(
     case 'inbound_messages': {
       // A message is kept whole up to 256 KB: a tenth of the batch keeps a statement short.
       const messages = Math.max(1, Math.ceil(size / 10));
-      const rows = await db.transaction().execute(async (trx) => {
+      const rows = await inTransaction(db, async (trx) => {
         const ids = sql`select id from inbound_messages where received_at < ${cutoff} order by received_at limit ${messages}`;
         // Its bounces would go by the foreign key's cascade; said here, they are counted apart.
         await sql`delete from bounces where inbound_id in (${ids})`.execute(trx);
@@ -168,6 +168,11 @@ async function walkById(
 /** A batch taken through a time index: a short one was the last. */
 function byTimeIndex(size: number, rows: number): PruneBatch {
   return { rows, cursor: 0, done: rows < size };
+}
+
+/** Its own transaction, or the caller's when it runs in one (a bench's rolled-back rehearsal). */
+function inTransaction<T>(db: Db, run: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 async function affected(result: Promise<{ numAffectedRows?: bigint }>): Promise<number> {

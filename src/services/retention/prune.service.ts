@@ -30,6 +30,8 @@ export interface PruneReport {
   dryRun: boolean;
   /** Rows deleted (or, in a dry run, that would be), per table; `story_bodies`: bodies cleared. */
   rows: Record<PrunedTable, number>;
+  /** Time spent on each table, seconds (a dry run: counting). */
+  secondsByTable: Record<PrunedTable, number>;
   batches: number;
   /** The longest batch, ms: the longest any lock was held. */
   longestBatchMs: number;
@@ -55,22 +57,23 @@ export async function pruneOldData(
   const cutoff = new Date(ctx.now().getTime() - olderThanMs);
   const cutoffIso = cutoff.toISOString();
   const size = options.batchSize ?? DEFAULT_PRUNE_BATCH;
+  const perTable = () =>
+    Object.fromEntries(PRUNED_TABLES.map((table) => [table, 0])) as Record<PrunedTable, number>;
   const report: PruneReport = {
     cutoff,
     dryRun: options.dryRun ?? false,
-    rows: Object.fromEntries(PRUNED_TABLES.map((table) => [table, 0])) as PruneReport['rows'],
+    rows: perTable(),
+    secondsByTable: perTable(),
     batches: 0,
     longestBatchMs: 0,
     seconds: 0,
     stopped: false,
   };
   for (const table of PRUNED_TABLES) {
-    if (report.dryRun) {
-      report.rows[table] = await countPrunable(ctx.db, table, cutoffIso);
-      continue;
-    }
+    const tableStarted = performance.now();
+    if (report.dryRun) report.rows[table] = await countPrunable(ctx.db, table, cutoffIso);
     let cursor = 0;
-    for (;;) {
+    while (!report.dryRun) {
       if (options.shouldStop?.()) {
         report.stopped = true;
         break;
@@ -87,6 +90,7 @@ export async function pruneOldData(
       if (batch.done) break;
       cursor = batch.cursor;
     }
+    report.secondsByTable[table] = (performance.now() - tableStarted) / 1000;
     if (report.stopped) break;
   }
   report.seconds = (performance.now() - started) / 1000;
