@@ -66,11 +66,22 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
   });
 }
 
-/** The SQLite file, and the folder it is in, made when missing; a failure names the setting. */
+/**
+ * The SQLite file, and the folder it is in, made when missing (readable by their owner only:
+ * it holds readers' personal data; SQLite gives its -wal and -shm files the file's mode); a
+ * failure names the setting.
+ */
 function openSqliteFile(file: string): SqliteDatabase.Database {
   try {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    return new SqliteDatabase(file);
+    if (file === ':memory:') return new SqliteDatabase(file);
+    const folder = path.dirname(file);
+    // chmod as well: mkdir's and open's modes are cut by the umask.
+    if (fs.mkdirSync(folder, { recursive: true, mode: 0o700 }) !== undefined)
+      fs.chmodSync(folder, 0o700);
+    const isNew = !fs.existsSync(file);
+    const sqlite = new SqliteDatabase(file);
+    if (isNew) fs.chmodSync(file, 0o600);
+    return sqlite;
   } catch (error) {
     throw new SettingsError(
       'DATABASE_URL',

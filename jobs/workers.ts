@@ -1,6 +1,7 @@
 import { type ConnectionOptions, Worker } from 'bullmq';
 import { createFeedFetcher } from '../src/adapters/feed-fetcher.js';
 import { createThrottledWarn, type Logger } from '../src/adapters/logger.js';
+import { maskUrlPassword } from '../src/config/redact.js';
 import type { CampaignQueue } from '../src/services/campaigns/index.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
 import type { RuleCatalog } from '../src/services/topics/index.js';
@@ -65,7 +66,8 @@ export function startWorkers(
         queue: worker.name,
         job: job?.id,
         attempts: job?.attemptsMade,
-        error: error.message,
+        // A feed's URL in the message may carry a password.
+        error: maskUrlPassword(error.message),
       }),
     );
     // A lost Redis connection reports every reconnection attempt: one line per outage.

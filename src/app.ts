@@ -10,6 +10,7 @@ import { createLogger, createThrottledWarn, type Logger } from './adapters/logge
 import type { MailTransport } from './adapters/mail/mail-transport.js';
 import type { BounceSmtpServer } from './adapters/mail-in/bounce-smtp-server.js';
 import { metrics, timed } from './adapters/metrics.js';
+import { tightenPrivateFiles } from './adapters/private-files.js';
 import { claimQueuePrefix, sweepQueueKeys } from './adapters/queue-owner.js';
 import { connectRedis, type RedisHandle } from './adapters/redis.js';
 import { loadSecretKey } from './adapters/secret-key.js';
@@ -63,6 +64,11 @@ export interface AppOptions {
 export async function openApp(settings: Settings, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(settings.logLevel, settings.logFormat);
   const warnOnce = createThrottledWarn(log);
+  const { database } = settings;
+  tightenPrivateFiles(
+    settings.varDir,
+    database.kind === 'sqlite' && database.file !== ':memory:' ? database.file : null,
+  );
   // A lost connection is one event; the pool opens a new one for the next query, and a job
   // that failed on it is retried by its queue.
   const db: Db = openDatabase(settings.database, {

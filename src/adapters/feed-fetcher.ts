@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { Agent, errors, request } from 'undici';
+import { maskUrlPassword } from '../config/redact.js';
 
 /** What a conditional GET sends back: the validators of the last full answer. */
 export interface FeedValidators {
@@ -12,14 +13,17 @@ export type FeedResponse =
   | { status: 'not-modified' }
   | { status: 'ok'; body: string; contentType: string | null; validators: FeedValidators };
 
-/** Why a fetch failed; `retryable`: worth trying again later (a timeout, a 503). */
+/**
+ * Why a fetch failed; `retryable`: worth trying again later (a timeout, a 503). The message
+ * names the feed's URL with its password masked: it is stored, listed and logged.
+ */
 export class FeedFetchError extends Error {
   override name = 'FeedFetchError';
   constructor(
     message: string,
     readonly retryable: boolean,
   ) {
-    super(message);
+    super(maskUrlPassword(message));
   }
 }
 

@@ -5,6 +5,7 @@ import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { displayPath } from '../config/display-path.js';
 import { maskUrlPassword } from '../config/redact.js';
+import { makePrivateDirectory } from './private-files.js';
 
 /** How to reach Redis, and how to let go of a private server this process started. */
 export interface RedisHandle {
@@ -106,7 +107,7 @@ function hasRedisServer(): boolean {
 }
 
 async function startPrivateRedis(dir: string, socket: string): Promise<() => Promise<void>> {
-  fs.mkdirSync(dir, { recursive: true });
+  makePrivateDirectory(dir);
   fs.rmSync(socket, { force: true });
   const child = spawn(
     'redis-server',

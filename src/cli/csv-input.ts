@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
+import { readSpreadsheetSafeCell } from '../domain/spreadsheet-safe-cell.js';
 import { unreadableFile } from './input-stream.js';
 
 /** One record of a CSV file: its cells and the line it starts on (1 is the header). */
@@ -28,7 +29,8 @@ export interface CsvInput {
 /**
  * Opens a CSV file (or standard input for `-`) with csv-parse: a byte-order mark is dropped,
  * quoted fields may hold commas, quotes and line breaks, lines may end in CRLF, blank lines are
- * skipped. A record csv-parse cannot read is reported to `onSyntaxProblem` and skipped.
+ * skipped. A record csv-parse cannot read is reported to `onSyntaxProblem` and skipped. A cell
+ * our exports wrote as text for spreadsheets (`'=…`) is read without that quote.
  * `text`, when given, is read instead of the file (input already read, such as stdin).
  */
 export async function openCsv(
@@ -71,7 +73,7 @@ export async function openCsv(
       crlfInQuotes += body.split('\r\n').length - 1;
       const line = info.lines - crlfInQuotes - countLineBreaks(body);
       bytes = info.bytes;
-      yield { line, cells: record };
+      yield { line, cells: record.map(readSpreadsheetSafeCell) };
     }
   })();
   const first = await iterator.next();

@@ -1,11 +1,13 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
+import { spreadsheetSafeCell } from '../domain/spreadsheet-safe-cell.js';
 import { unwritableFileError } from './cli-error.js';
 import { formatJson } from './output.js';
 
 /**
  * Writes rows as CSV on standard output with csv-stringify (a header line, then a line per
  * row, quoted where a cell needs it), waiting whenever the reader of the pipe is slower.
+ * A cell a spreadsheet would run as a formula is written as text (spreadsheet-safe-cell.ts).
  */
 export async function writeCsv<C extends string>(
   columns: readonly C[],
@@ -13,7 +15,11 @@ export async function writeCsv<C extends string>(
 ): Promise<void> {
   // Loaded here: a command that only writes a file (`--out`) does not pay for it.
   const { stringify } = await import('csv-stringify');
-  const csv = stringify({ header: true, columns: [...columns] });
+  const csv = stringify({
+    header: true,
+    columns: [...columns],
+    cast: { string: (cell) => spreadsheetSafeCell(cell) },
+  });
   csv.pipe(process.stdout);
   for await (const row of rows) if (!csv.write(row)) await once(csv, 'drain');
   csv.end();

@@ -50,10 +50,11 @@ function formatCell(value: unknown): string {
 
 /**
  * What JSON.stringify leaves raw although a terminal acts on it (DEL, the C1 controls, among
- * them a one-character CSI) or a JavaScript parser before ES2019 breaks on it (U+2028, U+2029).
- * It escapes C0 controls and lone surrogates itself.
+ * them a one-character CSI; the bidirectional controls, which reorder what is shown) or a
+ * JavaScript parser before ES2019 breaks on it (U+2028, U+2029). It escapes C0 controls and
+ * lone surrogates itself.
  */
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
 /**
  * JSON safe to pipe to a terminal: the same value JSON.parse reads back, with those characters

@@ -128,12 +128,21 @@ const optionalText = z.string({ error: 'must be text' });
 const maxCharacters = (limit: number) =>
   z.string().refine((text) => characterCount(text) <= limit, `is longer than ${limit} characters`);
 
+/**
+ * A whole number is taken as text, but only one JSON reads exactly: past 2^53 a number is
+ * rounded as it is parsed (`12345678901234567890` arrives as …7000), and two stories with
+ * different ids would become one. Such a number is refused, asking for the id as a string.
+ */
 const idSchema = z
   .preprocess(
-    (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+    (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value),
     z.string({
       error: (issue) =>
-        issue.input === undefined ? 'is required' : 'must be text or a whole number',
+        issue.input === undefined
+          ? 'is required'
+          : typeof issue.input === 'number' && Number.isInteger(issue.input)
+            ? `is a number larger than ${Number.MAX_SAFE_INTEGER}, which JSON cannot hold exactly: give the id as a string ("id": "…")`
+            : 'must be text or a whole number',
     }),
   )
   .transform((id) => id.trim())

@@ -12,6 +12,7 @@ import { type MailingStanding, UnsubscribePage } from './pages/unsubscribe-page.
 import { acceptForms } from './reader-forms.js';
 import { invalidLink, readToken, tokenParamsSchema } from './reader-token.js';
 import { sendPage } from './responses.js';
+import { refuseCrossSite } from './same-origin.js';
 
 const PREFERENCES_LINK_TTL_MS = 90 * 86_400_000;
 
@@ -24,8 +25,10 @@ interface UnsubscribeBody {
  * `GET /u/:token` shows the unsubscribe page and changes nothing (mail scanners follow links).
  * `POST /u/:token` is RFC 8058's one-click request (`List-Unsubscribe=One-Click`, no cookie,
  * 200 without a redirect, safe to repeat) and the page's own buttons: it takes the reader off
- * the link's list, or the list the button names, or resubscribes. It stays open to any origin:
- * mail clients post it from wherever they are.
+ * the link's list, or the list the button names, or resubscribes. A one-click request (no
+ * `action`, no `list`: the body is `List-Unsubscribe=One-Click` or empty) stays open to any
+ * origin, as mail providers post it from wherever they are; the page's buttons, which name
+ * an action or a list, are refused from another site like the preferences form.
  */
 export async function registerUnsubscribeRoutes(
   app: FastifyInstance,
@@ -60,6 +63,7 @@ export async function registerUnsubscribeRoutes(
   app.post<{ Params: { token: string }; Body: UnsubscribeBody | undefined }>(
     '/u/:token',
     {
+      preHandler: refuseCrossSite(ctx.settings.publicBaseUrl, { allow: isOneClick }),
       schema: {
         params,
         body: {
@@ -102,6 +106,12 @@ export async function registerUnsubscribeRoutes(
     },
   );
   refuseOtherMethods(app, '/u/:token', ['GET', 'POST']);
+}
+
+/** RFC 8058's request: the link's own list, nothing chosen on a page. */
+function isOneClick(request: { body: unknown }): boolean {
+  const body = (request.body ?? {}) as UnsubscribeBody;
+  return body.action === undefined && body.list === undefined;
 }
 
 function standingOf(state: MailingState): MailingStanding {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { displayPath } from '../../config/display-path.js';
+import { makePrivateDirectoryAsync, PRIVATE_FILE_MODE } from '../private-files.js';
 import { envelopeSenderOf } from './build-message.js';
 import type { MailSettings, MailTransport, OutgoingEmail, SendResult } from './mail-transport.js';
 import { createMessageComposer } from './message-composer.js';
@@ -11,7 +12,8 @@ import { classifySmtpError } from './smtp-failure.js';
  * A transport that writes each message as `<outboxDir>/<message-id>.eml`: the raw RFC 5322
  * bytes (CRLF line ends, DKIM signature when configured) that SMTP would carry, after the
  * `Return-Path` a receiving server adds (the envelope sender, which no header says otherwise).
- * Used when no SMTP server is configured, and by the email checker.
+ * Used when no SMTP server is configured, and by the email checker. Each file holds a reader's
+ * address and personal links: the outbox is mode 700, its files 600.
  */
 export function createOutboxTransport(
   settings: Pick<MailSettings, 'outboxDir' | 'from' | 'dkim'>,
@@ -23,7 +25,7 @@ export function createOutboxTransport(
     async send(email: OutgoingEmail): Promise<SendResult> {
       try {
         const message = await composer.compose(email);
-        ready ??= mkdir(settings.outboxDir, { recursive: true });
+        ready ??= makePrivateDirectoryAsync(settings.outboxDir);
         await ready;
         const name = outboxFileName(message.messageId);
         // As the receiving server would write it on delivery: the envelope sender shows.
@@ -69,8 +71,9 @@ export function outboxFileName(messageId: string): string {
 async function writeFileAtomically(path: string, data: Buffer): Promise<void> {
   const dir = join(path, '..');
   const temp = join(dir, `.${randomUUID()}.tmp`);
-  const file = await open(temp, 'wx');
+  const file = await open(temp, 'wx', PRIVATE_FILE_MODE);
   try {
+    await file.chmod(PRIVATE_FILE_MODE);
     await file.writeFile(data);
     await file.sync();
   } finally {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseDuration } from '../../config/duration.js';
+import { maskUrlPassword } from '../../config/redact.js';
 import { type Feed, formatInterval } from '../../domain/feed.js';
 import {
   addFeed,
@@ -53,7 +54,7 @@ export function registerFeedCommands(program: Command): void {
               tags: opts.tag,
             });
             printLine(
-              `added feed ${feed.url}, polled every ${formatInterval(feed.everyMs)}: ${feed.id}`,
+              `added feed ${maskUrlPassword(feed.url)}, polled every ${formatInterval(feed.everyMs)}: ${feed.id}`,
             );
           } finally {
             await ctx.close();
@@ -133,24 +134,25 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** A feed as listed: a password in its URL (or in an error naming it) is masked. */
 function toRow(feed: Feed) {
   return {
     id: feed.id,
-    url: feed.url,
+    url: maskUrlPassword(feed.url),
     every: formatInterval(feed.everyMs),
     section: feed.section,
     access: feed.access,
     tags: feed.tags,
     lastPolledAt: feed.lastPolledAt?.toISOString() ?? null,
     lastSuccessAt: feed.lastSuccessAt?.toISOString() ?? null,
-    lastError: feed.lastError,
+    lastError: feed.lastError === null ? null : maskUrlPassword(feed.lastError),
     lastErrorAt: feed.lastErrorAt?.toISOString() ?? null,
     createdAt: feed.createdAt.toISOString(),
   };
 }
 
 function describePoll(report: FeedPollReport): string {
-  const head = `feed ${report.feedId} (${report.url})`;
+  const head = `feed ${report.feedId} (${maskUrlPassword(report.url)})`;
   if (report.status === 'not-modified') return `${head}: not modified`;
   if (report.status === 'failed')
     return [

@@ -8,6 +8,7 @@ import {
 } from '../../../db/repositories/feed.repository.js';
 import { countTableRows } from '../../../db/repositories/table-count.js';
 import { FeedFetchError, type FeedFetcher } from '../../adapters/feed-fetcher.js';
+import { maskUrlPassword } from '../../config/redact.js';
 import { stripControlCharacters } from '../../domain/clean-text.js';
 import { FEED_EVERY_LIMITS, type Feed, formatInterval } from '../../domain/feed.js';
 import { cleanOneLine, type StoryAccess, type StoryRecord } from '../../domain/story.js';
@@ -42,7 +43,7 @@ export interface NewFeedRequest {
 /** Adds a feed and schedules its polling. The URL must be http(s); each URL once. */
 export async function addFeed(ctx: FeedContext, request: NewFeedRequest): Promise<Feed> {
   if (!URL.canParse(request.url) || !/^https?:$/.test(new URL(request.url).protocol)) {
-    throw new InputError(`not an http(s) URL: ${request.url}`, { field: 'url' });
+    throw new InputError(`not an http(s) URL: ${maskUrlPassword(request.url)}`, { field: 'url' });
   }
   if (request.everyMs < FEED_EVERY_LIMITS.minMs || request.everyMs > FEED_EVERY_LIMITS.maxMs) {
     throw new InputError(
@@ -63,12 +64,12 @@ export async function addFeed(ctx: FeedContext, request: NewFeedRequest): Promis
     ctx.now(),
   );
   if (!feed)
-    throw new InputError(`a feed with this URL exists: ${request.url}`, {
+    throw new InputError(`a feed with this URL exists: ${maskUrlPassword(request.url)}`, {
       field: 'url',
       problem: 'exists',
     });
   await ctx.feedSchedule.schedule(feed);
-  ctx.log.info({ event: 'feed.added', feed: feed.id, url: feed.url });
+  ctx.log.info({ event: 'feed.added', feed: feed.id, url: maskUrlPassword(feed.url) });
   return feed;
 }
 
