@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { retentionProblem } from '../../config/retention-setting.js';
 import {
+  DEFAULT_PRUNE_BATCH,
   PRUNED_TABLES,
   type PrunedTable,
   type PruneReport,
