@@ -2,7 +2,7 @@
  * Retention at a publisher's size, through the real CLI:
  *
  *   npm run bench:retention [-- --size 10000000] [--pg-size N] [--dialect sqlite|postgres|both]
- *                           [--batch 5000] [--keep]
+ *                           [--batch 1000] [--keep]
  *
  * For each dialect: a fresh database seeded with `--size` matches and the tables that go with
  * them (bench/retention-population.ts: two years of rows, 45 % older than the 400-day
@@ -36,7 +36,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '10000000' },
     'pg-size': { type: 'string' },
     dialect: { type: 'string', default: 'both' },
-    batch: { type: 'string', default: '5000' },
+    batch: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
   },
 });

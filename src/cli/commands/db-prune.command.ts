@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { retentionProblem } from '../../config/retention-setting.js';
 import {
+  DEFAULT_PRUNE_BATCH,
   PRUNED_TABLES,
   type PrunedTable,
   type PruneReport,
@@ -40,7 +41,7 @@ export function registerDbPruneCommand(db: Command): void {
       )
       .option('--dry-run', 'only count what would go')
       .option('--older <duration>', 'instead of RETENTION (at least 30d), e.g. 400d')
-      .option('--batch <rows>', 'rows per statement and commit', '5000')
+      .option('--batch <rows>', 'rows per statement and commit', String(DEFAULT_PRUNE_BATCH))
       .option('--json', 'one JSON object'),
     ['bulletin db prune --dry-run', 'bulletin db prune', 'bulletin db prune --older 730d --json'],
   ).action(async (opts: PruneCommandOptions) => {
