@@ -4,6 +4,7 @@ import { parseStoriesText } from '../domain/story.js';
 import { startTrial } from '../services/readers/index.js';
 import { publishStories } from '../services/stories/index.js';
 import { requireBearer } from './bearer-auth.js';
+import { limitFailedAttempts } from './failed-attempts.js';
 import type { HttpContext } from './http-context.js';
 import { refuseOtherMethods } from './method-guard.js';
 
@@ -23,7 +24,7 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: HttpContext):
     }
     return;
   }
-  const auth = requireBearer(token);
+  const auth = requireBearer(token, await limitFailedAttempts(app, 'api', ctx.apiTokenLimit));
   await app.register(async (scope) => registerStoriesRoute(scope, ctx, auth));
   await app.register(async (scope) => registerTrialsRoute(scope, ctx, auth));
 }

@@ -2,6 +2,7 @@ import type { FlowContext } from '../services/context.js';
 import type { QueueInspector } from '../services/operations/index.js';
 import type { MailServerWatch } from '../services/sending/index.js';
 import type { SnsFetcher } from './events/sns-fetch.js';
+import type { AttemptLimit } from './failed-attempts.js';
 
 /**
  * What the web server's routes are given: the flow, the key that signs links (and the keys
@@ -15,4 +16,6 @@ export interface HttpContext extends FlowContext {
   mailServer?: MailServerWatch | null;
   /** How the SES webhook fetches SNS certificates and SubscribeURLs; tests give their own. */
   snsFetch?: SnsFetcher;
+  /** Wrong bearer tokens allowed per client address (failed-attempts.ts has the default). */
+  apiTokenLimit?: AttemptLimit;
 }

@@ -1,9 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { requireAdminPassword } from './admin-auth.js';
+import type { AttemptLimit } from './failed-attempts.js';
 
 /** Where the dashboard lives (DESIGN.md, HTTP). */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -13,25 +14,26 @@ export interface QueueDashboardOptions {
   password: string | null;
   /** The installation's BullMQ queues, handed in by the composition root. */
   queues: readonly Queue[];
+  /** Wrong passwords allowed per client address (admin-auth.ts has the default). */
+  loginLimit?: AttemptLimit;
 }
 
 /**
- * bull-board at `/admin/queues`, behind HTTP basic auth: any user name, the password
- * ADMIN_PASSWORD. Every route of the dashboard (page, assets, API) asks for it. Register it
- * without a prefix; it mounts itself at {@link QUEUE_DASHBOARD_PATH}.
+ * bull-board at `/admin/queues`, behind the admin login (admin-auth.ts: HTTP basic auth, any
+ * user name, the password ADMIN_PASSWORD, wrong ones limited per client address). Every route
+ * of the dashboard (page, assets, API) asks for it. Register it without a prefix; it mounts
+ * itself at {@link QUEUE_DASHBOARD_PATH}.
  */
 export const queueDashboardPlugin: FastifyPluginAsync<QueueDashboardOptions> = async (
   app,
-  { password, queues },
+  { password, queues, loginLimit },
 ) => {
   if (password === null) return;
-  const expected = digest(password);
-  app.addHook('onRequest', async (request, reply) => {
-    if (givenPasswordMatches(request, expected)) return;
-    // A browser's first request carries no credentials: only a wrong password is an event.
-    if (request.headers.authorization !== undefined)
-      request.log.warn({ event: 'dashboard.refused', ip: request.ip });
-    await refuse(reply);
+  await requireAdminPassword(app, {
+    password,
+    realm: 'Bulletin queues',
+    refusal: 'The queue dashboard needs the admin password (ADMIN_PASSWORD).',
+    limit: loginLimit,
   });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
@@ -42,29 +44,3 @@ export const queueDashboardPlugin: FastifyPluginAsync<QueueDashboardOptions> = a
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
 };
-
-/**
- * Compares SHA-256 digests in constant time: equal lengths whatever was sent, so neither the
- * password's characters nor its length can be timed out of the answer.
- */
-function givenPasswordMatches(request: FastifyRequest, expected: Buffer): boolean {
-  const credentials = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(request.headers.authorization ?? '');
-  if (!credentials) return false;
-  const decoded = Buffer.from(credentials[1] as string, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return false;
-  return timingSafeEqual(digest(decoded.slice(colon + 1)), expected);
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
-async function refuse(reply: FastifyReply): Promise<void> {
-  await reply
-    .code(401)
-    .header('www-authenticate', 'Basic realm="Bulletin queues", charset="UTF-8"')
-    .header('cache-control', 'no-store')
-    .type('text/plain; charset=utf-8')
-    .send('The queue dashboard needs the admin password (ADMIN_PASSWORD).\n');
-}

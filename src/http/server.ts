@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -66,6 +67,8 @@ export async function buildHttpApp(
   // Every route says which bodies it reads; none is read unless a route asks for it.
   app.removeAllContentTypeParsers();
   const publicationName = ctx.settings.mailFrom.name;
+  // Counts of wrong passwords and tokens (failed-attempts.ts), one store for every door.
+  await app.register(rateLimit, { global: false });
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');

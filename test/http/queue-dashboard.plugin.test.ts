@@ -124,7 +124,7 @@ describe('the queue dashboard at /admin/queues', () => {
     await server.register(queueDashboardPlugin, { password: PASSWORD, queues: [] });
     await server.ready();
     await server.inject({ method: 'GET', url: '/admin/queues' });
-    expect(lines.join('')).not.toContain('dashboard.refused');
+    expect(lines.join('')).not.toContain('admin.login_refused');
     const tried = 'hunter2-guess';
     await server.inject({
       method: 'GET',
@@ -132,7 +132,7 @@ describe('the queue dashboard at /admin/queues', () => {
       headers: { authorization: basic('admin', tried) },
     });
     const logged = lines.join('');
-    expect(logged).toContain('"event":"dashboard.refused"');
+    expect(logged).toContain('"event":"admin.login_refused"');
     expect(logged).not.toContain(tried);
     expect(logged).not.toContain(Buffer.from(`admin:${tried}`).toString('base64'));
     await server.close();

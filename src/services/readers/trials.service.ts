@@ -63,7 +63,12 @@ export async function startTrial(
     },
     now,
   );
-  ctx.log.info({ event: 'trial.started', email, until: reader.trialEndsAt, attribution });
+  ctx.log.info({
+    event: 'trial.started',
+    reader: reader.id,
+    until: reader.trialEndsAt,
+    attribution,
+  });
   return { reader, attribution };
 }
 

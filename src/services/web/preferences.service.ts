@@ -218,7 +218,7 @@ export async function savePreferences(
       );
     }
   });
-  ctx.log.info({ event: 'reader.preferences', email: reader.email });
+  ctx.log.info({ event: 'reader.preferences', reader: reader.id });
   return readPreferences(ctx, email);
 }
 

@@ -60,7 +60,9 @@ export async function unsubscribeFromList(
   } else {
     await stopCadence(ctx, email, list);
   }
-  ctx.log.info({ event: 'reader.unsubscribed', email, list });
+  // Named by id: an address is personal data, and logs are kept and shipped elsewhere.
+  const reader = await findReaderByEmail(ctx.db, email);
+  ctx.log.info({ event: 'reader.unsubscribed', reader: reader?.id ?? null, list });
 }
 
 /** Unsubscribes an address from everything (the `all` list). */
@@ -107,6 +109,7 @@ export async function resubscribe(ctx: ServiceContext, email: string): Promise<R
     if (suppression) await removeSuppression(trx, email);
     await setReaderStatus(trx, email, 'active', ctx.now());
   });
-  ctx.log.info({ event: 'reader.resubscribed', email });
+  const reader = await findReaderByEmail(ctx.db, email);
+  ctx.log.info({ event: 'reader.resubscribed', reader: reader?.id ?? null });
   return { ok: true };
 }
