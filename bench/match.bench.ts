@@ -1,11 +1,15 @@
 /**
- * Matcher benchmark: `npm run bench:match [-- --sizes 10000,100000 --stories 2000]`.
+ * Matcher benchmark: `npm run bench:match [-- --sizes 100000 --stories 2000 --no-cli]`.
  *
- * Compares, on seeded synthetic data (bench/synthetic-data.ts), the rule index, the
- * reference evaluator over every rule, and the `liqe` package evaluating every rule.
- * The 1M-rule run peaks near 1 GB resident; where Node's default heap limit is lower
- * than that, run `NODE_OPTIONS=--max-old-space-size=2048 npm run bench:match`.
+ * On seeded synthetic data (bench/synthetic-data.ts: readers' own queries over a Zipf
+ * vocabulary, the load of issue 21), side by side in one run: the rule index in this
+ * process, the reference evaluator over every rule, and the `liqe` package evaluating every
+ * rule; then the real `bulletin match` command end to end (the build in dist/), on one
+ * thread and on every core. The reference and liqe evaluate every rule on a few stories and
+ * their rates are extrapolated (at 1M rules, from a sample of 100k rules).
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -18,9 +22,11 @@ import {
   type TokenizedStory,
   tokenizeStory,
 } from '../src/domain/rules/index.js';
+import { countDocumentFrequencies } from '../src/domain/rules/rule-share.js';
 import { buildStoryLookup } from '../src/domain/rules/story-lookup.js';
 import type { MatchableStory } from '../src/domain/story.js';
 import { toLiqeQuery } from './liqe-query.js';
+import { makeBenchDirectory, runCliMatch, writeMatchFiles } from './match-cli.js';
 import { createRandom, SyntheticNews } from './synthetic-data.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -30,21 +36,23 @@ interface Options {
   sizes: number[];
   stories: number;
   seed: number;
+  cli: boolean;
 }
 
 function readOptions(argv: string[]): Options {
-  const options: Options = { sizes: [10_000, 100_000, 1_000_000], stories: 2000, seed: 42 };
+  const options: Options = { sizes: [100_000, 1_000_000], stories: 2000, seed: 42, cli: true };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1] ?? '';
     if (argv[i] === '--sizes') options.sizes = value.split(',').map(Number);
     if (argv[i] === '--stories') options.stories = Number(value);
     if (argv[i] === '--seed') options.seed = Number(value);
+    if (argv[i] === '--no-cli') options.cli = false;
   }
   return options;
 }
 
 /** Rule evaluations spent on each slow baseline per size (stories are extrapolated). */
-const BASELINE_BUDGET = 1_000_000;
+const BASELINE_BUDGET = 500_000;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
@@ -63,43 +71,30 @@ function format(value: number, digits = 1): string {
   });
 }
 
-function buildFrequencies(news: SyntheticNews, seed: number): (term: string) => number {
-  // Document frequencies from an "archive" of stories that are not the measured ones.
-  const random = createRandom(seed + 1);
-  const counts = new Map<string, number>();
-  const archive = 1000;
-  for (let i = 0; i < archive; i++) {
-    const story = tokenizeStory(news.story(random));
-    const terms = new Set<string>();
-    for (const field of story.fields) {
-      for (const token of field.tokens) terms.add(token);
-      for (const stem of field.stems) terms.add(stem);
-    }
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  }
-  return (term) => (counts.get(term) ?? 0) / archive;
-}
-
 /** Rules sampled for the slow baselines at large sizes; their time is scaled to all rules. */
 const BASELINE_RULES = 100_000;
 
-function runSize(
+async function runSize(
   size: number,
   news: SyntheticNews,
   stories: MatchableStory[],
-  seed: number,
+  options: Options,
   frequency: (term: string) => number,
-): void {
-  console.log(`\n=== ${size.toLocaleString('en-US')} rules, ${stories.length} stories ===`);
-  const random = createRandom(seed + size);
+): Promise<void> {
+  const random = createRandom(options.seed + size);
   // Only the query texts are kept: the index must not lean on parsed trees held elsewhere.
+  // Every rule is distinct, as readers' own queries are.
   const queries: string[] = [];
+  const seen = new Set<string>();
   let rejected = 0;
   while (queries.length < size) {
-    const query = news.rule(random);
+    const query = news.readerQuery(random);
+    if (seen.has(query)) continue;
+    seen.add(query);
     if (parseRule(query).ok) queries.push(query);
     else rejected++;
   }
+  seen.clear();
   const heapBefore = heapUsed();
   let parseMs = 0;
   let buildMs = 0;
@@ -120,9 +115,6 @@ function runSize(
   }
   batch.length = 0;
   const heapPerRule = (heapUsed() - heapBefore) / size;
-  console.log(
-    `parse ${format((parseMs * 1000) / size, 2)} µs/rule (${rejected} invalid generated rules skipped)`,
-  );
 
   // Warm up the JIT on a few stories, then measure every story end to end.
   for (const story of stories.slice(0, 50)) index.match(tokenizeStory(story));
@@ -231,59 +223,138 @@ function runSize(
   const sampled =
     sampleSize < size ? `, ${sampleSize.toLocaleString('en-US')} rules scaled ×${scale}` : '';
 
-  const rows: Array<[string, string]> = [
-    ['index: stories/s (wall; per CPU second)', `${format(indexRate, 0)} (${format(cpuRate, 0)})`],
+  const k = (value: number) => format(value, 0);
+  const shape =
+    `${size.toLocaleString('en-US')} rules × ${n.toLocaleString('en-US')} stories: ` +
+    `${k(matches / n)} matches (${format((100 * matches) / n / size, 2)} % of rules) and ` +
+    `${k(candidates / n)} candidates per story`;
+  console.log(`\n=== ${shape} ===`);
+  console.log(`parse ${format((parseMs * 1000) / size, 2)} µs/rule (${rejected} invalid skipped)`);
+  const baseline = `${baselineStories} stories${sampled}`;
+  const rows: Array<[string, string, string, string]> = [
+    ['', 'index', `reference (${baseline})`, `liqe (${baseline})`],
+    ['stories/s (wall)', k(indexRate), format(referenceRate, 2), format(liqeRate, 2)],
+    ['stories per CPU second', k(cpuRate), '', ''],
+    ['candidates per story', format(candidates / n), k(size), k(size)],
     [
-      'index: p50 / p99 per story (ms)',
+      'matches per story',
+      format(matches / n),
+      disagreements === 0 ? 'the same (checked)' : `NO: ${disagreements} stories differ`,
+      `${format((liqeMatches * scale) / baselineStories)} (approximate, see above)`,
+    ],
+    ['candidates per match', format(candidates / Math.max(1, matches), 2), '', ''],
+    [
+      'index build (s; µs per rule)',
+      `${format(buildMs / 1000, 2)}; ${format((buildMs * 1000) / size, 2)}`,
+      'none',
+      `none (${liqeUnparsed} rules not parsed)`,
+    ],
+    [
+      'index heap (MB; bytes per rule)',
+      `${k((heapPerRule * size) / 2 ** 20)}; ${k(heapPerRule)}`,
+      '',
+      '',
+    ],
+    [
+      'p50 / p99 per story (ms)',
       `${format(percentile(latencies, 50), 3)} / ${format(percentile(latencies, 99), 3)}`,
+      '',
+      '',
     ],
     [
-      '  of which tokenize / lookup tables (ms, mean)',
+      '  tokenize / lookup tables (ms)',
       `${format(tokenizeMs / n, 3)} / ${format(lookupMean, 3)}`,
+      '',
+      '',
     ],
-    [
-      '  candidates / matches per story',
-      `${format(candidates / n)} / ${format(matches / n)} (ratio ${format(candidates / Math.max(1, matches), 2)})`,
-    ],
-    [
-      'index build: add (ms total; µs per rule)',
-      `${format(buildMs, 0)}; ${format((buildMs * 1000) / size, 2)}`,
-    ],
-    ['heap per rule (bytes, index only)', format(heapPerRule, 0)],
-    ['add / remove (µs per rule)', `${format(addUs, 2)} / ${format(removeUs, 2)}`],
-    [`reference: stories/s (${baselineStories} stories${sampled})`, format(referenceRate, 2)],
-    [
-      'reference agrees with index on those stories',
-      disagreements === 0 ? 'yes' : `NO (${disagreements} differ)`,
-    ],
-    [
-      `liqe: stories/s (${baselineStories} stories${sampled})`,
-      `${format(liqeRate, 2)} (matches/story ${format((liqeMatches * scale) / baselineStories)}; ${liqeUnparsed} rules not parsed)`,
-    ],
-    ['index / reference', `${format(indexRate / referenceRate, 0)}×`],
-    ['index / liqe', `${format(indexRate / liqeRate, 0)}×`],
-    ['process RSS (MB)', format(process.memoryUsage().rss / 2 ** 20, 0)],
+    ['add / remove (µs per rule)', `${format(addUs, 2)} / ${format(removeUs, 2)}`, '', ''],
+    ['index is faster by', '', `${k(indexRate / referenceRate)}×`, `${k(indexRate / liqeRate)}×`],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+  printTable(rows);
+  if (options.cli) await runCommand(queries, stories, shape);
 }
 
-function main(): void {
+function printTable(rows: Array<[string, string, string, string]>): void {
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
+  for (const row of rows) {
+    console.log(
+      `${row[0].padEnd(widths[0]!)}  ${row[1].padStart(widths[1]!)}  ${row[2].padStart(widths[2]!)}  ${row[3]}`,
+    );
+  }
+}
+
+/** `bulletin match` end to end on the same rules and stories, one thread then every core. */
+async function runCommand(
+  queries: string[],
+  stories: MatchableStory[],
+  shape: string,
+): Promise<void> {
+  const dir = makeBenchDirectory();
+  const records = stories.map((story, i) => ({
+    id: `s${i}`,
+    url: `https://news.example.com/s${i}`,
+    publishedAt: '2026-11-27T08:00:00Z',
+    ...story,
+  }));
+  const files = writeMatchFiles(dir, queries, records);
+  console.log(`bulletin match --stats, ${shape}:`);
+  const threadCounts = [...new Set([1, os.availableParallelism()])];
+  let single = 0;
+  for (const threads of threadCounts) {
+    const run = await runCliMatch(files, threads);
+    const wholeRate = stories.length / run.seconds;
+    if (threads === 1) single = run.matchStoriesPerSecond;
+    const speedUp =
+      threads === 1 ? '' : `, ${format(run.matchStoriesPerSecond / single, 2)}× one thread`;
+    console.log(
+      `  ${threads} thread${threads === 1 ? ': ' : 's:'} matching ${k0(run.matchStoriesPerSecond)} stories/s${speedUp}; ` +
+        `whole process ${format(run.seconds, 1)} s (${k0(wholeRate)} stories/s, start-up, reading, ` +
+        `building and ${format(run.outputBytes / 2 ** 20, 1)} MB of output included); index build ` +
+        `${format(run.buildMs / 1000, 2)} s, heap ${k0(run.heapMb)} MB, peak RSS ${run.peakRssMb === null ? '?' : k0(run.peakRssMb)} MB`,
+    );
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function k0(value: number): string {
+  return format(value, 0);
+}
+
+async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
   const news = new SyntheticNews(options.seed);
   const random = createRandom(options.seed + 7);
   const stories = Array.from({ length: options.stories }, () => news.story(random));
-  const frequency = buildFrequencies(news, options.seed);
-  console.log(`Matcher benchmark (seed ${options.seed}), one core, Node ${process.version}`);
-  console.log('Per-story times include tokenizing the story. The reference evaluator and liqe');
-  console.log('evaluate every rule on a subset of the stories; their rates are extrapolated.');
+  // Anchors are chosen by the measured stories' own term frequencies, as `bulletin match` does.
+  const frequency = countDocumentFrequencies(stories.map(tokenizeStory));
+  const cores = os.availableParallelism();
+  console.log(
+    `Matcher benchmark (seed ${options.seed}), Node ${process.version}, ${cores} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    "Rules: readers' own queries, 1-3 words of a Zipf vocabulary (bench/synthetic-data.ts),",
+  );
+  console.log('all distinct. Stories: ~600 tokens about 1-3 topics. The index column runs in this');
+  console.log('process on one thread; per-story times include tokenizing the story. The reference');
+  console.log(
+    'evaluator and liqe evaluate every rule on a few stories; their rates are extrapolated.',
+  );
   console.log('liqe approximates: words by a case-insensitive substring of their stem, phrases by');
   console.log('a case-sensitive substring, prefixes by a substring wildcard, NEAR by AND,');
   console.log(
     'unqualified terms also search the section; tag:X and section:X by a substring of the',
   );
   console.log('normalized value.');
-  for (const size of options.sizes) runSize(size, news, stories, options.seed, frequency);
+  for (const size of options.sizes) await runSize(size, news, stories, options, frequency);
+  console.log(
+    `\nload average at the end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 }
 
-main();
+await main();

@@ -81,6 +81,8 @@ const VOCABULARY_SIZE = 40_000;
 const TOPIC_COUNT = 3000;
 const TOPIC_WORDS = 60;
 const TOPIC_PHRASES = 6;
+/** Readers' own queries skip the commonest words, which no one alerts on. */
+const READER_RANK_OFFSET = 270;
 
 /** Cumulative weights for sampling ranks 0..n-1 with probability ∝ 1 / (rank + 1)^s. */
 export function zipfTable(n: number, s: number): Float64Array {
@@ -121,6 +123,7 @@ export class SyntheticNews {
   private readonly background = zipfTable(VOCABULARY_SIZE, 1.05);
   private readonly withinTopic = zipfTable(TOPIC_WORDS, 0.8);
   private readonly topicPopularity = zipfTable(TOPIC_COUNT, 0.6);
+  private readonly readerVocabulary = zipfTable(20_000, 1);
 
   constructor(seed: number) {
     const random = createRandom(seed);
@@ -226,6 +229,40 @@ export class SyntheticNews {
       groups.push(groupCount > 1 && terms.length > 1 ? `(${group})` : group);
     }
     return groups.join(' OR ');
+  }
+
+  /**
+   * One query a reader writes for themselves (the Google Alerts case): 1-3 words drawn
+   * from the background vocabulary's Zipf law past its commonest ranks, with phrases,
+   * prefixes, headline words, NEAR and NOT. About 1.3 % of such rules match a story, with
+   * about two candidates per match under anchors chosen by term length (`bulletin match`).
+   */
+  readerQuery(random: Random): string {
+    const groupCount = random() < 0.6 ? 1 : 2;
+    const groups: string[] = [];
+    for (let g = 0; g < groupCount; g++) {
+      const t = random();
+      const termCount = t < 0.12 ? 1 : t < 0.6 ? 2 : 3;
+      const terms = Array.from({ length: termCount }, () => this.readerTerm(random));
+      if (random() < 0.3) terms.push(`-${this.readerWord(random)}`);
+      const group = terms.join(' ');
+      groups.push(groupCount > 1 && termCount > 1 ? `(${group})` : group);
+    }
+    return groups.join(' OR ');
+  }
+
+  private readerWord(random: Random): string {
+    return this.words[READER_RANK_OFFSET + sampleRank(this.readerVocabulary, random)]!;
+  }
+
+  private readerTerm(random: Random): string {
+    const r = random();
+    const word = this.readerWord(random);
+    if (r < 0.7) return random() < 0.2 ? `${word}s` : word;
+    if (r < 0.82) return `"${word} ${this.readerWord(random)}"`;
+    if (r < 0.9) return `${word.slice(0, Math.max(5, word.length - 2))}*`;
+    if (r < 0.95) return `headline:${word}`;
+    return `${word} NEAR/10 ${this.readerWord(random)}`;
   }
 
   private term(topic: Topic, random: Random, first: boolean): string {

@@ -19,7 +19,7 @@ function story(id: string, headline: string, extra: Record<string, unknown> = {}
 }
 
 describe('checkRules', () => {
-  it('explains a valid query', () => {
+  it('explains a valid query', async () => {
     const result = checkRules({ query: 'sanctions russia' }, false);
     expect(result).toEqual({
       stdout: 'all of:\n  the word "sanctions" (stem "sanction")\n  the word "russia"\n',
@@ -28,14 +28,14 @@ describe('checkRules', () => {
     });
   });
 
-  it('shows an invalid query with a caret and exits 2', () => {
+  it('shows an invalid query with a caret and exits 2', async () => {
     const result = checkRules({ query: 'china AND' }, false);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('china AND\n      ^\ncolumn 7: AND needs a term after it\n');
   });
 
-  it('writes one JSON line per rule of a file', () => {
+  it('writes one JSON line per rule of a file', async () => {
     const file = `${rulesFile}\n{"id":"bad","query":"headline: x"}\nnot json\n{"id":"russia","query":"oil"}\n`;
     const result = checkRules({ jsonl: file }, true);
     expect(result.exitCode).toBe(2);
@@ -59,7 +59,7 @@ describe('checkRules', () => {
     expect(lines[5]).toMatchObject({ id: 'russia', ok: false, line: 7 });
   });
 
-  it('writes a readable line per rule without --json, exit 0 when all are valid', () => {
+  it('writes a readable line per rule without --json, exit 0 when all are valid', async () => {
     expect(checkRules({ jsonl: rulesFile }, false)).toEqual({
       stdout: 'russia: ok\nchips: ok\ntags: ok\n',
       stderr: '',
@@ -75,8 +75,8 @@ describe('matchFiles', () => {
     story('s3', 'Weather'),
   ].join('\n');
 
-  it('writes one line per story in input order, rule ids in file order', () => {
-    const result = matchFiles(rulesFile, stories, false);
+  it('writes one line per story in input order, rule ids in file order', async () => {
+    const result = await matchFiles(rulesFile, stories, false);
     expect(result).toEqual({
       stdout: [
         '{"story":"s1","rules":["russia","tags"]}',
@@ -89,9 +89,26 @@ describe('matchFiles', () => {
     });
   });
 
-  it('with an invalid rule writes nothing and lists each invalid rule', () => {
+  it('gives the same lines when the rules are shared out over worker threads', async () => {
+    const single = await matchFiles(rulesFile, stories, false, 1);
+    const threaded = await matchFiles(rulesFile, stories, false, 2);
+    expect(threaded).toEqual(single);
+    expect(threaded.stdout).toContain('{"story":"s1","rules":["russia","tags"]}');
+  });
+
+  it('lists invalid rules in file order whichever thread parsed them', async () => {
+    const rules = `{"id":"x","query":"a NEAR/0 b"}\n${rulesFile}\n{"id":"y","query":"NOT z"}`;
+    const result = await matchFiles(rules, stories, false, 2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'rule x: column 3: NEAR/n needs n between 1 and 100\n' +
+        'rule y: column 1: the query matches a story with none of its terms: it needs a part that must be present\n',
+    );
+  });
+
+  it('with an invalid rule writes nothing and lists each invalid rule', async () => {
     const rules = `${rulesFile}\n{"id":"x","query":"a NEAR/0 b"}\n{"id":"y","query":"NOT z"}`;
-    const result = matchFiles(rules, stories, false);
+    const result = await matchFiles(rules, stories, false);
     expect(result.stdout).toBe('');
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(
@@ -100,9 +117,9 @@ describe('matchFiles', () => {
     );
   });
 
-  it('reports a malformed story, matches the others and exits 2', () => {
+  it('reports a malformed story, matches the others and exits 2', async () => {
     const input = `${story('s1', 'Sanctions on Russia')}\n{"id":"s2"}\n${story('s3', 'chip china')}`;
-    const result = matchFiles(rulesFile, input, false);
+    const result = await matchFiles(rulesFile, input, false);
     expect(result.stdout).toBe(
       '{"story":"s1","rules":["russia"]}\n{"story":"s3","rules":["chips"]}\n',
     );
@@ -110,10 +127,10 @@ describe('matchFiles', () => {
     expect(result.exitCode).toBe(2);
   });
 
-  it('prints statistics on stderr with --stats', () => {
-    const result = matchFiles(rulesFile, stories, true);
+  it('prints statistics on stderr with --stats', async () => {
+    const result = await matchFiles(rulesFile, stories, true);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toMatch(/stories: 3 in [\d.]+ ms \(\d+ stories\/s\)/);
+    expect(result.stderr).toMatch(/stories: 3 in [\d.]+ ms \(\d+ stories\/s, 1 thread\)/);
     expect(result.stderr).toContain('candidates per story: ');
     expect(result.stderr).toContain('matches per story: 1.00');
     expect(result.stderr).toMatch(/index build: 3 rules in [\d.]+ ms/);

@@ -32,7 +32,16 @@ export function registerRuleCommands(program: Command): void {
     .requiredOption('--rules <rules.jsonl>', 'JSON Lines {"id","query"}')
     .requiredOption('--stories <stories.jsonl>', 'stories in the story format')
     .option('--stats', 'throughput and index figures on stderr')
-    .action((opts: { rules: string; stories: string; stats?: boolean }) => {
-      emit(matchFiles(readInput(opts.rules), readInput(opts.stories), Boolean(opts.stats)));
+    .option(
+      '--threads <n>',
+      'threads to match on, each with a share of the rules (default: the cores)',
+    )
+    .action(async (opts: { rules: string; stories: string; stats?: boolean; threads?: string }) => {
+      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+      if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64))
+        throw new InputError('--threads must be a whole number from 1 to 64');
+      const rules = readInput(opts.rules);
+      const stories = readInput(opts.stories);
+      emit(await matchFiles(rules, stories, Boolean(opts.stats), threads));
     });
 }

@@ -87,10 +87,3 @@ export function buildStoryLookup(story: TokenizedStory): StoryLookup {
     fieldOf,
   };
 }
-
-/** Appends the global positions of token `number` to `positions`. */
-export function appendPositions(lookup: StoryLookup, number: number, positions: number[]): void {
-  for (let position = lookup.first[number]!; position >= 0; position = lookup.next[position]!) {
-    positions.push(position);
-  }
-}

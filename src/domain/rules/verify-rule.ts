@@ -8,15 +8,16 @@ import {
   TAG_PREFIX,
   WORD,
 } from './leaf-kinds.js';
+import { hasPhrase, PositionBuffers, type PositionSource, testNear } from './leaf-positions.js';
 import type { Leaf, LeafTable } from './leaf-table.js';
 import { nodeLength, OP_AND, OP_LEAF, OP_NOT } from './rule-code.js';
-import { appendPositions, fieldBit, type StoryLookup } from './story-lookup.js';
+import type { StoryLookup } from './story-lookup.js';
 
 /**
  * Scratch state of one `RuleIndex.match` call. Stamps equal to `epoch` mark entries
  * written during this call, so nothing needs clearing between stories.
  */
-export class MatchContext {
+export class MatchContext implements PositionSource {
   epoch = 0;
   lookup: StoryLookup | undefined;
   leafStamp: Int32Array = new Int32Array(256);
@@ -31,6 +32,7 @@ export class MatchContext {
   tokenNumber: Int32Array = new Int32Array(256);
   /** Per rule slot: `epoch * 8 + bits` while gathering candidates (`rule-index.ts`). */
   slotState: Int32Array = new Int32Array(256);
+  readonly positions = new PositionBuffers();
 
   constructor(readonly leaves: LeafTable) {}
 
@@ -153,7 +155,7 @@ function evaluateLeaf(leaf: Leaf, context: MatchContext): boolean {
     case PREFIX:
       return (context.prefixMaskOf(leaf.prefixEntry!.value.id) & leaf.mask) !== 0;
     case PHRASE:
-      return findPhraseStarts(leaf, leaf.mask, context, true).length > 0;
+      return hasPhrase(leaf, leaf.mask, context);
     case TAG:
       return lookup.story.tagValues.includes(leaf.term);
     case TAG_PREFIX:
@@ -163,86 +165,8 @@ function evaluateLeaf(leaf: Leaf, context: MatchContext): boolean {
     case SECTION_PREFIX:
       return lookup.story.section?.startsWith(leaf.term) === true;
     case NEAR:
-      return leaf.mask !== 0 && testNear(leaf, context);
+      return leaf.mask !== 0 && testNear(leaf, context, context.positions);
     default:
       throw new Error(`unknown leaf kind ${leaf.kind}`);
   }
-}
-
-/** Global positions where a phrase starts, in fields of `mask`. */
-function findPhraseStarts(
-  leaf: Leaf,
-  mask: number,
-  context: MatchContext,
-  firstOnly: boolean,
-): number[] {
-  const lookup = context.lookup!;
-  const { tokens } = leaf;
-  const numbers: number[] = [];
-  for (const word of leaf.words) {
-    const number = context.tokenNumberOf(word.id);
-    if (number < 0 || (lookup.masks[number]! & mask) === 0) return [];
-    numbers.push(number);
-  }
-  const { next, tokenAt, fieldOf } = lookup;
-  const starts: number[] = [];
-  for (let start = lookup.first[numbers[0]!]!; start >= 0; start = next[start]!) {
-    const field = fieldOf[start]!;
-    if ((fieldBit(field) & mask) === 0 || start + tokens.length > tokenAt.length) continue;
-    let k = 1;
-    while (k < tokens.length && tokenAt[start + k] === numbers[k] && fieldOf[start + k] === field) {
-      k++;
-    }
-    if (k === tokens.length) {
-      starts.push(start);
-      if (firstOnly) break;
-    }
-  }
-  return starts;
-}
-
-/** Ascending global positions where a text leaf starts, in fields of `mask`. */
-function findStarts(leaf: Leaf, mask: number, context: MatchContext): number[] {
-  if (leaf.kind === PHRASE) return findPhraseStarts(leaf, mask, context, false);
-  const lookup = context.lookup!;
-  const positions: number[] = [];
-  if (leaf.kind === WORD) {
-    for (const variant of leaf.variants) {
-      const number = lookup.numbers.get(variant);
-      if (number !== undefined) appendPositions(lookup, number, positions);
-    }
-  } else {
-    lookup.distinct.forEach((token, number) => {
-      if (token.startsWith(leaf.term)) appendPositions(lookup, number, positions);
-    });
-  }
-  positions.sort((a, b) => a - b);
-  return positions.filter((position) => (fieldBit(lookup.fieldOf[position]!) & mask) !== 0);
-}
-
-/**
- * `A NEAR/n B`: spans [a1, a2] and [b1, b2] in one field with max(b1 - a2, a1 - b2) <= n,
- * that is b1 in [a1 - n - (lengthB - 1), a2 + n]. Positions are sorted, so one pass.
- */
-function testNear(leaf: Leaf, context: MatchContext): boolean {
-  const left = leaf.left!;
-  const right = leaf.right!;
-  const lefts = findStarts(left, leaf.mask, context);
-  if (lefts.length === 0) return false;
-  const rights = findStarts(right, leaf.mask, context);
-  const leftLength = left.kind === PHRASE ? left.tokens.length : 1;
-  const rightLength = right.kind === PHRASE ? right.tokens.length : 1;
-  const n = leaf.distance;
-  const { fieldOf } = context.lookup!;
-  let j = 0;
-  for (const a1 of lefts) {
-    const low = a1 - n - (rightLength - 1);
-    const high = a1 + (leftLength - 1) + n;
-    while (j < rights.length && rights[j]! < low) j++;
-    // Positions in range may still belong to a neighbouring field.
-    for (let k = j; k < rights.length && rights[k]! <= high; k++) {
-      if (fieldOf[rights[k]!] === fieldOf[a1]) return true;
-    }
-  }
-  return false;
 }

@@ -8,6 +8,8 @@
 
 /** Topics from JSON Lines or CSV. */
 export * from './import-topics.service.js';
+/** `bulletin match`: a rules file against a stories file, over worker threads. */
+export * from './match-rule-files.service.js';
 /** Every live rule, compiled into the matcher's index. */
 export * from './rule-catalog.js';
 /** The key that names a rule (a topic or a reader's own query). */
