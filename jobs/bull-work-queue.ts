@@ -99,6 +99,17 @@ export function openBullQueues(
         }),
       );
     },
+    async buildAlerts(alerts) {
+      await deferrable(
+        queues.digest.addBulk(
+          alerts.map(({ work, delayMs }) => ({
+            name: JOB.buildAlert,
+            data: work,
+            opts: { jobId: jobId.buildAlert(work.readerId, work.dueAt), delay: delayMs },
+          })),
+        ),
+      );
+    },
     async sendDelivery(work) {
       await deferrable(
         queues.send.add(JOB.sendDelivery, work, {

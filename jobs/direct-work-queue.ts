@@ -117,6 +117,9 @@ export class DirectWorkQueue implements WorkQueue {
     }
     this.push(`a${work.readerId}.${work.dueAt}`, { kind: 'alert', work });
   }
+  async buildAlerts(alerts: readonly { work: BuildAlertWork; delayMs: number }[]) {
+    for (const { work, delayMs } of alerts) await this.buildAlert(work, delayMs);
+  }
   async sendDelivery(work: SendDeliveryWork) {
     this.push(`s${work.deliveryId}`, { kind: 'send', work });
   }

@@ -38,5 +38,7 @@ export interface WorkQueue {
   buildDigest(work: BuildDigestWork): Promise<void>;
   /** `delayMs`: the batching window still to run. */
   buildAlert(work: BuildAlertWork, delayMs: number): Promise<void>;
+  /** Many at once (a story's instant readers): one round trip instead of one each. */
+  buildAlerts?(alerts: readonly { work: BuildAlertWork; delayMs: number }[]): Promise<void>;
   sendDelivery(work: SendDeliveryWork): Promise<void>;
 }
