@@ -6,6 +6,11 @@ export interface MatchStoryWork {
   revision: number;
 }
 
+/** Match several stored story revisions in one go (a batch of published stories). */
+export interface MatchStoriesWork {
+  stories: MatchStoryWork[];
+}
+
 /** Build one reader's digest for one cadence and period. */
 export interface BuildDigestWork {
   readerId: number;

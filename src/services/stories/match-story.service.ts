@@ -1,15 +1,23 @@
+import type { Db } from '../../../db/connection.js';
 import { findLastAlertAt } from '../../../db/repositories/digest.repository.js';
 import {
   findLastAlertTimes,
   findStoryMatchSummary,
   hasStoryMatches,
   recordStoryMatches,
+  type StoryHits,
 } from '../../../db/repositories/match-recording.repository.js';
-import { findStoryById, markStoryMatched } from '../../../db/repositories/story.repository.js';
+import { findStoriesByIds, markStoryMatched } from '../../../db/repositories/story.repository.js';
 import { tokenizeStory } from '../../domain/rules/index.js';
 import type { FlowContext } from '../context.js';
 import type { RuleCatalog } from '../topics/rule-catalog.js';
 import type { BuildAlertWork, MatchStoryWork } from '../work-queue.js';
+
+/** What matching did: readers with a match of the story revision, and rows filed now. */
+export interface MatchReport {
+  matched: number;
+  created: number;
+}
 
 /**
  * Matches one story revision against every rule and records one match per reader, going by
@@ -20,37 +28,83 @@ export async function matchStory(
   ctx: FlowContext,
   catalog: RuleCatalog,
   work: MatchStoryWork,
-): Promise<{ matched: number; created: number }> {
-  const story = await findStoryById(ctx.db, work.storyId);
-  if (!story || story.matchedRevision >= work.revision) return { matched: 0, created: 0 };
+): Promise<MatchReport> {
+  return matchStories(ctx, catalog, [work]);
+}
+
+/**
+ * {@link matchStory} for several story revisions at once: their match rows filed in one
+ * transaction, so that an index page a hundred stories' rows land on is written once, not a
+ * hundred times; their alerts handed on in one go after it commits; the stories marked
+ * matched last. A run stopped anywhere is finished by running it again.
+ */
+export async function matchStories(
+  ctx: FlowContext,
+  catalog: RuleCatalog,
+  works: readonly MatchStoryWork[],
+): Promise<MatchReport> {
+  const wanted = new Map(works.map((w) => [w.storyId, w.revision]));
+  const stories = (await findStoriesByIds(ctx.db, [...wanted.keys()])).filter(
+    (story) => story.matchedRevision < (wanted.get(story.id) ?? 0),
+  );
+  if (stories.length === 0) return { matched: 0, created: 0 };
   await catalog.refresh();
-  const rules = catalog.match(tokenizeStory(story));
-  const revision = { storyId: story.id, revision: story.revision };
+  const hits = stories.map((story) => ({
+    storyId: story.id,
+    revision: story.revision,
+    ...catalog.match(tokenizeStory(story)),
+  }));
   const now = ctx.now();
+  const recorded = await ctx.db.transaction().execute(async (trx) => {
+    const results = [];
+    for (const story of hits) results.push(await recordOne(trx, story, now));
+    return results;
+  });
+  const owed = new Set(recorded.flatMap((r) => r.owedAlerts));
+  await scheduleAlerts(ctx, [...owed], now);
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const story of stories) await markStoryMatched(trx, story.id, story.revision);
+  });
+  const report: MatchReport = { matched: 0, created: 0 };
+  stories.forEach((story, i) => {
+    const { matched, created } = recorded[i]!;
+    report.matched += matched;
+    report.created += created;
+    ctx.log.info({
+      event: 'story.matched',
+      story: story.externalId,
+      revision: story.revision,
+      readers: matched,
+      created,
+    });
+  });
+  return report;
+}
+
+/** Files one story's matches; says which readers are owed an alert for it. */
+async function recordOne(
+  db: Db,
+  hits: StoryHits,
+  now: Date,
+): Promise<MatchReport & { owedAlerts: number[] }> {
+  const revision = { storyId: hits.storyId, revision: hits.revision };
   // Looked at before recording: a run that finds no earlier row of this revision learns all it
   // needs from what its own insert returns.
-  const ranBefore = await hasStoryMatches(ctx.db, revision);
-  const created = await recordStoryMatches(ctx.db, { ...revision, ...rules }, now);
-  let matched = created.length;
-  let owedAlerts = created.filter((m) => m.cadence === 'instant').map((m) => m.readerId);
-  if (ranBefore) {
-    // An earlier run stopped after recording matches, before handing their alerts on: every
-    // instant match of this revision still unclaimed is owed one. Handed on twice is harmless:
-    // the second build finds nothing left to claim.
-    const summary = await findStoryMatchSummary(ctx.db, revision);
-    matched = summary.readers;
-    owedAlerts = summary.instantUnclaimed;
+  const ranBefore = await hasStoryMatches(db, revision);
+  const created = await recordStoryMatches(db, hits, now);
+  if (!ranBefore) {
+    const owedAlerts = created.filter((m) => m.cadence === 'instant').map((m) => m.readerId);
+    return { matched: created.length, created: created.length, owedAlerts };
   }
-  await scheduleAlerts(ctx, owedAlerts, now);
-  await markStoryMatched(ctx.db, story.id, story.revision);
-  ctx.log.info({
-    event: 'story.matched',
-    story: story.externalId,
-    revision: story.revision,
-    readers: matched,
+  // An earlier run stopped after recording matches, before handing their alerts on: every
+  // instant match of this revision still unclaimed is owed one. Handed on twice is harmless:
+  // the second build finds nothing left to claim.
+  const summary = await findStoryMatchSummary(db, revision);
+  return {
+    matched: summary.readers,
     created: created.length,
-  });
-  return { matched, created: created.length };
+    owedAlerts: summary.instantUnclaimed,
+  };
 }
 
 /**

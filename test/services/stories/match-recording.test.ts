@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertMatches } from '../../../db/repositories/match.repository.js';
 import { setSubscriptionPaused } from '../../../db/repositories/subscription.repository.js';
+import { insertSubscriptions } from '../../../db/repositories/subscription-batch.repository.js';
 import { DirectWorkQueue } from '../../../jobs/direct-work-queue.js';
 import type { Cadence } from '../../../src/domain/subscription.js';
 import { saveReader } from '../../../src/services/readers/readers.service.js';
@@ -205,12 +206,21 @@ describe.each(DIALECTS)('recording a story’s matches (%s)', (dialect) => {
       )
       .execute();
     // Each reader has a query of their own, and every one of them matches.
-    for (let i = 0; i < readers; i++)
-      await subscribe(t.app, {
-        email: `bulk${i}@corp.example`,
+    const ids = await t.app.db.selectFrom('subscribers').select('id').orderBy('id').execute();
+    await insertSubscriptions(
+      t.app.db,
+      ids.map((r) => ({
+        readerId: r.id,
+        topicId: null,
         query: 'customs',
-        cadence: 'daily',
-      });
+        cadence: 'daily' as const,
+        sendAt: '07:00',
+        weekday: null,
+        weekdays: false,
+        nextDueAt: null,
+      })),
+      t.app.now(),
+    );
     const story = await published('s-4', 'Customs everywhere');
     const queue = keepingQueue();
     const report = await matchStory(
