@@ -60,6 +60,10 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  // A page cache (default 2 MB) that holds what a batch of match rows dirties in the indexes
+  // filed by reader: smaller, the pages are written out and read back in mid-transaction.
+  // Memory is taken only as pages are read.
+  sqlite.pragma('cache_size = -131072');
   return new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     ...(log ? { log } : {}),

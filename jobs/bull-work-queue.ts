@@ -1,6 +1,7 @@
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import { chunk } from '../db/chunk.js';
 import type { QueueInspector } from '../src/services/operations/index.js';
-import type { WorkQueue } from '../src/services/work-queue.js';
+import type { MatchStoriesWork, WorkQueue } from '../src/services/work-queue.js';
 import { bullPrefix, JOB, jobId, QUEUE, type QueueName } from './queue-names.js';
 
 /**
@@ -17,6 +18,12 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
 };
+
+/**
+ * Stories matched by one job: their match rows go in one transaction, which writes each index
+ * page they share once. Small enough that several workers share a large publish.
+ */
+const STORIES_PER_MATCH_JOB = 50;
 
 /** How long a hand-on the minute sweep can redo may wait for an absent Redis. */
 const DEFERRABLE_HAND_ON_MS = 2000;
@@ -76,10 +83,10 @@ export function openBullQueues(
     async matchStories(works) {
       await deferrable(
         queues.ingest.addBulk(
-          works.map((work) => ({
-            name: JOB.matchStory,
-            data: work,
-            opts: { jobId: jobId.matchStory(work.storyId, work.revision) },
+          chunk(works, STORIES_PER_MATCH_JOB).map((stories) => ({
+            name: JOB.matchStories,
+            data: { stories } satisfies MatchStoriesWork,
+            opts: { jobId: jobId.matchStories(stories[0]!, stories.length) },
           })),
         ),
       );
@@ -97,6 +104,17 @@ export function openBullQueues(
           jobId: jobId.buildAlert(work.readerId, work.dueAt),
           delay: delayMs,
         }),
+      );
+    },
+    async buildAlerts(alerts) {
+      await deferrable(
+        queues.digest.addBulk(
+          alerts.map(({ work, delayMs }) => ({
+            name: JOB.buildAlert,
+            data: work,
+            opts: { jobId: jobId.buildAlert(work.readerId, work.dueAt), delay: delayMs },
+          })),
+        ),
       );
     },
     async sendDelivery(work) {

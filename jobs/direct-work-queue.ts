@@ -1,7 +1,7 @@
 import type { FlowContext, SendContext } from '../src/services/context.js';
 import { buildAlert, buildDigest } from '../src/services/digests/index.js';
 import { type SendOutcome, sendDelivery } from '../src/services/sending/index.js';
-import { matchStory } from '../src/services/stories/index.js';
+import { matchStories } from '../src/services/stories/index.js';
 import type { RuleCatalog } from '../src/services/topics/index.js';
 import type {
   BuildAlertWork,
@@ -12,7 +12,7 @@ import type {
 } from '../src/services/work-queue.js';
 
 type Task =
-  | { kind: 'match'; work: MatchStoryWork }
+  | { kind: 'match'; works: MatchStoryWork[] }
   | { kind: 'digest'; work: BuildDigestWork }
   | { kind: 'alert'; work: BuildAlertWork }
   | { kind: 'send'; work: SendDeliveryWork };
@@ -55,6 +55,9 @@ class Fifo<T> {
 }
 
 type Lane = 'send' | 'match' | 'build';
+
+/** Stories matched by one task (as by one match job of the workers). */
+const STORIES_PER_MATCH = 50;
 
 export interface DirectQueueOptions {
   /**
@@ -101,10 +104,16 @@ export class DirectWorkQueue implements WorkQueue {
   }
 
   async matchStory(work: MatchStoryWork) {
-    this.push(`m${work.storyId}.${work.revision}`, { kind: 'match', work });
+    this.push(`m${work.storyId}.${work.revision}`, { kind: 'match', works: [work] });
   }
+  /** Each run of {@link STORIES_PER_MATCH} stories one task: their rows go in one transaction. */
   async matchStories(works: readonly MatchStoryWork[]) {
-    for (const work of works) await this.matchStory(work);
+    const fresh = works.filter((work) => !this.seen.has(`m${work.storyId}.${work.revision}`));
+    for (let i = 0; i < fresh.length; i += STORIES_PER_MATCH) {
+      const batch = fresh.slice(i, i + STORIES_PER_MATCH);
+      for (const work of batch) this.seen.add(`m${work.storyId}.${work.revision}`);
+      this.lanes.match.push({ kind: 'match', works: batch });
+    }
   }
   async buildDigest(work: BuildDigestWork) {
     this.push(`d${work.readerId}.${work.cadence}.${work.periodKey}`, { kind: 'digest', work });
@@ -116,6 +125,9 @@ export class DirectWorkQueue implements WorkQueue {
       return;
     }
     this.push(`a${work.readerId}.${work.dueAt}`, { kind: 'alert', work });
+  }
+  async buildAlerts(alerts: readonly { work: BuildAlertWork; delayMs: number }[]) {
+    for (const { work, delayMs } of alerts) await this.buildAlert(work, delayMs);
   }
   async sendDelivery(work: SendDeliveryWork) {
     this.push(`s${work.deliveryId}`, { kind: 'send', work });
@@ -144,7 +156,7 @@ export class DirectWorkQueue implements WorkQueue {
     // the step and lose the counts of the steps that finished meanwhile.
     const run = async (task: Task) => {
       if (task.kind === 'match') {
-        const { created } = await matchStory(ctx, catalog, task.work);
+        const { created } = await matchStories(ctx, catalog, task.works);
         report.matched += created;
       } else if (task.kind === 'send') {
         if (this.mailServerDown !== null) {

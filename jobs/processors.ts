@@ -3,11 +3,12 @@ import { metrics, timed } from '../src/adapters/metrics.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
 import { buildAlert, buildDigest, runScheduleTick } from '../src/services/digests/index.js';
 import { sendDelivery } from '../src/services/sending/index.js';
-import { matchStory } from '../src/services/stories/index.js';
+import { matchStories } from '../src/services/stories/index.js';
 import type { RuleCatalog } from '../src/services/topics/index.js';
 import type {
   BuildAlertWork,
   BuildDigestWork,
+  MatchStoriesWork,
   MatchStoryWork,
   SendDeliveryWork,
 } from '../src/services/work-queue.js';
@@ -20,8 +21,12 @@ import { JOB } from './queue-names.js';
  */
 
 export function createIngestProcessor(ctx: FlowContext, catalog: RuleCatalog) {
-  return async (job: Job<MatchStoryWork>) => {
-    const report = await timed(metrics.matchSeconds, {}, () => matchStory(ctx, catalog, job.data));
+  return async (job: Job<MatchStoryWork | MatchStoriesWork>) => {
+    const works =
+      job.name === JOB.matchStories
+        ? (job.data as MatchStoriesWork).stories
+        : [job.data as MatchStoryWork];
+    const report = await timed(metrics.matchSeconds, {}, () => matchStories(ctx, catalog, works));
     metrics.matches.inc(report.created);
     return report;
   };

@@ -25,6 +25,7 @@ export const RETENTION_QUEUE = 'retention';
 
 export const JOB = {
   matchStory: 'match-story',
+  matchStories: 'match-stories',
   buildDigest: 'build-digest',
   buildAlert: 'build-alert',
   sendDelivery: 'send-delivery',
@@ -56,6 +57,9 @@ export function bullPrefix(queuePrefix: string): string {
 /** Deterministic job ids (BullMQ forbids `:` in them): a second hand-on of the same work is dropped. */
 export const jobId = {
   matchStory: (storyId: number, revision: number) => `match.${storyId}.${revision}`,
+  /** Named by its first story and its size: the same batch handed on twice is one job. */
+  matchStories: (first: { storyId: number; revision: number }, count: number) =>
+    `matches.${first.storyId}.${first.revision}.${count}`,
   buildDigest: (readerId: number, cadence: string, periodKey: string) =>
     `digest.${readerId}.${cadence}.${periodKey}`,
   buildAlert: (readerId: number, dueAt: string) => `alert.${readerId}.${Date.parse(dueAt)}`,

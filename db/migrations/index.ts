@@ -10,6 +10,7 @@ import * as digestsOwed from './0009-digests-owed.js';
 import * as bounces from './0010-bounces.js';
 import * as deliveryStats from './0011-delivery-stats.js';
 import * as retention from './0013-retention.js';
+import * as matchRecording from './0015-match-recording.js';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so they run the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010-bounces': bounces,
   '0011-delivery-stats': deliveryStats,
   '0013-retention': retention,
+  '0015-match-recording': matchRecording,
 };

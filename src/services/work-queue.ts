@@ -6,6 +6,11 @@ export interface MatchStoryWork {
   revision: number;
 }
 
+/** Match several stored story revisions in one go (a batch of published stories). */
+export interface MatchStoriesWork {
+  stories: MatchStoryWork[];
+}
+
 /** Build one reader's digest for one cadence and period. */
 export interface BuildDigestWork {
   readerId: number;
@@ -38,5 +43,7 @@ export interface WorkQueue {
   buildDigest(work: BuildDigestWork): Promise<void>;
   /** `delayMs`: the batching window still to run. */
   buildAlert(work: BuildAlertWork, delayMs: number): Promise<void>;
+  /** Many at once (a story's instant readers): one round trip instead of one each. */
+  buildAlerts?(alerts: readonly { work: BuildAlertWork; delayMs: number }[]): Promise<void>;
   sendDelivery(work: SendDeliveryWork): Promise<void>;
 }

@@ -1,16 +1,23 @@
+import type { Db } from '../../../db/connection.js';
 import { findLastAlertAt } from '../../../db/repositories/digest.repository.js';
 import {
-  findUnclaimedReaders,
-  insertMatches,
-  type NewMatch,
-} from '../../../db/repositories/match.repository.js';
-import { findStoryById, markStoryMatched } from '../../../db/repositories/story.repository.js';
-import { findLiveSubscriptionsForRules } from '../../../db/repositories/subscription.repository.js';
+  findLastAlertTimes,
+  findStoryMatchSummary,
+  hasStoryMatches,
+  recordStoryMatches,
+  type StoryHits,
+} from '../../../db/repositories/match-recording.repository.js';
+import { findStoriesByIds, markStoryMatched } from '../../../db/repositories/story.repository.js';
 import { tokenizeStory } from '../../domain/rules/index.js';
-import { type Cadence, fastestCadence } from '../../domain/subscription.js';
 import type { FlowContext } from '../context.js';
 import type { RuleCatalog } from '../topics/rule-catalog.js';
-import type { MatchStoryWork } from '../work-queue.js';
+import type { BuildAlertWork, MatchStoryWork } from '../work-queue.js';
+
+/** What matching did: readers with a match of the story revision, and rows filed now. */
+export interface MatchReport {
+  matched: number;
+  created: number;
+}
 
 /**
  * Matches one story revision against every rule and records one match per reader, going by
@@ -21,68 +28,101 @@ export async function matchStory(
   ctx: FlowContext,
   catalog: RuleCatalog,
   work: MatchStoryWork,
-): Promise<{ matched: number; created: number }> {
-  const story = await findStoryById(ctx.db, work.storyId);
-  if (!story || story.matchedRevision >= work.revision) return { matched: 0, created: 0 };
-  await catalog.refresh();
-  const rules = catalog.match(tokenizeStory(story));
-  const subscriptions = await findLiveSubscriptionsForRules(ctx.db, rules, ctx.now());
-
-  const byReader = new Map<number, { cadences: Cadence[]; subscriptionIds: number[] }>();
-  for (const sub of subscriptions) {
-    const entry = byReader.get(sub.readerId) ?? { cadences: [], subscriptionIds: [] };
-    entry.cadences.push(sub.cadence);
-    entry.subscriptionIds.push(sub.id);
-    byReader.set(sub.readerId, entry);
-  }
-  const matches: NewMatch[] = [...byReader].map(([readerId, entry]) => ({
-    readerId,
-    storyId: story.id,
-    revision: story.revision,
-    cadence: fastestCadence(entry.cadences),
-    subscriptionIds: entry.subscriptionIds.sort((a, b) => a - b),
-  }));
-  const now = ctx.now();
-  const created = await insertMatches(ctx.db, matches, now);
-  const revision = { storyId: story.id, revision: story.revision };
-  for (const readerId of await readersOwedAlerts(ctx, revision, matches, created)) {
-    await scheduleAlert(ctx, readerId, now);
-  }
-  await markStoryMatched(ctx.db, story.id, story.revision);
-  ctx.log.info({
-    event: 'story.matched',
-    story: story.externalId,
-    revision: story.revision,
-    readers: matches.length,
-    created: created.length,
-  });
-  return { matched: matches.length, created: created.length };
+): Promise<MatchReport> {
+  return matchStories(ctx, catalog, [work]);
 }
 
 /**
- * The readers whose instant match of this story needs an alert handed on: the new ones, and
- * on a job run again (its first run stopped after recording matches, before handing their
- * alerts on), those recorded earlier and still unclaimed. An alert handed on twice is harmless:
- * the second build finds nothing left to claim.
+ * {@link matchStory} for several story revisions at once: their match rows filed in one
+ * transaction, so that an index page a hundred stories' rows land on is written once, not a
+ * hundred times; their alerts handed on in one go after it commits; the stories marked
+ * matched last. A run stopped anywhere is finished by running it again.
  */
-async function readersOwedAlerts(
+export async function matchStories(
   ctx: FlowContext,
-  revision: { storyId: number; revision: number },
-  matches: NewMatch[],
-  created: NewMatch[],
-): Promise<number[]> {
-  const instant = (list: NewMatch[]) =>
-    list.filter((m) => m.cadence === 'instant').map((m) => m.readerId);
-  const fresh = instant(created);
-  const all = instant(matches);
-  if (fresh.length === all.length) return fresh;
-  const isFresh = new Set(fresh);
-  const earlier = await findUnclaimedReaders(
-    ctx.db,
-    revision,
-    all.filter((id) => !isFresh.has(id)),
+  catalog: RuleCatalog,
+  works: readonly MatchStoryWork[],
+): Promise<MatchReport> {
+  const wanted = new Map(works.map((w) => [w.storyId, w.revision]));
+  const stories = (await findStoriesByIds(ctx.db, [...wanted.keys()])).filter(
+    (story) => story.matchedRevision < (wanted.get(story.id) ?? 0),
   );
-  return [...fresh, ...earlier];
+  if (stories.length === 0) return { matched: 0, created: 0 };
+  await catalog.refresh();
+  const hits = stories.map((story) => ({
+    storyId: story.id,
+    revision: story.revision,
+    ...catalog.match(tokenizeStory(story)),
+  }));
+  const now = ctx.now();
+  const recorded = await ctx.db.transaction().execute(async (trx) => {
+    const results = [];
+    for (const story of hits) results.push(await recordOne(trx, story, now));
+    return results;
+  });
+  const owed = new Set(recorded.flatMap((r) => r.owedAlerts));
+  await scheduleAlerts(ctx, [...owed], now);
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const story of stories) await markStoryMatched(trx, story.id, story.revision);
+  });
+  const report: MatchReport = { matched: 0, created: 0 };
+  stories.forEach((story, i) => {
+    const { matched, created } = recorded[i]!;
+    report.matched += matched;
+    report.created += created;
+    ctx.log.info({
+      event: 'story.matched',
+      story: story.externalId,
+      revision: story.revision,
+      readers: matched,
+      created,
+    });
+  });
+  return report;
+}
+
+/** Files one story's matches; says which readers are owed an alert for it. */
+async function recordOne(
+  db: Db,
+  hits: StoryHits,
+  now: Date,
+): Promise<MatchReport & { owedAlerts: number[] }> {
+  const revision = { storyId: hits.storyId, revision: hits.revision };
+  // Looked at before recording: a run that finds no earlier row of this revision learns all it
+  // needs from what its own insert returns.
+  const ranBefore = await hasStoryMatches(db, revision);
+  const created = await recordStoryMatches(db, hits, now);
+  if (!ranBefore) {
+    const owedAlerts = created.filter((m) => m.cadence === 'instant').map((m) => m.readerId);
+    return { matched: created.length, created: created.length, owedAlerts };
+  }
+  // An earlier run stopped after recording matches, before handing their alerts on: every
+  // instant match of this revision still unclaimed is owed one. Handed on twice is harmless:
+  // the second build finds nothing left to claim.
+  const summary = await findStoryMatchSummary(db, revision);
+  return {
+    matched: summary.readers,
+    created: created.length,
+    owedAlerts: summary.instantUnclaimed,
+  };
+}
+
+/**
+ * {@link scheduleAlert} for many readers at once: their last alerts read in one statement,
+ * the alerts handed on in one go.
+ */
+export async function scheduleAlerts(
+  ctx: FlowContext,
+  readerIds: readonly number[],
+  now: Date,
+): Promise<void> {
+  if (readerIds.length === 0) return;
+  const lastAlerts = await findLastAlertTimes(ctx.db, readerIds);
+  const works = readerIds.map((readerId) =>
+    alertWork(ctx, readerId, lastAlerts.get(readerId), now),
+  );
+  if (ctx.queue.buildAlerts) await ctx.queue.buildAlerts(works);
+  else for (const { work, delayMs } of works) await ctx.queue.buildAlert(work, delayMs);
 }
 
 /**
@@ -91,12 +131,22 @@ async function readersOwedAlerts(
  */
 export async function scheduleAlert(ctx: FlowContext, readerId: number, now: Date): Promise<void> {
   const lastAlertAt = await findLastAlertAt(ctx.db, readerId);
+  const { work, delayMs } = alertWork(ctx, readerId, lastAlertAt ?? undefined, now);
+  await ctx.queue.buildAlert(work, delayMs);
+}
+
+function alertWork(
+  ctx: FlowContext,
+  readerId: number,
+  lastAlertAt: Date | undefined,
+  now: Date,
+): { work: BuildAlertWork; delayMs: number } {
   const windowEnd = lastAlertAt ? lastAlertAt.getTime() + ctx.settings.alertWindowMs : 0;
   // Rounded down to the second so that concurrent match jobs name the same alert job; the
   // build claims every waiting match whenever it runs, so rounding never drops one.
   const dueAt = new Date(Math.floor(Math.max(now.getTime(), windowEnd) / 1000) * 1000);
-  await ctx.queue.buildAlert(
-    { readerId, dueAt: dueAt.toISOString() },
-    Math.max(0, dueAt.getTime() - now.getTime()),
-  );
+  return {
+    work: { readerId, dueAt: dueAt.toISOString() },
+    delayMs: Math.max(0, dueAt.getTime() - now.getTime()),
+  };
 }
