@@ -23,6 +23,7 @@ import {
 import type { Cadence, Subscription } from '../../domain/subscription.js';
 import type { FlowContext } from '../context.js';
 import { scheduleAlert } from '../stories/match-story.service.js';
+import type { BuildDigestWork } from '../work-queue.js';
 
 /** A `sending` row older than this belongs to a process that died mid-send. */
 const UNKNOWN_OUTCOME_MS = 10 * 60_000;
@@ -146,7 +147,7 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
   // Recorded as owed before the send times move on, and handed on before too: a tick
   // stopped anywhere here leaves each digest either still due or owed, never forgotten.
   await insertOwedDigests(ctx.db, [...digests.values()], now);
-  for (const digest of digests.values()) await handOnBuild(ctx, digest);
+  await handOnBuilds(ctx, [...digests.values()]);
   for (const [next, ids] of moves) await setNextDueAt(ctx.db, ids, new Date(next));
   return digests.size;
 }
@@ -154,24 +155,41 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
 /** Hands on again the builds of digests owed since before `before` (their job was lost). */
 async function requeueOwedDigests(ctx: FlowContext, before: Date): Promise<number> {
   const owed = await findOwedDigests(ctx.db, before, OWED_DIGESTS_PER_TICK);
-  for (const digest of owed) await handOnBuild(ctx, digest);
+  await handOnBuilds(ctx, owed);
   if (owed.length > 0) ctx.log.warn({ event: 'digest.requeued', count: owed.length });
   return owed.length;
 }
 
-async function handOnBuild(ctx: FlowContext, digest: DigestPeriodRow): Promise<void> {
-  if (digest.cadence === 'instant') {
-    // An alert is named by its due instant; it is built at once.
-    await ctx.queue.buildAlert({ readerId: digest.readerId, dueAt: digest.periodKey }, 0);
+/**
+ * Readers whose digests are built together: each step of the build is a few statements for
+ * the whole group, and a crash loses at most the group's handful of sends in flight.
+ */
+export const DIGEST_GROUP_SIZE = 200;
+
+/** Hands on builds, in groups where the queue takes them so (readers in id order). */
+async function handOnBuilds(ctx: FlowContext, digests: readonly DigestPeriodRow[]): Promise<void> {
+  const scheduled: BuildDigestWork[] = [];
+  for (const digest of digests) {
+    if (digest.cadence === 'instant') {
+      // An alert is named by its due instant; it is built at once.
+      await ctx.queue.buildAlert({ readerId: digest.readerId, dueAt: digest.periodKey }, 0);
+      continue;
+    }
+    scheduled.push({
+      readerId: digest.readerId,
+      cadence: digest.cadence,
+      periodKey: digest.periodKey,
+      periodStart: digest.periodStart.toISOString(),
+      periodEnd: digest.periodEnd.toISOString(),
+    });
+  }
+  scheduled.sort((a, b) => a.readerId - b.readerId);
+  if (!ctx.queue.buildDigests) {
+    for (const work of scheduled) await ctx.queue.buildDigest(work);
     return;
   }
-  await ctx.queue.buildDigest({
-    readerId: digest.readerId,
-    cadence: digest.cadence,
-    periodKey: digest.periodKey,
-    periodStart: digest.periodStart.toISOString(),
-    periodEnd: digest.periodEnd.toISOString(),
-  });
+  for (let i = 0; i < scheduled.length; i += DIGEST_GROUP_SIZE)
+    await ctx.queue.buildDigests(scheduled.slice(i, i + DIGEST_GROUP_SIZE));
 }
 
 /** The send schedule of a daily or weekly subscription, in its reader's zone. */
