@@ -68,5 +68,6 @@ export function createSendProcessor(ctx: SendContext) {
 }
 
 export function createScheduleProcessor(ctx: FlowContext) {
-  return async () => runScheduleTick(ctx);
+  // Every page: the builds it hands on run on the digest queue meanwhile.
+  return async () => runScheduleTick(ctx, { everyPage: true });
 }

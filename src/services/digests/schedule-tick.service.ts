@@ -63,6 +63,12 @@ export async function runScheduleTick(
      * Workers leave a margin (the job may just be waiting); `digests run` passes now.
      */
     pendingAlertsBefore?: Date;
+    /**
+     * Hand on every digest due, a page of subscriptions after another (a worker's tick: the
+     * builds run elsewhere meanwhile). Without it one page is handed on (`digests run`, which
+     * drains it before the next tick).
+     */
+    everyPage?: boolean;
   } = {},
 ): Promise<TickReport> {
   const now = ctx.now();
@@ -72,7 +78,7 @@ export async function runScheduleTick(
     options.pendingAlertsBefore ?? new Date(now.getTime() - OWED_DIGEST_MS),
   );
   const report: TickReport = {
-    digestsQueued: await queueDueDigests(ctx, now, options.cadence),
+    digestsQueued: await queueDueDigests(ctx, now, options.cadence, options.everyPage ?? false),
     digestsRequeued,
     storiesRequeued: 0,
     alertsRequeued: 0,
@@ -107,7 +113,30 @@ export async function runScheduleTick(
   return report;
 }
 
-async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): Promise<number> {
+/** Due subscriptions read at a time: what one page of a tick holds in memory. */
+const DUE_PAGE = 5000;
+
+async function queueDueDigests(
+  ctx: FlowContext,
+  now: Date,
+  cadence: Cadence | undefined,
+  everyPage: boolean,
+): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const page = await queueDuePage(ctx, now, cadence);
+    queued += page.digests;
+    // A full page that moved nothing on would come back the same: stop there too.
+    if (!everyPage || page.subscriptions < DUE_PAGE || page.digests === 0) return queued;
+  }
+}
+
+/** One page of due subscriptions: their digests recorded owed and handed on, their times moved. */
+async function queueDuePage(
+  ctx: FlowContext,
+  now: Date,
+  cadence: Cadence | undefined,
+): Promise<{ subscriptions: number; digests: number }> {
   // Readers share a handful of schedules (a zone, a send time, a weekday): each one's times
   // are worked out once a tick, not once per subscription (time zone arithmetic is slow).
   const times = new Map<string, { period: DigestPeriod; next: number }>();
@@ -127,7 +156,11 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
   // Subscriptions moving to the same next send time are moved together: a few statements a
   // tick (one per zone and send time) instead of one per subscription.
   const moves = new Map<number, number[]>();
-  for (const sub of await findDueSubscriptions(ctx.db, now, cadence ? { cadence } : {})) {
+  const due = await findDueSubscriptions(ctx.db, now, {
+    limit: DUE_PAGE,
+    ...(cadence ? { cadence } : {}),
+  });
+  for (const sub of due) {
     if (sub.cadence === 'instant' || !sub.nextDueAt) continue;
     const schedule = scheduleOf(sub, { tz: sub.readerTz });
     // Named by the send time that fell due; several subscriptions of one reader and cadence
@@ -149,7 +182,7 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
   await insertOwedDigests(ctx.db, [...digests.values()], now);
   await handOnBuilds(ctx, [...digests.values()]);
   for (const [next, ids] of moves) await setNextDueAt(ctx.db, ids, new Date(next));
-  return digests.size;
+  return { subscriptions: due.length, digests: digests.size };
 }
 
 /** Hands on again the builds of digests owed since before `before` (their job was lost). */
