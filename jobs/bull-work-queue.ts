@@ -98,6 +98,16 @@ export function openBullQueues(
         }),
       );
     },
+    async buildDigests(works) {
+      if (works.length === 0) return;
+      await deferrable(
+        queues.digest.add(
+          JOB.buildDigests,
+          { digests: works },
+          { jobId: jobId.buildDigests(works) },
+        ),
+      );
+    },
     async buildAlert(work, delayMs) {
       await deferrable(
         queues.digest.add(JOB.buildAlert, work, {
@@ -127,6 +137,23 @@ export function openBullQueues(
         }),
       );
     },
+  };
+  // Each delivery its own job: SEND_RATE is paced per message across every process by the
+  // queue's limiter, and a job killed mid-send leaves one row `sending`, not a group's.
+  workQueue.sendDeliveries = async ({ deliveryIds }) => {
+    await deferrable(
+      queues.send.addBulk(
+        deliveryIds.map((deliveryId) => ({
+          name: JOB.sendDelivery,
+          data: { deliveryId },
+          opts: {
+            jobId: jobId.sendDelivery(deliveryId),
+            attempts: options.sendAttempts,
+            backoff: { type: 'exponential' as const, delay: options.sendRetryDelayMs },
+          },
+        })),
+      ),
+    );
   };
   const requireConnected = async () => {
     const client = await queues.schedule.getBackend().client;

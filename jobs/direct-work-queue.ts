@@ -1,21 +1,22 @@
 import type { FlowContext, SendContext } from '../src/services/context.js';
-import { buildAlert, buildDigest } from '../src/services/digests/index.js';
-import { type SendOutcome, sendDelivery } from '../src/services/sending/index.js';
+import { buildAlert, buildDigests } from '../src/services/digests/index.js';
+import { HELD_BACK, type SendOutcome, sendDeliveries } from '../src/services/sending/index.js';
 import { matchStories } from '../src/services/stories/index.js';
 import type { RuleCatalog } from '../src/services/topics/index.js';
 import type {
   BuildAlertWork,
   BuildDigestWork,
   MatchStoryWork,
+  SendDeliveriesWork,
   SendDeliveryWork,
   WorkQueue,
 } from '../src/services/work-queue.js';
 
 type Task =
   | { kind: 'match'; works: MatchStoryWork[] }
-  | { kind: 'digest'; work: BuildDigestWork }
+  | { kind: 'digests'; works: BuildDigestWork[] }
   | { kind: 'alert'; work: BuildAlertWork }
-  | { kind: 'send'; work: SendDeliveryWork };
+  | { kind: 'sends'; deliveryIds: number[] };
 
 export interface DrainReport {
   matched: number;
@@ -98,6 +99,13 @@ export class DirectWorkQueue implements WorkQueue {
     this.lanes[laneOf(task)].push(task);
   }
 
+  /** Whether this step is new to the queue; it is seen from now on. */
+  private first(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+
   /** Work handed on and not yet started. */
   get waiting(): number {
     return this.lanes.send.length + this.lanes.match.length + this.lanes.build.length;
@@ -116,7 +124,12 @@ export class DirectWorkQueue implements WorkQueue {
     }
   }
   async buildDigest(work: BuildDigestWork) {
-    this.push(`d${work.readerId}.${work.cadence}.${work.periodKey}`, { kind: 'digest', work });
+    await this.buildDigests([work]);
+  }
+  /** A group is one step: built together, its sends handed on together. */
+  async buildDigests(works: readonly BuildDigestWork[]) {
+    const fresh = works.filter((w) => this.first(`d${w.readerId}.${w.cadence}.${w.periodKey}`));
+    if (fresh.length > 0) this.lanes.build.push({ kind: 'digests', works: fresh });
   }
   async buildAlert(work: BuildAlertWork, delayMs: number) {
     if (delayMs > 0) {
@@ -130,7 +143,11 @@ export class DirectWorkQueue implements WorkQueue {
     for (const { work, delayMs } of alerts) await this.buildAlert(work, delayMs);
   }
   async sendDelivery(work: SendDeliveryWork) {
-    this.push(`s${work.deliveryId}`, { kind: 'send', work });
+    await this.sendDeliveries({ deliveryIds: [work.deliveryId] });
+  }
+  async sendDeliveries(work: SendDeliveriesWork) {
+    const fresh = work.deliveryIds.filter((id) => this.first(`s${id}`));
+    if (fresh.length > 0) this.lanes.send.push({ kind: 'sends', deliveryIds: fresh });
   }
 
   /**
@@ -158,28 +175,43 @@ export class DirectWorkQueue implements WorkQueue {
       if (task.kind === 'match') {
         const { created } = await matchStories(ctx, catalog, task.works);
         report.matched += created;
-      } else if (task.kind === 'send') {
+      } else if (task.kind === 'sends') {
         if (this.mailServerDown !== null) {
-          report.sendsHeld++;
+          report.sendsHeld += task.deliveryIds.length;
           return;
         }
-        const outcome = await sendDelivery(ctx, task.work.deliveryId);
-        report.sends.push(outcome);
-        this.noteSend(outcome);
+        const outcomes = await sendDeliveries(ctx, task.deliveryIds, {
+          holdBack: () => this.mailServerDown !== null,
+          onOutcome: (outcome) => {
+            report.sends.push(outcome);
+            this.noteSend(outcome);
+          },
+        });
+        for (const outcome of outcomes)
+          if (outcome.status === 'skipped' && outcome.reason === HELD_BACK) report.sendsHeld++;
+      } else if (task.kind === 'digests') {
+        for (const built of await buildDigests(ctx, task.works))
+          if (built.status === 'queued') report.digests++;
       } else {
-        const built =
-          task.kind === 'digest'
-            ? await buildDigest(ctx, task.work)
-            : await buildAlert(ctx, task.work);
+        const built = await buildAlert(ctx, task.work);
         if (built.status === 'queued') report.digests++;
       }
     };
     const active: Record<Lane, number> = { send: 0, match: 0, build: 0 };
     // Matches and builds share the `other` budget; a build starts only when no match is left.
+    // A send step is a group: two at once keep the mail thread busy while one is rendered.
+    const sendGroups = Math.min(limits.send, SEND_GROUPS_AT_ONCE);
     const mayStart = (lane: Lane) => {
-      if (lane === 'send') return active.send < limits.send;
+      if (lane === 'send') return active.send < sendGroups;
       if (active.match + active.build >= limits.other) return false;
-      return lane === 'match' || (this.lanes.match.length === 0 && active.match === 0);
+      if (lane === 'match') return true;
+      // Builds wait while built emails wait to be sent: what is built but unsent is held in
+      // memory, and must not grow with the morning's backlog.
+      return (
+        this.lanes.match.length === 0 &&
+        active.match === 0 &&
+        this.lanes.send.length < SEND_GROUPS_AT_ONCE
+      );
     };
     await new Promise<void>((resolve, reject) => {
       let failed = false;
@@ -222,7 +254,10 @@ export class DirectWorkQueue implements WorkQueue {
   }
 }
 
+/** Send groups run at once. */
+const SEND_GROUPS_AT_ONCE = 2;
+
 function laneOf(task: Task): Lane {
-  if (task.kind === 'send') return 'send';
+  if (task.kind === 'sends') return 'send';
   return task.kind === 'match' ? 'match' : 'build';
 }

@@ -1,7 +1,12 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { metrics, timed } from '../src/adapters/metrics.js';
 import type { FlowContext, SendContext } from '../src/services/context.js';
-import { buildAlert, buildDigest, runScheduleTick } from '../src/services/digests/index.js';
+import {
+  buildAlert,
+  buildDigest,
+  buildDigests,
+  runScheduleTick,
+} from '../src/services/digests/index.js';
 import { sendDelivery } from '../src/services/sending/index.js';
 import { matchStories } from '../src/services/stories/index.js';
 import type { RuleCatalog } from '../src/services/topics/index.js';
@@ -33,7 +38,16 @@ export function createIngestProcessor(ctx: FlowContext, catalog: RuleCatalog) {
 }
 
 export function createDigestProcessor(ctx: FlowContext) {
-  return async (job: Job<BuildDigestWork | BuildAlertWork>) => {
+  return async (job: Job<BuildDigestWork | BuildAlertWork | { digests: BuildDigestWork[] }>) => {
+    if (job.name === JOB.buildDigests) {
+      const works = (job.data as { digests: BuildDigestWork[] }).digests;
+      const outcomes = await timed(metrics.buildSeconds, { kind: 'digests' }, () =>
+        buildDigests(ctx, works),
+      );
+      for (const outcome of outcomes)
+        metrics.digestsBuilt.inc({ kind: 'digest', outcome: outcome.status });
+      return { built: outcomes.filter((o) => o.status === 'queued').length };
+    }
     const kind = job.name === JOB.buildAlert ? 'alert' : 'digest';
     const outcome = await timed(metrics.buildSeconds, { kind }, () => {
       if (job.name === JOB.buildAlert) return buildAlert(ctx, job.data as BuildAlertWork);
@@ -59,5 +73,6 @@ export function createSendProcessor(ctx: SendContext) {
 }
 
 export function createScheduleProcessor(ctx: FlowContext) {
-  return async () => runScheduleTick(ctx);
+  // Every page: the builds it hands on run on the digest queue meanwhile.
+  return async () => runScheduleTick(ctx, { everyPage: true });
 }

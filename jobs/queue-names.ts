@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Queue names and job names: one place, so producers and workers never disagree. */
 export const QUEUE = {
   /** Match a stored story against every rule. */
@@ -27,6 +29,7 @@ export const JOB = {
   matchStory: 'match-story',
   matchStories: 'match-stories',
   buildDigest: 'build-digest',
+  buildDigests: 'build-digests',
   buildAlert: 'build-alert',
   sendDelivery: 'send-delivery',
   tick: 'tick',
@@ -62,6 +65,11 @@ export const jobId = {
     `matches.${first.storyId}.${first.revision}.${count}`,
   buildDigest: (readerId: number, cadence: string, periodKey: string) =>
     `digest.${readerId}.${cadence}.${periodKey}`,
+  /** A group is named by what it holds: the same group handed on twice runs once. */
+  buildDigests: (works: readonly { readerId: number; cadence: string; periodKey: string }[]) =>
+    `digests.${createHash('sha1')
+      .update(works.map((w) => `${w.readerId}.${w.cadence}.${w.periodKey}`).join(','))
+      .digest('hex')}`,
   buildAlert: (readerId: number, dueAt: string) => `alert.${readerId}.${Date.parse(dueAt)}`,
   sendDelivery: (deliveryId: number) => `send.${deliveryId}`,
   sendInvitation: (deliveryId: number) => `invite.${deliveryId}`,

@@ -92,19 +92,6 @@ const insertDelivery = reusableQuery(
       .returningAll(),
 );
 
-export async function findDeliveryByDigest(
-  db: Db,
-  digestId: number,
-): Promise<Delivery | undefined> {
-  const [row] = (await deliveryOfDigest(db, digestId)).rows;
-  return row && toDelivery(row);
-}
-
-/** Looked for by every build of a digest recorded as owed: built once. */
-const deliveryOfDigest = reusableQuery((db: Db, digestId: number) =>
-  db.selectFrom('deliveries').selectAll().where('digest_id', '=', digestId),
-);
-
 export async function findDeliveryById(db: Db, id: number): Promise<Delivery | undefined> {
   const [row] = (await deliveryById(db, id)).rows;
   return row && toDelivery(row);

@@ -148,30 +148,22 @@ const digestOfPeriod = reusableQuery(
       .where('period_key', '=', periodKey),
 );
 
-/** The digest's email (or its emptiness) is recorded: it is no longer owed. */
-export async function markDigestBuilt(
-  db: Db,
-  id: number,
-  storyCount: number,
-  now: Date,
-): Promise<void> {
-  await markBuilt(db, storyCount, toIso(now), id);
+/** Many digests by id: the send of a group that was built in another process. */
+export async function findDigestsByIds(db: Db, ids: readonly number[]): Promise<Digest[]> {
+  const found: Digest[] = [];
+  for (const part of chunk(ids, 1000)) {
+    const rows = await db.selectFrom('digests').selectAll().where('id', 'in', part).execute();
+    for (const row of rows) found.push(toDigest(row));
+  }
+  return found;
 }
-
-/** Run for every digest: built once (see {@link reusableQuery}). */
-const markBuilt = reusableQuery((db: Db, storyCount: number, builtAtIso: string, id: number) =>
-  db
-    .updateTable('digests')
-    .set({ story_count: storyCount, built_at: builtAtIso })
-    .where('id', '=', id),
-);
 
 export async function findDigestById(db: Db, id: number): Promise<Digest | undefined> {
   const [row] = (await digestById(db, id)).rows;
   return row && toDigest(row);
 }
 
-/** Read by every send: built once (see {@link reusableQuery}). */
+/** Built once (see {@link reusableQuery}). */
 const digestById = reusableQuery((db: Db, id: number) =>
   db.selectFrom('digests').selectAll().where('id', '=', id),
 );

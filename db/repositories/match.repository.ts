@@ -4,7 +4,6 @@ import type { Cadence } from '../../src/domain/subscription.js';
 import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
 import { fromJson, toDate, toIso } from '../mappers.js';
-import { reusableQuery } from '../reusable-query.js';
 
 export interface NewMatch {
   readerId: number;
@@ -68,36 +67,6 @@ export async function findUnclaimedReaders(
   return found;
 }
 
-/**
- * Gives a digest every pending match of the reader for the cadence, up to `until`. A match
- * claimed by one digest is never claimed by another: the update only takes unclaimed rows.
- */
-export async function claimPendingMatches(
-  db: Db,
-  claim: { readerId: number; cadence: Cadence; digestId: number; until: Date },
-): Promise<number> {
-  const result = await claimQuery(
-    db,
-    claim.digestId,
-    claim.readerId,
-    claim.cadence,
-    toIso(claim.until),
-  );
-  return Number(result.numAffectedRows);
-}
-
-/** Run for every digest: built once (see {@link reusableQuery}). */
-const claimQuery = reusableQuery(
-  (db: Db, digestId: number, readerId: number, cadence: Cadence, untilIso: string) =>
-    db
-      .updateTable('matches')
-      .set({ digest_id: digestId })
-      .where('subscriber_id', '=', readerId)
-      .where('cadence', '=', cadence)
-      .where('digest_id', 'is', null)
-      .where('created_at', '<=', untilIso),
-);
-
 /** Matches not yet in any digest, for previews. */
 export async function findPendingMatches(
   db: Db,
@@ -118,26 +87,6 @@ export async function findPendingMatches(
     createdAt: toDate(r.created_at),
   }));
 }
-
-/** The matches a digest holds, with the subscriptions that matched each story. */
-export async function findDigestMatches(
-  db: Db,
-  digestId: number,
-): Promise<{ storyId: number; subscriptionIds: number[] }[]> {
-  const { rows } = await digestMatchesQuery(db, digestId);
-  return rows.map((r) => ({
-    storyId: r.story_id,
-    subscriptionIds: fromJson<number[]>(r.subscription_ids),
-  }));
-}
-
-/** Read by every build: built once (see {@link reusableQuery}). */
-const digestMatchesQuery = reusableQuery((db: Db, digestId: number) =>
-  db
-    .selectFrom('matches')
-    .select(['story_id', 'subscription_ids'])
-    .where('digest_id', '=', digestId),
-);
 
 /** Active readers with instant matches waiting, for the alert sweep. */
 export async function findReadersWithPendingAlerts(db: Db, before: Date): Promise<number[]> {

@@ -155,40 +155,6 @@ export async function findLiveSubscriptionsForRules(
 
 const ID_CHUNK = 10_000;
 
-/**
- * Whether a reader still takes emails of a cadence: a subscription of it not paused, and the
- * reader neither unsubscribed nor pausing everything at `now`.
- */
-export async function hasLiveSubscription(
-  db: Db,
-  readerId: number,
-  cadence: Cadence,
-  now: Date,
-): Promise<boolean> {
-  const { rows } = await liveSubscription(db, readerId, cadence, toIso(now));
-  return rows.length > 0;
-}
-
-/** Checked before every digest's send: built once (see {@link reusableQuery}). */
-const liveSubscription = reusableQuery(
-  (db: Db, readerId: number, cadence: Cadence, nowIso: string) =>
-    db
-      .selectFrom('subscriptions')
-      .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
-      .select('subscriptions.id')
-      .where('subscriptions.subscriber_id', '=', readerId)
-      .where('subscriptions.cadence', '=', cadence)
-      .where('subscriptions.paused', '=', 0)
-      .where('subscribers.status', '=', 'active')
-      .where((eb) =>
-        eb.or([
-          eb('subscribers.paused_until', 'is', null),
-          eb('subscribers.paused_until', '<=', nowIso),
-        ]),
-      )
-      .limit(1),
-);
-
 /** Which topic (if any) each of these subscriptions follows, for a digest's group titles. */
 export async function findSubscriptionLabels(
   db: Db,

@@ -1,4 +1,11 @@
 import type { StoredStory } from './stored-story.js';
+
+/** What a digest shows of a stored story: no body (it is for matching only), no bookkeeping. */
+export type DigestStory = Pick<
+  StoredStory,
+  'id' | 'externalId' | 'url' | 'headline' | 'summary' | 'section' | 'publishedAt' | 'access'
+>;
+
 import type { StoryAccess } from './story.js';
 
 /** A story as an email shows it. */
@@ -110,7 +117,7 @@ export interface SubscriptionLabel {
  * every match named), and the reader's own queries under "Your searches".
  */
 export function groupDigestStories(
-  stories: readonly StoredStory[],
+  stories: readonly DigestStory[],
   matchedBy: ReadonlyMap<number, number[]>,
   subscriptions: ReadonlyMap<number, SubscriptionLabel>,
   topicNames: ReadonlyMap<number, string>,
@@ -146,7 +153,7 @@ export function sortNewestFirst<T extends { publishedAt: Date }>(stories: readon
 }
 
 /** A stored story as an email shows it, with the labels of the rules that matched it. */
-export function toEmailStory(story: StoredStory, matched: string[]): EmailStory {
+export function toEmailStory(story: DigestStory, matched: string[]): EmailStory {
   return {
     id: story.externalId,
     headline: story.headline,

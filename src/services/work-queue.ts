@@ -31,6 +31,11 @@ export interface SendDeliveryWork {
   deliveryId: number;
 }
 
+/** Send a group's deliveries (one statement reads them all; each is still claimed alone). */
+export interface SendDeliveriesWork {
+  deliveryIds: number[];
+}
+
 /**
  * Where the services hand on the next step of a story's flow. Workers implement it with
  * BullMQ queues (deterministic job ids, so handing on twice is harmless); `digests run`
@@ -41,9 +46,13 @@ export interface WorkQueue {
   /** Many at once (a batch of published stories): one round trip instead of one each. */
   matchStories?(works: readonly MatchStoryWork[]): Promise<void>;
   buildDigest(work: BuildDigestWork): Promise<void>;
+  /** A group of digests of one tick (a few hundred readers), built together. */
+  buildDigests?(works: readonly BuildDigestWork[]): Promise<void>;
   /** `delayMs`: the batching window still to run. */
   buildAlert(work: BuildAlertWork, delayMs: number): Promise<void>;
   /** Many at once (a story's instant readers): one round trip instead of one each. */
   buildAlerts?(alerts: readonly { work: BuildAlertWork; delayMs: number }[]): Promise<void>;
   sendDelivery(work: SendDeliveryWork): Promise<void>;
+  /** The deliveries a group's build queued, handed on at once. */
+  sendDeliveries?(work: SendDeliveriesWork): Promise<void>;
 }

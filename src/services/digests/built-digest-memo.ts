@@ -7,7 +7,10 @@ export interface BuiltDigest {
   cadence: Cadence;
   periodStart: string;
   periodEnd: string;
+  /** At most DIGEST_MAX_STORIES of its stories, grouped. */
   groups: StoryGroup[];
+  /** The stories it holds beyond those, counted in the email. */
+  omitted: number;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 import type { Cadence, Subscription } from '../../domain/subscription.js';
 import type { FlowContext } from '../context.js';
 import { scheduleAlert } from '../stories/match-story.service.js';
+import type { BuildDigestWork } from '../work-queue.js';
 
 /** A `sending` row older than this belongs to a process that died mid-send. */
 const UNKNOWN_OUTCOME_MS = 10 * 60_000;
@@ -62,6 +63,12 @@ export async function runScheduleTick(
      * Workers leave a margin (the job may just be waiting); `digests run` passes now.
      */
     pendingAlertsBefore?: Date;
+    /**
+     * Hand on every digest due, a page of subscriptions after another (a worker's tick: the
+     * builds run elsewhere meanwhile). Without it one page is handed on (`digests run`, which
+     * drains it before the next tick).
+     */
+    everyPage?: boolean;
   } = {},
 ): Promise<TickReport> {
   const now = ctx.now();
@@ -71,7 +78,7 @@ export async function runScheduleTick(
     options.pendingAlertsBefore ?? new Date(now.getTime() - OWED_DIGEST_MS),
   );
   const report: TickReport = {
-    digestsQueued: await queueDueDigests(ctx, now, options.cadence),
+    digestsQueued: await queueDueDigests(ctx, now, options.cadence, options.everyPage ?? false),
     digestsRequeued,
     storiesRequeued: 0,
     alertsRequeued: 0,
@@ -106,7 +113,30 @@ export async function runScheduleTick(
   return report;
 }
 
-async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): Promise<number> {
+/** Due subscriptions read at a time: what one page of a tick holds in memory. */
+const DUE_PAGE = 5000;
+
+async function queueDueDigests(
+  ctx: FlowContext,
+  now: Date,
+  cadence: Cadence | undefined,
+  everyPage: boolean,
+): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const page = await queueDuePage(ctx, now, cadence);
+    queued += page.digests;
+    // A full page that moved nothing on would come back the same: stop there too.
+    if (!everyPage || page.subscriptions < DUE_PAGE || page.digests === 0) return queued;
+  }
+}
+
+/** One page of due subscriptions: their digests recorded owed and handed on, their times moved. */
+async function queueDuePage(
+  ctx: FlowContext,
+  now: Date,
+  cadence: Cadence | undefined,
+): Promise<{ subscriptions: number; digests: number }> {
   // Readers share a handful of schedules (a zone, a send time, a weekday): each one's times
   // are worked out once a tick, not once per subscription (time zone arithmetic is slow).
   const times = new Map<string, { period: DigestPeriod; next: number }>();
@@ -126,7 +156,11 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
   // Subscriptions moving to the same next send time are moved together: a few statements a
   // tick (one per zone and send time) instead of one per subscription.
   const moves = new Map<number, number[]>();
-  for (const sub of await findDueSubscriptions(ctx.db, now, cadence ? { cadence } : {})) {
+  const due = await findDueSubscriptions(ctx.db, now, {
+    limit: DUE_PAGE,
+    ...(cadence ? { cadence } : {}),
+  });
+  for (const sub of due) {
     if (sub.cadence === 'instant' || !sub.nextDueAt) continue;
     const schedule = scheduleOf(sub, { tz: sub.readerTz });
     // Named by the send time that fell due; several subscriptions of one reader and cadence
@@ -146,32 +180,49 @@ async function queueDueDigests(ctx: FlowContext, now: Date, cadence?: Cadence): 
   // Recorded as owed before the send times move on, and handed on before too: a tick
   // stopped anywhere here leaves each digest either still due or owed, never forgotten.
   await insertOwedDigests(ctx.db, [...digests.values()], now);
-  for (const digest of digests.values()) await handOnBuild(ctx, digest);
+  await handOnBuilds(ctx, [...digests.values()]);
   for (const [next, ids] of moves) await setNextDueAt(ctx.db, ids, new Date(next));
-  return digests.size;
+  return { subscriptions: due.length, digests: digests.size };
 }
 
 /** Hands on again the builds of digests owed since before `before` (their job was lost). */
 async function requeueOwedDigests(ctx: FlowContext, before: Date): Promise<number> {
   const owed = await findOwedDigests(ctx.db, before, OWED_DIGESTS_PER_TICK);
-  for (const digest of owed) await handOnBuild(ctx, digest);
+  await handOnBuilds(ctx, owed);
   if (owed.length > 0) ctx.log.warn({ event: 'digest.requeued', count: owed.length });
   return owed.length;
 }
 
-async function handOnBuild(ctx: FlowContext, digest: DigestPeriodRow): Promise<void> {
-  if (digest.cadence === 'instant') {
-    // An alert is named by its due instant; it is built at once.
-    await ctx.queue.buildAlert({ readerId: digest.readerId, dueAt: digest.periodKey }, 0);
+/**
+ * Readers whose digests are built together: each step of the build is a few statements for
+ * the whole group, and a crash loses at most the group's handful of sends in flight.
+ */
+export const DIGEST_GROUP_SIZE = 200;
+
+/** Hands on builds, in groups where the queue takes them so (readers in id order). */
+async function handOnBuilds(ctx: FlowContext, digests: readonly DigestPeriodRow[]): Promise<void> {
+  const scheduled: BuildDigestWork[] = [];
+  for (const digest of digests) {
+    if (digest.cadence === 'instant') {
+      // An alert is named by its due instant; it is built at once.
+      await ctx.queue.buildAlert({ readerId: digest.readerId, dueAt: digest.periodKey }, 0);
+      continue;
+    }
+    scheduled.push({
+      readerId: digest.readerId,
+      cadence: digest.cadence,
+      periodKey: digest.periodKey,
+      periodStart: digest.periodStart.toISOString(),
+      periodEnd: digest.periodEnd.toISOString(),
+    });
+  }
+  scheduled.sort((a, b) => a.readerId - b.readerId);
+  if (!ctx.queue.buildDigests) {
+    for (const work of scheduled) await ctx.queue.buildDigest(work);
     return;
   }
-  await ctx.queue.buildDigest({
-    readerId: digest.readerId,
-    cadence: digest.cadence,
-    periodKey: digest.periodKey,
-    periodStart: digest.periodStart.toISOString(),
-    periodEnd: digest.periodEnd.toISOString(),
-  });
+  for (let i = 0; i < scheduled.length; i += DIGEST_GROUP_SIZE)
+    await ctx.queue.buildDigests(scheduled.slice(i, i + DIGEST_GROUP_SIZE));
 }
 
 /** The send schedule of a daily or weekly subscription, in its reader's zone. */

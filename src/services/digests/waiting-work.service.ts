@@ -5,6 +5,7 @@ import {
 import { countOwedDigests } from '../../../db/repositories/digest.repository.js';
 import { findAllStoriesToMatch } from '../../../db/repositories/match.repository.js';
 import type { FlowContext } from '../context.js';
+import { DIGEST_GROUP_SIZE } from './schedule-tick.service.js';
 
 /** What a run found left over from before it: work a stopped process or no process left. */
 export interface WaitingWork {
@@ -37,7 +38,10 @@ export async function handOnWaitingWork(ctx: FlowContext): Promise<WaitingWork> 
   if (ctx.queue.matchStories) await ctx.queue.matchStories(works);
   else for (const work of works) await ctx.queue.matchStory(work);
   const queued = await findQueuedDigestDeliveries(ctx.db);
-  for (const deliveryId of queued) await ctx.queue.sendDelivery({ deliveryId });
+  if (ctx.queue.sendDeliveries)
+    for (let i = 0; i < queued.length; i += DIGEST_GROUP_SIZE)
+      await ctx.queue.sendDeliveries({ deliveryIds: queued.slice(i, i + DIGEST_GROUP_SIZE) });
+  else for (const deliveryId of queued) await ctx.queue.sendDelivery({ deliveryId });
   const waiting: WaitingWork = {
     storiesToMatch: stories.length,
     deliveriesQueued: queued.length,

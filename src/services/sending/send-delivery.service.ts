@@ -1,27 +1,20 @@
 import { suppressForBounce } from '../../../db/repositories/bounce.repository.js';
+import { finishDelivery } from '../../../db/repositories/delivery.repository.js';
 import {
-  claimDeliveryForSending,
-  findDeliveryById,
-  finishDelivery,
-} from '../../../db/repositories/delivery.repository.js';
-import { findReaderById } from '../../../db/repositories/reader.repository.js';
-import { hasLiveSubscription } from '../../../db/repositories/subscription.repository.js';
-import { findSuppression } from '../../../db/repositories/suppression.repository.js';
-import { createMessageId } from '../../adapters/mail/build-message.js';
+  claimDeliveriesForSending,
+  findSendFacts,
+  finishUnsentDeliveries,
+  recordDeliveriesSent,
+  type SendFacts,
+} from '../../../db/repositories/send-batch.repository.js';
 import type { OutgoingEmail } from '../../adapters/mail/mail-transport.js';
-import { classifySmtpError, SendFailure } from '../../adapters/mail/smtp-failure.js';
-import { signBounceTag, signedMessageIdLocal } from '../../domain/bounce-tag.js';
+import { classifySmtpError } from '../../adapters/mail/smtp-failure.js';
 import type { Delivery } from '../../domain/delivery.js';
-import type { Reader } from '../../domain/reader.js';
-import type { RenderedEmail } from '../../email/index.js';
-import {
-  holdCampaignDelivery,
-  INVITATION_LIST_ID,
-  renderCampaignDelivery,
-} from '../campaigns/campaign-email.service.js';
+import type { DigestContent } from '../../domain/digest-content.js';
+import { holdCampaignDelivery } from '../campaigns/campaign-email.service.js';
 import type { SendContext } from '../context.js';
-import { loadDigestContent } from '../digests/digest-content.service.js';
-import { renderDigestForReader } from '../digests/reader-email.service.js';
+import { loadDigestContents } from '../digests/digest-content.service.js';
+import { composeDeliveryEmail, identityOf } from './delivery-email.js';
 
 export type SendOutcome =
   | { status: 'sent'; messageId: string }
@@ -33,71 +26,186 @@ export type SendOutcome =
   /** Not ours to send: already sent, failed, or being sent by another process. */
   | { status: 'skipped'; reason: string };
 
+/** Sends one queued delivery: {@link sendDeliveries} with a group of one. */
+export async function sendDelivery(ctx: SendContext, deliveryId: number): Promise<SendOutcome> {
+  return (await sendDeliveries(ctx, [deliveryId]))[0] as SendOutcome;
+}
+
 /**
- * Sends one queued delivery. The email is rendered first; then the row moves `queued ->
- * sending`, so only one process sends it, and the message leaves. A temporary failure puts it
- * back to `queued` (the caller retries with backoff) until the attempts run out; a permanent
- * one fails it, and a recipient refused for good is suppressed.
+ * Sends queued deliveries, one outcome per id, in order. One statement reads what every send
+ * must check (the reader, a suppression, a live subscription); each email is rendered first;
+ * then a handful of rows at a time move `queued -> sending`, so only one process sends each,
+ * and their messages leave. A process that dies here leaves at most that handful `sending`.
+ * A temporary failure puts the row back to `queued` (the caller retries with backoff) until
+ * the attempts run out; a permanent one fails it, and a recipient refused for good is
+ * suppressed.
  *
- * Once the server has accepted the message, the row never goes back to `queued`: if recording
+ * Once the server has accepted a message, its row never goes back to `queued`: if recording
  * `sent` fails (the database went away), it is retried, and failing that the row stays
  * `sending` (outcome unknown) for a person to settle. A row found `sending` is left alone: a
  * blind re-send could mail the reader twice.
  */
-export async function sendDelivery(ctx: SendContext, deliveryId: number): Promise<SendOutcome> {
-  const delivery = await findDeliveryById(ctx.db, deliveryId);
-  if (!delivery) return { status: 'skipped', reason: 'no such delivery' };
-  if (delivery.status !== 'queued')
-    return { status: 'skipped', reason: `delivery is ${delivery.status}` };
+export async function sendDeliveries(
+  ctx: SendContext,
+  deliveryIds: readonly number[],
+  options: {
+    /** Asked before each handful: true, and the rest stay `queued`, untried ({@link HELD_BACK}). */
+    holdBack?: () => boolean;
+    /** Told each outcome as it is decided (a group's sends take a while). */
+    onOutcome?: (outcome: SendOutcome) => void;
+  } = {},
+): Promise<SendOutcome[]> {
+  const facts = await findSendFacts(ctx.db, deliveryIds);
+  const outcomes = new GroupOutcomes(options.onOutcome);
+  const going: SendFacts[] = [];
+  const unsent: { id: number; status: 'suppressed'; error: string }[] = [];
+  for (const id of new Set(deliveryIds)) {
+    const fact = facts.get(id);
+    if (!fact) outcomes.set(id, { status: 'skipped', reason: 'no such delivery' });
+    else if (fact.delivery.status !== 'queued')
+      outcomes.set(id, { status: 'skipped', reason: `delivery is ${fact.delivery.status}` });
+    else {
+      const held =
+        fact.delivery.kind === 'campaign' && (await holdCampaignDelivery(ctx, fact.delivery));
+      const stop = held ? null : reasonNotToSend(fact, ctx.now());
+      if (held) outcomes.set(id, { status: 'skipped', reason: held });
+      else if (stop) {
+        unsent.push({ id, status: 'suppressed', error: stop.error });
+        outcomes.set(id, { status: 'suppressed' });
+        ctx.log.info({ event: 'send.suppressed', delivery: id, reason: stop.reason });
+      } else going.push(fact);
+    }
+  }
+  await finishUnsentDeliveries(ctx.db, unsent, ctx.now());
+  const contents = await loadDigestContents(
+    ctx.db,
+    going.flatMap(({ delivery, reader }) =>
+      delivery.digestId !== null && reader
+        ? [{ digestId: delivery.digestId, timeZone: reader.tz }]
+        : [],
+    ),
+    ctx.settings.digestMaxStories,
+  );
+  // Two handfuls in flight: the next is rendered while the mail thread sends the last.
+  // Once a send has failed for now, each handful's end is awaited before the next: the
+  // caller may hold the rest back while the mail server does not answer.
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < going.length; i += handfulOf(ctx)) {
+    if (outcomes.troubled) await Promise.all(inFlight.splice(0));
+    if (options.holdBack?.()) break;
+    const handful = going.slice(i, i + handfulOf(ctx));
+    inFlight.push((await startHandful(ctx, handful, contents, outcomes)).done);
+    if (inFlight.length >= 2) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  return deliveryIds.map((id) => outcomes.get(id) ?? { status: 'skipped', reason: HELD_BACK });
+}
 
-  if (delivery.kind === 'campaign') {
-    const held = await holdCampaignDelivery(ctx, delivery);
-    if (held) return { status: 'skipped', reason: held };
+/** Why a delivery of a group was not tried: sending was held back, the row stays `queued`. */
+export const HELD_BACK = 'held back';
+
+/** A group's outcomes, told to the caller as they are decided. */
+class GroupOutcomes extends Map<number, SendOutcome> {
+  /** A send failed for now: the mail server may be away. */
+  troubled = false;
+  constructor(private readonly onOutcome?: (outcome: SendOutcome) => void) {
+    super();
   }
-  const suppression = await findSuppression(ctx.db, delivery.recipient);
-  if (suppression) {
-    await finishDelivery(
-      ctx.db,
-      delivery.id,
-      { status: 'suppressed', error: `suppressed: ${suppression.reason}` },
-      ctx.now(),
-    );
-    ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: suppression.reason });
-    return { status: 'suppressed' };
+  override set(id: number, outcome: SendOutcome): this {
+    super.set(id, outcome);
+    if (outcome.status === 'retry') this.troubled = true;
+    this.onOutcome?.(outcome);
+    return this;
   }
-  // Read once: whether the reader still takes this list, and whom the email is for.
-  const reader = delivery.readerId ? await findReaderById(ctx.db, delivery.readerId) : undefined;
-  if (await leftItsList(ctx, delivery, reader)) {
-    // One-click unsubscribe from this list, or a pause, since the digest was built: it takes
-    // effect before the next send, this one included.
-    await finishDelivery(
-      ctx.db,
-      delivery.id,
-      {
-        status: 'suppressed',
-        error: `the reader no longer takes ${delivery.kind === 'campaign' ? 'marketing' : delivery.cadence} emails`,
-      },
-      ctx.now(),
-    );
-    ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: 'list-left' });
-    return { status: 'suppressed' };
+}
+
+/** Messages claimed together: as many as the mail transport sends at once. */
+function handfulOf(ctx: SendContext): number {
+  return Math.max(1, ctx.settings.concurrency.send);
+}
+
+/**
+ * Why a queued delivery must not go now, if it must not: the one place that decides, from
+ * what {@link findSendFacts} read for the group. A suppressed address; a digest or alert whose
+ * reader has since left its cadence (one-click unsubscribe, a pause) or everything; an
+ * invitation whose reader has since withdrawn marketing consent.
+ */
+export function reasonNotToSend(
+  fact: SendFacts,
+  now: Date,
+): { reason: string; error: string } | null {
+  const { delivery, reader } = fact;
+  if (fact.suppression)
+    return { reason: fact.suppression, error: `suppressed: ${fact.suppression}` };
+  if (delivery.readerId === null) return null;
+  const list = delivery.kind === 'campaign' ? 'marketing' : delivery.cadence;
+  const leftList = `the reader no longer takes ${list} emails`;
+  if (delivery.kind === 'campaign')
+    return reader !== undefined && !reader.marketingConsent
+      ? { reason: 'list-left', error: leftList }
+      : null;
+  if (delivery.cadence === null) return null;
+  const live =
+    fact.followsCadence &&
+    reader?.status === 'active' &&
+    (reader.pausedUntil === null || reader.pausedUntil <= now);
+  return live ? null : { reason: 'list-left', error: leftList };
+}
+
+/**
+ * Renders a handful's emails, claims their rows and hands the messages over; resolves, once
+ * the messages are handed over, to the promise of the handful's end (every outcome recorded).
+ */
+async function startHandful(
+  ctx: SendContext,
+  handful: readonly SendFacts[],
+  contents: ReadonlyMap<number, DigestContent>,
+  outcomes: Map<number, SendOutcome>,
+): Promise<{ done: Promise<void> }> {
+  const ready: { delivery: Delivery; email: OutgoingEmail }[] = [];
+  for (const { delivery, reader } of handful) {
+    const identity = identityOf(ctx, delivery);
+    // Rendered before the claim: a crash while rendering leaves the row `queued`, to be sent.
+    try {
+      const content = delivery.digestId === null ? undefined : contents.get(delivery.digestId);
+      const email = await composeDeliveryEmail(ctx, delivery, reader, content);
+      ready.push({ delivery, email: { ...email, ...identity } });
+    } catch (error) {
+      outcomes.set(delivery.id, await finishFailed(ctx, delivery, delivery.attempts + 1, error));
+    }
   }
-  const attempt = delivery.attempts + 1;
-  const identity = identityOf(ctx, delivery);
-  const messageId = identity.messageId;
-  // Rendered before the claim: a crash while rendering leaves the row `queued`, to be sent.
-  let email: OutgoingEmail;
+  const won = await claimDeliveriesForSending(
+    ctx.db,
+    ready.map(({ delivery, email }) => ({ id: delivery.id, messageId: email.messageId })),
+    ctx.now(),
+  );
+  const accepted: { id: number; messageId: string; reply: string }[] = [];
+  const sends = ready.map(async ({ delivery, email }) => {
+    if (!won.has(delivery.id)) {
+      outcomes.set(delivery.id, { status: 'skipped', reason: 'claimed by another sender' });
+      return;
+    }
+    outcomes.set(delivery.id, await handOver(ctx, delivery, email, accepted));
+  });
+  const done = Promise.all(sends).then(() => recordSent(ctx, accepted));
+  // Awaited by the caller later, after the next handful is rendered: a failure meanwhile must
+  // not count as unhandled. In an object: a promise resolved with a promise would wait for it.
+  done.catch(() => {});
+  return { done };
+}
+
+/** Hands one claimed message to the mail server; an accepted one is recorded with its handful. */
+async function handOver(
+  ctx: SendContext,
+  delivery: Delivery,
+  email: OutgoingEmail,
+  accepted: { id: number; messageId: string; reply: string }[],
+): Promise<SendOutcome> {
+  const messageId = email.messageId;
   try {
-    email = { ...(await composeDeliveryEmail(ctx, delivery, reader)), ...identity };
-  } catch (error) {
-    return finishFailed(ctx, delivery, attempt, error);
-  }
-  if (!(await claimDeliveryForSending(ctx.db, delivery.id, messageId, ctx.now()))) {
-    return { status: 'skipped', reason: 'claimed by another sender' };
-  }
-  let response: string;
-  try {
-    response = (await ctx.transport.send(email)).response;
+    const { response } = await ctx.transport.send(email);
+    accepted.push({ id: delivery.id, messageId, reply: response });
+    return { status: 'sent', messageId };
   } catch (error) {
     const failure = classifySmtpError(error);
     if (failure.kind === 'unknown') {
@@ -110,76 +218,39 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
       });
       return { status: 'unknown', error: failure.message };
     }
-    return finishFailed(ctx, delivery, attempt, failure);
+    return finishFailed(ctx, delivery, delivery.attempts + 1, failure);
   }
-  await recordSent(ctx, delivery.id, messageId, response);
-  return { status: 'sent', messageId };
-}
-
-/**
- * What names the delivery in whatever comes back about it, each signed for its recipient
- * (src/domain/bounce-tag.ts): the Message-ID (`<delivery-42.<sig>@from-domain>`, the same at
- * every attempt), the VERP envelope sender on the bounce domain when BOUNCE_ADDRESS is set
- * (`bounces+d42-<sig>@mail.example.com`), and the tag alone for the X-Bulletin-Tag header.
- */
-function identityOf(
-  ctx: SendContext,
-  delivery: Delivery,
-): Pick<OutgoingEmail, 'messageId' | 'envelopeFrom' | 'bounceTag'> {
-  const local = signedMessageIdLocal(ctx.secretKey, delivery.id, delivery.recipient);
-  const bounceTag = signBounceTag(ctx.secretKey, delivery.id, delivery.recipient);
-  const bounce = ctx.settings.bounce.address;
-  return {
-    messageId: createMessageId(local, ctx.settings.mailFrom.email),
-    envelopeFrom: bounce ? `${bounce.local}+${bounceTag}@${bounce.domain}` : null,
-    bounceTag,
-  };
-}
-
-/**
- * A digest or alert whose reader has since left its cadence (or paused everything), or an
- * invitation whose reader has since withdrawn marketing consent.
- */
-async function leftItsList(
-  ctx: SendContext,
-  delivery: Delivery,
-  reader: Reader | undefined,
-): Promise<boolean> {
-  if (delivery.readerId === null) return false;
-  if (delivery.kind === 'campaign') return reader !== undefined && !reader.marketingConsent;
-  if (delivery.cadence === null) return false;
-  return !(await hasLiveSubscription(ctx.db, delivery.readerId, delivery.cadence, ctx.now()));
 }
 
 /** How often, and after what pauses, a write after the server's accept is tried. */
 const RECORD_RETRY_DELAYS_MS = [100, 400, 1600, 4000];
 
 /**
- * Records that the server took the message. The write is retried over a few seconds (a
- * dropped connection, SQLITE_BUSY); if it never lands, the row stays `sending` and the
- * message's id is logged, so an operator can settle it as sent.
+ * Records that the server took these messages. The write is retried over a few seconds (a
+ * dropped connection, SQLITE_BUSY); if it never lands, the rows stay `sending` and the
+ * messages' ids are logged, so an operator can settle them as sent.
  */
 async function recordSent(
   ctx: SendContext,
-  deliveryId: number,
-  messageId: string,
-  response: string,
+  accepted: readonly { id: number; messageId: string; reply: string }[],
 ): Promise<void> {
-  const outcome = { status: 'sent' as const, error: null, reply: response, messageId };
+  if (accepted.length === 0) return;
   for (let attempt = 0; ; attempt++) {
     try {
-      await finishDelivery(ctx.db, deliveryId, outcome, ctx.now());
-      ctx.log.info({ event: 'send.sent', delivery: deliveryId, messageId, response });
+      await recordDeliveriesSent(ctx.db, accepted, ctx.now());
+      for (const { id, messageId, reply } of accepted)
+        ctx.log.info({ event: 'send.sent', delivery: id, messageId, response: reply });
       return;
     } catch (error) {
       const delay = RECORD_RETRY_DELAYS_MS[attempt];
       if (delay === undefined) {
-        ctx.log.error({
-          event: 'send.unrecorded',
-          delivery: deliveryId,
-          messageId,
-          error: String(error),
-        });
+        for (const { id, messageId } of accepted)
+          ctx.log.error({
+            event: 'send.unrecorded',
+            delivery: id,
+            messageId,
+            error: String(error),
+          });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -224,61 +295,4 @@ async function finishFailed(
     error: failure.response,
   });
   return { status: 'failed', error: failure.response };
-}
-
-/** Renders the delivery's email for its reader, deciding access now, at build time. */
-async function composeDeliveryEmail(
-  ctx: SendContext,
-  delivery: Delivery,
-  reader: Reader | undefined,
-) {
-  if (!reader) throw permanent('the reader no longer exists');
-  if (delivery.kind === 'campaign') return composeInvitation(ctx, delivery, reader);
-  if (delivery.digestId === null) throw permanent('delivery has no digest');
-  const content = await loadDigestContent(ctx.db, delivery.digestId, reader.tz);
-  if (!content) throw permanent('the digest no longer exists');
-  const rendered = await renderDigestForReader(ctx, reader, content, delivery.digestId);
-  return toOutgoing(ctx, reader, rendered, {
-    listId: listIdOf(delivery),
-    feedbackId: `${delivery.digestId}:${delivery.kind}:${delivery.cadence ?? 'none'}:bulletin`,
-  });
-}
-
-/** A campaign's invitation: its own list, so a reader's filters and unsubscribes tell them apart. */
-async function composeInvitation(ctx: SendContext, delivery: Delivery, reader: Reader) {
-  const invitation = await renderCampaignDelivery(ctx, delivery, reader);
-  if (!invitation) throw permanent('the campaign no longer exists');
-  const { campaign, rendered } = invitation;
-  return toOutgoing(ctx, reader, rendered, {
-    listId: INVITATION_LIST_ID,
-    feedbackId: `${campaign.id}:campaign:trial:bulletin`,
-  });
-}
-
-/** A rendered email addressed to its reader, with the list headers every email carries. */
-function toOutgoing(
-  ctx: SendContext,
-  reader: Reader,
-  rendered: RenderedEmail,
-  list: { listId: string; feedbackId: string },
-) {
-  return {
-    to: { email: reader.email, name: reader.name },
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    unsubscribeUrl: rendered.unsubscribeUrl,
-    unsubscribeMailto:
-      ctx.settings.unsubscribeMailto &&
-      `mailto:${ctx.settings.unsubscribeMailto}?subject=unsubscribe`,
-    ...list,
-  };
-}
-
-function listIdOf(delivery: Delivery): string {
-  return delivery.kind === 'alert' ? 'alerts' : `${delivery.cadence ?? 'digest'}-digest`;
-}
-
-function permanent(message: string): SendFailure {
-  return new SendFailure(message, { kind: 'permanent' });
 }
