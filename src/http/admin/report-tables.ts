@@ -168,12 +168,12 @@ export function digestRunsTable(report: DigestsReport): ReportTable {
 export function topicsTable(report: DigestsReport): ReportTable {
   return {
     name: 'topics',
-    caption: 'Topics by followers, with the stories each matched in the last 30 days',
+    caption: 'Topics by followers, with the stories each query matched in the last 30 days',
     columns: [
       { header: 'Topic', kind: 'text' },
       { header: 'Name', kind: 'text' },
       { header: 'Followers', kind: 'count' },
-      { header: 'Stories matched (30 days)', kind: 'count' },
+      { header: 'Matches (30 days)', kind: 'count' },
     ],
     rows: report.topics.map((t) => [t.slug, t.name, t.followers, t.storiesMatched]),
   };

@@ -50,7 +50,8 @@ export const TOPIC_MATCH_DAYS = 30;
 /**
  * Each day's digest run over the last `days` days, and every topic with its followers (as
  * `topics list`) and the stories published in the last 30 days its query matches (as
- * `topics test SLUG --since 30d`: the same rule evaluation, each story read once).
+ * `topics show SLUG`'s `matchesLast30Days`: the same rule evaluation, each story read once
+ * for every topic).
  */
 export async function reportDigests(
   ctx: ServiceContext,
