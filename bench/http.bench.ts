@@ -21,7 +21,11 @@
  *   --dialect D       sqlite or postgres [sqlite]
  *   --profile         run the server under `node --cpu-prof` and say where its CPU went
  *   --keep            keep the database and the temporary directory
- *   --routes LIST     which routes to drive [unsubscribe,trial,preferences]
+ *   --routes LIST     which routes to drive [unsubscribe,trial,preferences]; or the admin
+ *                     reports (bench/http-admin-routes.ts): `admin` for all, or some of
+ *                     admin-campaigns, admin-campaign, admin-deliverability[-90], admin-digests[-90]
+ *   --deliveries N    the admin reports' database: deliveries [10000000], with
+ *   --report-readers N  readers [100000] and 100 campaigns
  *
  * Environment: BENCH_POSTGRES_URL (see bench/bench-database.ts), BENCH_REDIS_URL
  * [redis://127.0.0.1:6379]; the server needs Redis (its readiness and metrics ask it).
@@ -45,9 +49,16 @@ import { addTopic } from '../src/services/topics/topics.service.js';
 import { createBenchDatabase, type Dialect } from './bench-database.js';
 import { deleteQueueKeys } from './bench-queue-keys.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
+import { ADMIN_ROUTES, type AdminRoute, benchAdminRoutes } from './http-admin-routes.js';
+import {
+  allRecorded,
+  meetsTarget,
+  printResults,
+  type Route,
+  type RunResult,
+} from './http-results.js';
 import { processCpuMs, startBulletinServe } from './run-child.js';
 
-const TARGET = { requestsPerSecond: 2000, p99Ms: 50 };
 const TOPICS = ['customs', 'sanctions', 'export-controls'];
 
 const { values } = parseArgs({
@@ -59,8 +70,14 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     routes: { type: 'string', default: 'unsubscribe,trial,preferences' },
+    deliveries: { type: 'string', default: '10000000' },
+    'report-readers': { type: 'string', default: '100000' },
   },
 });
+const adminRoutes = values.routes
+  .split(',')
+  .map((r) => r.trim())
+  .flatMap((r) => (r === 'admin' ? Object.keys(ADMIN_ROUTES) : r.startsWith('admin-') ? [r] : []));
 const full = toCount(values.readers, 'readers');
 const small = toCount(values.small, 'small');
 const connections = toCount(values.connections, 'connections');
@@ -68,27 +85,12 @@ if (values.dialect !== 'sqlite' && values.dialect !== 'postgres')
   usage('--dialect: sqlite or postgres');
 const dialect = values.dialect as Dialect;
 
-type Route = 'unsubscribe' | 'trial' | 'preferences';
 const ROUTES: readonly Route[] = ['unsubscribe', 'trial', 'preferences'];
 const chosen = new Set(values.routes.split(',').map((r) => r.trim()));
-for (const route of chosen)
+for (const route of adminRoutes)
+  if (!(route in ADMIN_ROUTES)) usage(`--routes: ${route} is not one of the admin routes`);
+for (const route of adminRoutes.length > 0 ? [] : chosen)
   if (!ROUTES.includes(route as Route)) usage(`--routes: a list of ${ROUTES.join(', ')}`);
-
-interface RunResult {
-  route: Route;
-  size: number;
-  requestsPerSecond: number;
-  /** The server process's CPU time per request, ms (user and system, from /proc). */
-  serverCpuMs: number | null;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Answers other than the route's success status, plus connection errors and timeouts. */
-  bad: number;
-  /** What the database gained: unsubscribed readers, trial clicks (preferences: none). */
-  recorded: number | null;
-  expectedRecorded: number | null;
-}
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulletin-bench-http-'));
@@ -317,44 +319,6 @@ function summarize(
   };
 }
 
-function meetsTarget(r: RunResult): boolean {
-  return r.requestsPerSecond >= TARGET.requestsPerSecond && r.p99 <= TARGET.p99Ms && r.bad === 0;
-}
-
-function allRecorded(r: RunResult): boolean {
-  return r.expectedRecorded === null || r.recorded === r.expectedRecorded;
-}
-
-function printResults(results: RunResult[]): void {
-  console.log(
-    `\n${'route'.padEnd(12)}${'requests'.padStart(9)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}` +
-      `${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'bad'.padStart(5)}${'srv ms/req'.padStart(11)}` +
-      '  recorded in the database',
-  );
-  for (const r of results) {
-    const recorded =
-      r.expectedRecorded === null
-        ? '(nothing to record)'
-        : `${r.recorded} of ${r.expectedRecorded}${allRecorded(r) ? '' : '  MISSING'}`;
-    console.log(
-      `${r.route.padEnd(12)}${String(r.size).padStart(9)}${r.requestsPerSecond.toFixed(0).padStart(8)}` +
-        `${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.max).padStart(8)}` +
-        `${String(r.bad).padStart(5)}${(r.serverCpuMs?.toFixed(2) ?? '?').padStart(11)}` +
-        `  ${recorded}${meetsTarget(r) ? '' : '  below target'}`,
-    );
-  }
-  console.log(
-    `\ntarget: >= ${TARGET.requestsPerSecond} req/s with p99 <= ${TARGET.p99Ms} ms, no bad answer`,
-  );
-  for (const route of ['unsubscribe', 'trial', 'preferences'] as const) {
-    const [a, b] = results.filter((r) => r.route === route);
-    if (a && b)
-      console.log(
-        `  ${route}: ${b.size} vs ${a.size} requests: req/s x${(b.requestsPerSecond / a.requestsPerSecond).toFixed(2)}, p99 x${(b.p99 / Math.max(1, a.p99)).toFixed(2)}`,
-      );
-  }
-}
-
 async function countUnsubscribed(app: App): Promise<number> {
   const row = await app.db
     .selectFrom('subscribers')
@@ -397,4 +361,15 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-await main();
+if (adminRoutes.length > 0) {
+  const met = await benchAdminRoutes({
+    dialect,
+    routes: adminRoutes as AdminRoute[],
+    readers: toCount(values['report-readers'], 'report-readers'),
+    deliveries: toCount(values.deliveries, 'deliveries'),
+    requests: 20,
+    port: await freePort(),
+    keep: values.keep,
+  });
+  process.exitCode = met ? 0 : 1;
+} else await main();

@@ -11,6 +11,7 @@ import * as bounces from './0010-bounces.js';
 import * as deliveryStats from './0011-delivery-stats.js';
 import * as retention from './0013-retention.js';
 import * as matchRecording from './0015-match-recording.js';
+import * as reports from './0016-reports.js';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so they run the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0011-delivery-stats': deliveryStats,
   '0013-retention': retention,
   '0015-match-recording': matchRecording,
+  '0016-reports': reports,
 };

@@ -30,7 +30,7 @@ export interface ReportCounts {
 const REPORTED = ['hard', 'soft', 'complaint', 'unsubscribe'] as const;
 
 /** `YYYY-MM-DD` (UTC) of a timestamp column, the same on both dialects. */
-function dayOf(db: Db, column: string): RawBuilder<string> {
+export function dayOf(db: Db, column: string): RawBuilder<string> {
   return isPostgres(db)
     ? sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD')`
     : sql<string>`substr(${sql.ref(column)}, 1, 10)`;

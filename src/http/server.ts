@@ -8,6 +8,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { InputError } from '../services/input-error.js';
+import { adminPlugin } from './admin/admin.plugin.js';
 import { registerApiRoutes } from './api.routes.js';
 import { registerAssetRoutes } from './assets.routes.js';
 import { registerProviderEventRoutes } from './events/events.routes.js';
@@ -140,6 +141,9 @@ export async function buildHttpApp(
   await app.register(async (scope) => registerUnsubscribeRoutes(scope, ctx));
   await app.register(async (scope) => registerPreferencesRoutes(scope, ctx));
   await app.register(async (scope) => registerTrialRoutes(scope, ctx));
+  const adminPassword = ctx.settings.adminPassword;
+  // The reports under /admin/, behind the same password as the queue dashboard.
+  if (adminPassword) await app.register(adminPlugin, { ctx, password: adminPassword });
   if (ctx.settings.adminPassword && extensions.queueDashboard) {
     const dashboard = extensions.queueDashboard;
     await app.register(async (scope) => {
