@@ -53,6 +53,10 @@ class Fifo<T> {
     }
     return item;
   }
+  /** The items still waiting, front first. */
+  waiting(): readonly T[] {
+    return this.items.slice(this.head);
+  }
 }
 
 type Lane = 'send' | 'match' | 'build';
@@ -109,6 +113,13 @@ export class DirectWorkQueue implements WorkQueue {
   /** Work handed on and not yet started. */
   get waiting(): number {
     return this.lanes.send.length + this.lanes.match.length + this.lanes.build.length;
+  }
+  /** Stories handed on for matching and not yet matched (a task may hold several). */
+  get storiesWaiting(): number {
+    let stories = 0;
+    for (const task of this.lanes.match.waiting())
+      if (task.kind === 'match') stories += task.works.length;
+    return stories;
   }
 
   async matchStory(work: MatchStoryWork) {

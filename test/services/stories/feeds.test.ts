@@ -126,7 +126,7 @@ describe.each(DIALECTS)('feeds (%s)', (dialect) => {
 
     const first = await pollFeed(ctx, feed.id);
     expect(first).toMatchObject({ status: 'polled', items: 2, created: 2 });
-    expect(queue.waiting).toBe(2);
+    expect(queue.storiesWaiting).toBe(2);
     const stored = await stories();
     expect(stored.map((s) => s.external_id)).toEqual(['g1', 'https://brief.example/2']);
     expect(stored[0]).toMatchObject({
