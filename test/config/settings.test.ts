@@ -54,6 +54,7 @@ describe('loadSettings defaults', () => {
       sendRetryDelayMs: 30_000,
       digestMaxStories: 25,
       campaignCooldownMs: 7 * 86_400_000,
+      retentionMs: 400 * 86_400_000,
       logLevel: 'info',
       logFormat: 'json',
       metricsPort: null,
@@ -405,8 +406,7 @@ describe('loadSettings reads good values', () => {
         selector: 's1',
         privateKey: PEM,
       });
-      const missing = { ...env, DKIM_PRIVATE_KEY: 'missing.pem' };
-      expect(() => loadSettings(missing, dir)).toThrow(
+      expect(() => loadSettings({ ...env, DKIM_PRIVATE_KEY: 'missing.pem' }, dir)).toThrow(
         /DKIM_PRIVATE_KEY: cannot read the key file .*missing\.pem.*ENOENT/,
       );
       fs.writeFileSync(path.join(dir, 'junk.pem'), 'not a key');
