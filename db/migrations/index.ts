@@ -9,6 +9,7 @@ import * as campaigns from './0008-campaigns.js';
 import * as digestsOwed from './0009-digests-owed.js';
 import * as bounces from './0010-bounces.js';
 import * as deliveryStats from './0011-delivery-stats.js';
+import * as privacy from './0012-privacy.js';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so they run the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009-digests-owed': digestsOwed,
   '0010-bounces': bounces,
   '0011-delivery-stats': deliveryStats,
+  '0012-privacy': privacy,
 };

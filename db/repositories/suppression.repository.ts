@@ -25,12 +25,22 @@ export async function removeSuppression(db: Db, email: string): Promise<boolean>
 }
 
 /** Checked before every send: built once (see {@link reusableQuery}). */
-const suppressionOf = reusableQuery((db: Db, email: string) =>
-  db.selectFrom('suppressions').selectAll().where('email', '=', email),
+const suppressionOf = reusableQuery((db: Db, email: string, hash: string, previousHash: string) =>
+  db.selectFrom('suppressions').selectAll().where('email', 'in', [email, hash, previousHash]),
 );
 
-export async function findSuppression(db: Db, email: string): Promise<Suppression | undefined> {
-  const [row] = (await suppressionOf(db, email)).rows;
+/**
+ * The address's suppression: its own row, or else the keyed hash an erased reader's address
+ * was kept under (`hashes`: under the current key, and the previous one during a rotation).
+ */
+export async function findSuppression(
+  db: Db,
+  email: string,
+  hashes: readonly string[] = [],
+): Promise<Suppression | undefined> {
+  const hash = hashes[0] ?? email;
+  const { rows } = await suppressionOf(db, email, hash, hashes[1] ?? hash);
+  const row = rows.find((r) => r.email === email) ?? rows[0];
   return row && toSuppression(row);
 }
 

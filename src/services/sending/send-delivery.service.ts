@@ -6,7 +6,6 @@ import {
 } from '../../../db/repositories/delivery.repository.js';
 import { findReaderById } from '../../../db/repositories/reader.repository.js';
 import { hasLiveSubscription } from '../../../db/repositories/subscription.repository.js';
-import { findSuppression } from '../../../db/repositories/suppression.repository.js';
 import { createMessageId } from '../../adapters/mail/build-message.js';
 import type { OutgoingEmail } from '../../adapters/mail/mail-transport.js';
 import { classifySmtpError, SendFailure } from '../../adapters/mail/smtp-failure.js';
@@ -22,6 +21,7 @@ import {
 import type { SendContext } from '../context.js';
 import { loadDigestContent } from '../digests/digest-content.service.js';
 import { renderDigestForReader } from '../digests/reader-email.service.js';
+import { findAddressSuppression } from '../readers/suppressions.service.js';
 
 export type SendOutcome =
   | { status: 'sent'; messageId: string }
@@ -54,7 +54,7 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
     const held = await holdCampaignDelivery(ctx, delivery);
     if (held) return { status: 'skipped', reason: held };
   }
-  const suppression = await findSuppression(ctx.db, delivery.recipient);
+  const suppression = await findAddressSuppression(ctx, delivery.recipient);
   if (suppression) {
     await finishDelivery(
       ctx.db,
@@ -67,6 +67,17 @@ export async function sendDelivery(ctx: SendContext, deliveryId: number): Promis
   }
   // Read once: whether the reader still takes this list, and whom the email is for.
   const reader = delivery.readerId ? await findReaderById(ctx.db, delivery.readerId) : undefined;
+  if (!reader) {
+    // Erased (or removed) since the email was built: settled without mailing anyone.
+    await finishDelivery(
+      ctx.db,
+      delivery.id,
+      { status: 'suppressed', error: 'the reader no longer exists' },
+      ctx.now(),
+    );
+    ctx.log.info({ event: 'send.suppressed', delivery: delivery.id, reason: 'reader-gone' });
+    return { status: 'suppressed' };
+  }
   if (await leftItsList(ctx, delivery, reader)) {
     // One-click unsubscribe from this list, or a pause, since the digest was built: it takes
     // effect before the next send, this one included.

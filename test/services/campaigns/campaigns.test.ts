@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCampaignTrial } from '../../../db/repositories/campaign-attribution.repository.js';
 import { recordMarketingConsent } from '../../../db/repositories/campaign-audience.repository.js';
+import { findReaderLinkKey } from '../../../db/repositories/reader-secret.repository.js';
 import { DirectWorkQueue } from '../../../jobs/direct-work-queue.js';
 import { verifyToken } from '../../../src/domain/signed-token.js';
 import { selectAudience } from '../../../src/services/campaigns/campaign-audience.service.js';
@@ -171,17 +172,18 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
       header('list-unsubscribe')[0] ?? '',
     );
     expect(unsubscribe).not.toBeNull();
-    const token = verifyToken(t.app.secretKey, unsubscribe![1]!, NOW);
+    const patKey = (await findReaderLinkKey(t.app.db, { email: 'pat@alpha.example' }))!;
+    const token = verifyToken(t.app.secretKey, unsubscribe![1]!, patKey.secret, NOW);
     expect(token.ok && token.payload).toEqual({
       kind: 'unsubscribe',
-      reader: 'pat@alpha.example',
+      reader: patKey.id,
       list: 'marketing',
     });
     // Trial links are signed for this campaign.
     const trialToken = /https:\/\/brief\.example\/t\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(
       pat.text ?? '',
     );
-    const trial = verifyToken(t.app.secretKey, trialToken![1]!, NOW);
+    const trial = verifyToken(t.app.secretKey, trialToken![1]!, patKey.secret, NOW);
     expect(trial.ok && trial.payload).toMatchObject({
       kind: 'trial',
       source: { campaign: campaign.id },
