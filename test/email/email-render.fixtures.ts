@@ -86,6 +86,14 @@ export const freeReader: EmailReader = {
   name: 'Bo',
   fullAccess: false,
 };
+/** A prospect, as campaigns invite them. */
+export const prospect: EmailReader = {
+  id: 5,
+  linkSecret: 'pat-link-secret',
+  email: 'pat@prospect.example',
+  name: null,
+  fullAccess: false,
+};
 /** A name holding every character HTML escapes. */
 export const trickyReader: EmailReader = {
   id: 3,

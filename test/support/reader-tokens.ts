@@ -2,7 +2,12 @@ import { createHmac } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
 import { upsertReader } from '../../db/repositories/reader.repository.js';
 import { findReaderLinkKey } from '../../db/repositories/reader-secret.repository.js';
-import { type LinkPayload, signToken } from '../../src/domain/signed-token.js';
+import {
+  decodeToken,
+  type LinkPayload,
+  signToken,
+  verifyToken,
+} from '../../src/domain/signed-token.js';
 
 /** A personal link's payload as tests write it: the reader by address. */
 export type TestLinkPayload = LinkPayload<string>;
@@ -55,4 +60,23 @@ export function signLegacyToken(
   const body = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
   const key = createHmac('sha256', secret).update('bulletin signed-token v1').digest();
   return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+}
+
+/**
+ * Checks a link as the web server does, against the secret of the reader it names; its
+ * payload with the reader as their address, or the reason it fails.
+ */
+export async function verifyLinkFor(
+  db: Db,
+  key: Buffer | string,
+  token: string,
+  now: Date,
+): Promise<{ ok: true; payload: TestLinkPayload } | { ok: false; reason: string }> {
+  const decoded = decodeToken(token);
+  if (!decoded || decoded.format !== 'current') return { ok: false, reason: 'malformed' };
+  const reader = await findReaderLinkKey(db, { id: decoded.payload.reader });
+  if (!reader) return { ok: false, reason: 'no such reader' };
+  const verified = verifyToken(key, token, reader.secret, now);
+  if (!verified.ok) return verified;
+  return { ok: true, payload: { ...decoded.payload, reader: reader.email } };
 }

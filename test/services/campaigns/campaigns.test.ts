@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCampaignTrial } from '../../../db/repositories/campaign-attribution.repository.js';
 import { recordMarketingConsent } from '../../../db/repositories/campaign-audience.repository.js';
-import { findReaderLinkKey } from '../../../db/repositories/reader-secret.repository.js';
 import { DirectWorkQueue } from '../../../jobs/direct-work-queue.js';
-import { verifyToken } from '../../../src/domain/signed-token.js';
 import { selectAudience } from '../../../src/services/campaigns/campaign-audience.service.js';
 import { resumeDueCampaigns } from '../../../src/services/campaigns/campaign-schedule.service.js';
 import { runCampaignStep } from '../../../src/services/campaigns/campaign-step.service.js';
@@ -30,6 +28,7 @@ import {
   sendHandedOn,
 } from '../../support/campaign-runner.js';
 import { makeStory, parseReceived, publish } from '../../support/flow-helpers.js';
+import { verifyLinkFor } from '../../support/reader-tokens.js';
 import { startSmtpServer, type TestSmtpServer } from '../../support/smtp-test-server.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { DIALECTS } from '../../support/test-database.js';
@@ -172,18 +171,17 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
       header('list-unsubscribe')[0] ?? '',
     );
     expect(unsubscribe).not.toBeNull();
-    const patKey = (await findReaderLinkKey(t.app.db, { email: 'pat@alpha.example' }))!;
-    const token = verifyToken(t.app.secretKey, unsubscribe![1]!, patKey.secret, NOW);
+    const token = await verifyLinkFor(t.app.db, t.app.secretKey, unsubscribe![1]!, NOW);
     expect(token.ok && token.payload).toEqual({
       kind: 'unsubscribe',
-      reader: patKey.id,
+      reader: 'pat@alpha.example',
       list: 'marketing',
     });
     // Trial links are signed for this campaign.
     const trialToken = /https:\/\/brief\.example\/t\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(
       pat.text ?? '',
     );
-    const trial = verifyToken(t.app.secretKey, trialToken![1]!, patKey.secret, NOW);
+    const trial = await verifyLinkFor(t.app.db, t.app.secretKey, trialToken![1]!, NOW);
     expect(trial.ok && trial.payload).toMatchObject({
       kind: 'trial',
       source: { campaign: campaign.id },
