@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDeliveryById } from '../../../db/repositories/delivery.repository.js';
+import { findSuppression } from '../../../db/repositories/suppression.repository.js';
 import { DirectWorkQueue } from '../../../jobs/direct-work-queue.js';
 import { sendContextOf } from '../../../src/app.js';
 import { buildDigest } from '../../../src/services/digests/build-digest.service.js';
 import { eraseReader } from '../../../src/services/readers/erase-reader.service.js';
 import { saveReader } from '../../../src/services/readers/readers.service.js';
 import { subscribe } from '../../../src/services/readers/subscriptions.service.js';
+import {
+  findAddressSuppression,
+  suppressAddress,
+} from '../../../src/services/readers/suppressions.service.js';
 import { sendDelivery } from '../../../src/services/sending/send-delivery.service.js';
 import { addTopic } from '../../../src/services/topics/topics.service.js';
 import { makeStory, publish, runDue } from '../../support/flow-helpers.js';
@@ -68,5 +73,27 @@ describe.each(DIALECTS)('sending after an erasure (%s)', (dialect) => {
       }),
     ).toEqual({ status: 'reader-gone' });
     expect(smtp.received).toEqual([]);
+  });
+
+  it('keeps a hard bounce or complaint as a keyed hash that suppresses the address added again', async () => {
+    const reader = { name: null, plan: 'free' as const, trialEndsAt: null, tz: 'UTC' };
+    for (const [email, reason, kept] of [
+      ['hb@corp.example', 'hard-bounce', 'hard-bounce'],
+      ['cx@corp.example', 'complaint', 'complaint'],
+      ['sb@corp.example', 'soft-bounce', null],
+    ] as const) {
+      await saveReader(t.app, { ...reader, email, marketingConsent: false });
+      await suppressAddress(t.app, email, reason);
+      expect(await eraseReader(t.app, email)).toMatchObject({ keptAsHash: kept });
+      expect(await findSuppression(t.app.db, email)).toBeUndefined();
+      await saveReader(t.app, { ...reader, email, marketingConsent: false });
+      const found = await findAddressSuppression(t.app, email.toUpperCase());
+      expect(found?.reason ?? null, email).toBe(kept);
+    }
+    const hashes = (await t.app.db.selectFrom('suppressions').select('email').execute()).map(
+      (r) => r.email,
+    );
+    expect(hashes.filter((e) => e.startsWith('hmac:'))).toHaveLength(2);
+    expect(hashes.join(' ')).not.toMatch(/hb@|cx@|sb@/);
   });
 });
