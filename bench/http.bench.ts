@@ -40,6 +40,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { pino } from 'pino';
+import { findReaderLinkKey } from '../db/repositories/reader-secret.repository.js';
 import { type App, openApp } from '../src/app.js';
 import { loadSettings } from '../src/config/settings.js';
 import { signToken, type TokenPayload } from '../src/domain/signed-token.js';
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
     );
     server.stderr?.on('data', (chunk) => process.stderr.write(chunk));
     const base = `http://127.0.0.1:${port}`;
-    const tokens = makeTokens(app.secretKey, readers);
+    const tokens = await makeTokens(app, readers);
 
     // Warm up every route (JIT, statement caches, the pool); not counted.
     await load(base, 'POST', tokens.unsubscribe.slice(0, warm), warm);
@@ -218,18 +219,16 @@ async function seedReaders(app: App, count: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-function readerEmail(i: number): string {
-  return `reader-${i}@bench.example`;
-}
+const readerEmail = (i: number): string => `reader-${i}@bench.example`;
 
 /** Request paths, one per reader: the links their emails carry. */
-function makeTokens(secret: Buffer, count: number): Record<Route, string[]> {
+async function makeTokens(app: App, count: number): Promise<Record<Route, string[]>> {
   const expires = new Date(Date.now() + 7 * 86_400_000);
-  const path = (prefix: string, payload: TokenPayload) =>
-    `/${prefix}/${signToken(secret, payload, expires)}`;
   const tokens: Record<Route, string[]> = { unsubscribe: [], trial: [], preferences: [] };
   for (let i = 0; i < count; i++) {
-    const reader = readerEmail(i);
+    const { id: reader, secret } = (await findReaderLinkKey(app.db, { email: readerEmail(i) }))!;
+    const path = (prefix: string, payload: TokenPayload) =>
+      `/${prefix}/${signToken(app.secretKey, payload, secret, expires)}`;
     tokens.unsubscribe.push(path('u', { kind: 'unsubscribe', reader }));
     tokens.trial.push(
       path('t', { kind: 'trial', reader, story: `story-${i % 50}`, source: { digest: i + 1 } }),

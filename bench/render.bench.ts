@@ -74,6 +74,8 @@ function makeContent(index: number): DigestContent {
 
 const contents = Array.from({ length: digestCount }, (_, i) => makeContent(i));
 const readers: EmailReader[] = Array.from({ length: readerCount }, (_, i) => ({
+  id: i + 1,
+  linkSecret: `bench-reader-secret-${i}`,
   email: `reader${i}@example.com`,
   name: i % 5 === 0 ? null : `Reader ${i}`,
   // Every third reader has full access; digests and variants mix as they would in a run.

@@ -73,6 +73,14 @@ export interface SubscribersTable {
   consent_at: OptionalTimestamp;
   /** Everything paused until then (the reader's own "pause for N days"); null: not paused. */
   paused_until: OptionalTimestamp;
+  /**
+   * The reader's own random secret, part of every personal link's signature: erased with the
+   * row, so no link signed for them works again. Null only for a row inserted without one
+   * (it is made on first use).
+   */
+  link_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Existed before links stopped naming the address: links of that older format still work. */
+  legacy_links: ColumnType<number | boolean, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -236,7 +244,8 @@ export type CampaignRecipientStatus = 'pending' | 'queued' | 'suppressed' | 'ski
 export interface CampaignRecipientsTable {
   id: Generated<number>;
   campaign_id: number;
-  subscriber_id: number;
+  /** Null, and `email` empty, once the reader is erased: the row stays for the totals. */
+  subscriber_id: number | null;
   email: string;
   domain: string;
   status: CampaignRecipientStatus;

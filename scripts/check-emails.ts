@@ -114,12 +114,26 @@ interface Sample {
 async function renderSamples(): Promise<Sample[]> {
   const renderer = createEmailRenderer();
   const subscriber = {
+    id: 1,
+    linkSecret: 'sample-reader-secret-1',
     email: 'dana.analyst@exporter.example',
     name: 'Dana Analyst',
     fullAccess: true,
   };
-  const freeReader = { email: 'sam.reader@freight.example', name: 'Sam Reader', fullAccess: false };
-  const prospect = { email: 'pat.prospect@logistics.example', name: null, fullAccess: false };
+  const freeReader = {
+    id: 2,
+    linkSecret: 'sample-reader-secret-2',
+    email: 'sam.reader@freight.example',
+    name: 'Sam Reader',
+    fullAccess: false,
+  };
+  const prospect = {
+    id: 3,
+    linkSecret: 'sample-reader-secret-3',
+    email: 'pat.prospect@logistics.example',
+    name: null,
+    fullAccess: false,
+  };
   const digest = { content: digestContent(), digestId: 101, links: LINKS, now: NOW };
   return [
     sample('digest-subscriber', false, 'export-controls-daily', '101:digest:daily:bulletin', {

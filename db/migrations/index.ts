@@ -9,6 +9,7 @@ import * as campaigns from './0008-campaigns.js';
 import * as digestsOwed from './0009-digests-owed.js';
 import * as bounces from './0010-bounces.js';
 import * as deliveryStats from './0011-delivery-stats.js';
+import * as privacy from './0012-privacy.js';
 import * as retention from './0013-retention.js';
 import * as matchRecording from './0015-match-recording.js';
 import * as reports from './0016-reports.js';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0009-digests-owed': digestsOwed,
   '0010-bounces': bounces,
   '0011-delivery-stats': deliveryStats,
+  '0012-privacy': privacy,
   '0013-retention': retention,
   '0015-match-recording': matchRecording,
   '0016-reports': reports,

@@ -52,9 +52,10 @@ export async function findPendingRecipients(
     .orderBy('id')
     .limit(limit)
     .execute();
+  // An erased reader's row is never pending (erasure skips it), so every one here has a reader.
   return rows.map((r) => ({
     id: r.id,
-    readerId: r.subscriber_id,
+    readerId: r.subscriber_id as number,
     email: r.email,
     domain: r.domain,
   }));

@@ -5,6 +5,7 @@ import { chunk } from '../chunk.js';
 import { type Db, isPostgres } from '../connection.js';
 import { toBit, toIso } from '../mappers.js';
 import { toReader } from './reader.repository.js';
+import { newLinkSecret } from './reader-secret.repository.js';
 
 /** Bound parameters per statement stay well under SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
@@ -39,6 +40,7 @@ export async function insertReaders(
         part.map((r) => ({
           email: r.email,
           status: 'active' as const,
+          link_secret: newLinkSecret(),
           created_at: at,
           updated_at: at,
           ...allFields(r),
@@ -62,6 +64,7 @@ export async function insertReader(
     .values({
       email: reader.email,
       status: 'active',
+      link_secret: newLinkSecret(),
       created_at: toIso(now),
       updated_at: toIso(now),
       ...allFields(reader),

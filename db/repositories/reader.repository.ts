@@ -4,6 +4,7 @@ import type { Db } from '../connection.js';
 import { toBit, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
 import { reusableQuery } from '../reusable-query.js';
 import type { SubscribersTable } from '../schema.js';
+import { newLinkSecret } from './reader-secret.repository.js';
 
 export function toReader(row: Selectable<SubscribersTable>): Reader {
   return {
@@ -46,7 +47,13 @@ export async function upsertReader(
   };
   const inserted = await db
     .insertInto('subscribers')
-    .values({ ...fields, email: reader.email, status: 'active', created_at: toIso(now) })
+    .values({
+      ...fields,
+      email: reader.email,
+      status: 'active',
+      link_secret: newLinkSecret(),
+      created_at: toIso(now),
+    })
     .onConflict((oc) => oc.column('email').doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -111,9 +118,4 @@ export async function setMarketingConsent(
     .set({ marketing_consent: toBit(consent), updated_at: toIso(now) })
     .where('email', '=', email)
     .execute();
-}
-
-export async function deleteReader(db: Db, email: string): Promise<boolean> {
-  const result = await db.deleteFrom('subscribers').where('email', '=', email).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
 }

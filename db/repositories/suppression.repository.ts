@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Suppression, SuppressionReason } from '../../src/domain/suppression.js';
+import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
 import { toDate, toIso } from '../mappers.js';
 import { reusableQuery } from '../reusable-query.js';
@@ -25,12 +26,22 @@ export async function removeSuppression(db: Db, email: string): Promise<boolean>
 }
 
 /** Checked before every send: built once (see {@link reusableQuery}). */
-const suppressionOf = reusableQuery((db: Db, email: string) =>
-  db.selectFrom('suppressions').selectAll().where('email', '=', email),
+const suppressionOf = reusableQuery((db: Db, email: string, hash: string, previousHash: string) =>
+  db.selectFrom('suppressions').selectAll().where('email', 'in', [email, hash, previousHash]),
 );
 
-export async function findSuppression(db: Db, email: string): Promise<Suppression | undefined> {
-  const [row] = (await suppressionOf(db, email)).rows;
+/**
+ * The address's suppression: its own row, or else the keyed hash an erased reader's address
+ * was kept under (`hashes`: under the current key, and the previous one during a rotation).
+ */
+export async function findSuppression(
+  db: Db,
+  email: string,
+  hashes: readonly string[] = [],
+): Promise<Suppression | undefined> {
+  const hash = hashes[0] ?? email;
+  const { rows } = await suppressionOf(db, email, hash, hashes[1] ?? hash);
+  const row = rows.find((r) => r.email === email) ?? rows[0];
   return row && toSuppression(row);
 }
 
@@ -52,4 +63,21 @@ function toSuppression(row: Selectable<SuppressionsTable>): Suppression {
     detail: row.detail ?? null,
     createdAt: toDate(row.created_at),
   };
+}
+
+/** The suppressions kept under any of `emails` (addresses or kept hashes), in chunks. */
+export async function findSuppressionsByEmail(
+  db: Db,
+  emails: readonly string[],
+): Promise<{ email: string; reason: SuppressionReason }[]> {
+  const found: { email: string; reason: SuppressionReason }[] = [];
+  for (const part of chunk(emails, 500)) {
+    const rows = await db
+      .selectFrom('suppressions')
+      .select(['email', 'reason'])
+      .where('email', 'in', part)
+      .execute();
+    found.push(...rows);
+  }
+  return found;
 }

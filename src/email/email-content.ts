@@ -5,6 +5,10 @@ import {
 } from '../domain/digest-content.js';
 
 export interface EmailReader {
+  /** Named by id in the reader's links, which never carry the address. */
+  id: number;
+  /** The reader's own link secret, part of each link's signature. */
+  linkSecret: string;
   email: string;
   name: string | null;
   /** From `decideAccess`, when the email is built. */

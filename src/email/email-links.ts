@@ -1,4 +1,9 @@
-import { signToken, type TrialSource, type UnsubscribeList } from '../domain/signed-token.js';
+import {
+  signToken,
+  type TokenPayload,
+  type TrialSource,
+  type UnsubscribeList,
+} from '../domain/signed-token.js';
 import type { EmailReader, LinkSettings } from './email-content.js';
 
 const DAY_MS = 86_400_000;
@@ -15,7 +20,7 @@ export interface ReaderLinks {
 
 /**
  * Signs a reader's links: `/u/<token>`, `/p/<token>` and `/t/<token>` under the public base
- * URL. The unsubscribe link names `list`, the list the email belongs to (its cadence, or
+ * URL, each naming the reader by id and signed with their own secret too. The unsubscribe link names `list`, the list the email belongs to (its cadence, or
  * marketing): one click takes the reader off that list only. Trial links are signed on first
  * use per story and remembered, so a story listed twice gets one link.
  */
@@ -33,17 +38,15 @@ export function createReaderLinks(
     now.getTime() + Math.max(ttlDays, MIN_UNSUBSCRIBE_TTL_DAYS) * DAY_MS,
   );
   const trialUrls = new Map<string, string>();
+  const sign = (payload: TokenPayload, until: Date) =>
+    signToken(links.secretKey, payload, reader.linkSecret, until);
   return {
-    unsubscribeUrl: `${base}/u/${signToken(links.secretKey, { kind: 'unsubscribe', reader: reader.email, list }, unsubscribeExpiresAt)}`,
-    preferencesUrl: `${base}/p/${signToken(links.secretKey, { kind: 'preferences', reader: reader.email }, expiresAt)}`,
+    unsubscribeUrl: `${base}/u/${sign({ kind: 'unsubscribe', reader: reader.id, list }, unsubscribeExpiresAt)}`,
+    preferencesUrl: `${base}/p/${sign({ kind: 'preferences', reader: reader.id }, expiresAt)}`,
     trialUrl(storyId: string): string {
       let url = trialUrls.get(storyId);
       if (url === undefined) {
-        const token = signToken(
-          links.secretKey,
-          { kind: 'trial', reader: reader.email, story: storyId, source },
-          expiresAt,
-        );
+        const token = sign({ kind: 'trial', reader: reader.id, story: storyId, source }, expiresAt);
         url = `${base}/t/${token}`;
         trialUrls.set(storyId, url);
       }

@@ -85,7 +85,7 @@ export async function registerPreferencesRoutes(
     '/p/:token',
     { schema: { params } },
     async (request, reply) => {
-      const payload = readToken(ctx, request.params.token, 'preferences');
+      const payload = await readToken(ctx, request.params.token, 'preferences');
       if (!payload) return invalidLink(reply, publicationName);
       const preferences = await load(reply, payload.reader);
       return preferences ? show(reply, 200, preferences) : reply;
@@ -99,7 +99,7 @@ export async function registerPreferencesRoutes(
       schema: { params, body: preferencesBodySchema },
     },
     async (request, reply) => {
-      const payload = readToken(ctx, request.params.token, 'preferences');
+      const payload = await readToken(ctx, request.params.token, 'preferences');
       if (!payload) return invalidLink(reply, publicationName);
       const email = payload.reader;
       const current = await load(reply, email);

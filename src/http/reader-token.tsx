@@ -1,23 +1,20 @@
 import type { FastifyReply } from 'fastify';
-import { type TokenPayload, verifyTokenWithKeys } from '../domain/signed-token.js';
+import type { LinkPayload } from '../domain/signed-token.js';
+import { type OpenedLink, openReaderLink } from '../services/web/index.js';
 import type { HttpContext } from './http-context.js';
 import { ErrorPage } from './pages/error-page.js';
 import { sendPage } from './responses.js';
 
 /**
- * The payload of a valid, unexpired token of the wanted kind, or null. A token of another kind
- * never works here (an unsubscribe link is not a trial link).
+ * The payload of a valid, unexpired token of the wanted kind, naming its reader by address,
+ * or null (see openReaderLink).
  */
-export function readToken<K extends TokenPayload['kind']>(
+export function readToken<K extends LinkPayload['kind']>(
   ctx: HttpContext,
   token: string,
   kind: K,
-): Extract<TokenPayload, { kind: K }> | null {
-  const verified = verifyTokenWithKeys(ctx.verificationKeys, token, ctx.now());
-  if (verified.ok && verified.payload.kind === kind) {
-    return verified.payload as Extract<TokenPayload, { kind: K }>;
-  }
-  return null;
+): Promise<OpenedLink<K> | null> {
+  return openReaderLink(ctx, token, kind);
 }
 
 /** Path parameters of the personal links: the signed token, as text of sane length. */

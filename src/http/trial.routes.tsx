@@ -24,7 +24,7 @@ export function registerTrialRoutes(app: FastifyInstance, ctx: HttpContext): voi
       reply.header('cache-control', 'no-store');
       const payload = request.validationError
         ? null
-        : readToken(ctx, request.params.token, 'trial');
+        : await readToken(ctx, request.params.token, 'trial');
       if (!payload) return reply.redirect(ctx.settings.trialUrl, 302);
       const target = new URL(ctx.settings.trialUrl);
       target.searchParams.set('story', payload.story);

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { signToken, UNSUBSCRIBE_LISTS, type UnsubscribeList } from '../domain/signed-token.js';
+import { UNSUBSCRIBE_LISTS, type UnsubscribeList } from '../domain/signed-token.js';
 import {
   type MailingState,
   readMailingState,
   resubscribe,
+  signPreferencesToken,
   unsubscribeFromList,
 } from '../services/web/index.js';
 import type { HttpContext } from './http-context.js';
@@ -42,7 +43,7 @@ export async function registerUnsubscribeRoutes(
     '/u/:token',
     { schema: { params } },
     async (request, reply) => {
-      const payload = readToken(ctx, request.params.token, 'unsubscribe');
+      const payload = await readToken(ctx, request.params.token, 'unsubscribe');
       if (!payload) return invalidLink(reply, publicationName);
       const state = await readMailingState(ctx, payload.reader);
       return sendPage(
@@ -54,7 +55,7 @@ export async function registerUnsubscribeRoutes(
           list={payload.list ?? 'all'}
           standing={standingOf(state)}
           done={null}
-          preferencesUrl={preferencesUrlFor(ctx, state)}
+          preferencesUrl={await preferencesUrlFor(ctx, state)}
         />,
       );
     },
@@ -76,7 +77,7 @@ export async function registerUnsubscribeRoutes(
       },
     },
     async (request, reply) => {
-      const payload = readToken(ctx, request.params.token, 'unsubscribe');
+      const payload = await readToken(ctx, request.params.token, 'unsubscribe');
       if (!payload) return invalidLink(reply, publicationName);
       const email = payload.reader;
       const body = request.body ?? {};
@@ -100,7 +101,7 @@ export async function registerUnsubscribeRoutes(
           list={payload.list ?? 'all'}
           standing={standing}
           done={standing === 'blocked' ? null : done}
-          preferencesUrl={preferencesUrlFor(ctx, state)}
+          preferencesUrl={await preferencesUrlFor(ctx, state)}
         />,
       );
     },
@@ -121,13 +122,9 @@ function standingOf(state: MailingState): MailingStanding {
 }
 
 /** A fresh link to the reader's preferences, when they are still a reader. */
-function preferencesUrlFor(ctx: HttpContext, state: MailingState): string | null {
+async function preferencesUrlFor(ctx: HttpContext, state: MailingState): Promise<string | null> {
   if (!state.reader) return null;
   const expiresAt = new Date(ctx.now().getTime() + PREFERENCES_LINK_TTL_MS);
-  const token = signToken(
-    ctx.secretKey,
-    { kind: 'preferences', reader: state.reader.email },
-    expiresAt,
-  );
-  return `/p/${token}`;
+  const token = await signPreferencesToken(ctx, state.reader.id, expiresAt);
+  return token && `/p/${token}`;
 }

@@ -31,6 +31,8 @@ export interface FlowContext extends ServiceContext {
 export interface RenderContext extends ServiceContext {
   renderer: EmailRenderer;
   secretKey: Buffer;
+  /** The keys still accepted (current first); when absent, only `secretKey`. */
+  verificationKeys?: readonly Buffer[];
 }
 
 /** What sending needs on top of rendering: the mail transport. */

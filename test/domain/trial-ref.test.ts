@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signToken, verifyToken, verifyTokenWithKeys } from '../../src/domain/signed-token.js';
+import { signToken, verifyToken } from '../../src/domain/signed-token.js';
 import { readTrialRef, signTrialRef } from '../../src/domain/trial-ref.js';
 
 const KEY = 'k'.repeat(32);
@@ -23,20 +23,21 @@ describe('trial refs', () => {
 });
 
 describe('verifying with several keys', () => {
-  const payload = { kind: 'preferences' as const, reader: 'a@corp.example' };
+  const payload = { kind: 'preferences' as const, reader: 3 };
+  const own = 'reader-secret';
   const now = new Date('2026-11-28T10:00:00Z');
   const later = new Date('2026-12-28T10:00:00Z');
 
   it('takes a token of the current or the previous key, and says why another fails', () => {
-    expect(verifyTokenWithKeys([KEY, OLD], signToken(OLD, payload, later), now).ok).toBe(true);
-    expect(verifyTokenWithKeys([KEY], signToken(OLD, payload, later), now)).toEqual({
+    expect(verifyToken([KEY, OLD], signToken(OLD, payload, own, later), own, now).ok).toBe(true);
+    expect(verifyToken([KEY], signToken(OLD, payload, own, later), own, now)).toMatchObject({
       ok: false,
       reason: 'bad-signature',
     });
-    expect(verifyTokenWithKeys([KEY, OLD], signToken(OLD, payload, now), now)).toEqual({
+    expect(verifyToken([KEY, OLD], signToken(OLD, payload, own, now), own, now)).toMatchObject({
       ok: false,
       reason: 'expired',
     });
-    expect(verifyToken(KEY, signToken(KEY, payload, later), now).ok).toBe(true);
+    expect(verifyToken(KEY, signToken(KEY, payload, own, later), own, now).ok).toBe(true);
   });
 });

@@ -19,7 +19,13 @@ import {
   trickyReader,
 } from './email-render.fixtures.js';
 
-const unnamed: EmailReader = { email: 'dee@example.com', name: null, fullAccess: false };
+const unnamed: EmailReader = {
+  id: 4,
+  linkSecret: 'dee-link-secret',
+  email: 'dee@example.com',
+  name: null,
+  fullAccess: false,
+};
 
 describe('render once, fill per reader', () => {
   it.each([
@@ -155,6 +161,8 @@ describe('render once, fill per reader', () => {
     const renderer = createEmailRenderer();
     const readers = Array.from({ length: 5 }, (_, i) => ({
       ...freeReader,
+      id: 100 + i,
+      linkSecret: `secret-${i}`,
       email: `r${i}@example.org`,
     }));
     const emails = await Promise.all(

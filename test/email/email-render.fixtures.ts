@@ -72,10 +72,32 @@ export const alertContent: DigestContent = {
   groups: [{ title: 'Russia sanctions', stories: [chinaRussia] }],
 };
 
-export const subscriber: EmailReader = { email: 'ann@example.com', name: 'Ann', fullAccess: true };
-export const freeReader: EmailReader = { email: 'bo@example.org', name: 'Bo', fullAccess: false };
+export const subscriber: EmailReader = {
+  id: 1,
+  linkSecret: 'ann-link-secret',
+  email: 'ann@example.com',
+  name: 'Ann',
+  fullAccess: true,
+};
+export const freeReader: EmailReader = {
+  id: 2,
+  linkSecret: 'bo-link-secret',
+  email: 'bo@example.org',
+  name: 'Bo',
+  fullAccess: false,
+};
+/** A prospect, as campaigns invite them. */
+export const prospect: EmailReader = {
+  id: 5,
+  linkSecret: 'pat-link-secret',
+  email: 'pat@prospect.example',
+  name: null,
+  fullAccess: false,
+};
 /** A name holding every character HTML escapes. */
 export const trickyReader: EmailReader = {
+  id: 3,
+  linkSecret: 'cy-link-secret',
   email: 'cy@example.net',
   name: `Cy <b>"Bold"</b> & 'Co'`,
   fullAccess: false,

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
-import { signToken } from '../../src/domain/signed-token.js';
 import { processInboundMessage } from '../../src/services/bounces/index.js';
 import { createCampaign, startCampaign } from '../../src/services/campaigns/campaigns.service.js';
 import { startTrial } from '../../src/services/readers/trials.service.js';
@@ -18,6 +17,7 @@ import {
 } from '../support/campaign-runner.js';
 import { makeStory, publish } from '../support/flow-helpers.js';
 import { findSeriousViolations } from '../support/page-checks.js';
+import { signLinkFor } from '../support/reader-tokens.js';
 import { runCli } from '../support/run-cli.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-test-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -130,7 +130,8 @@ describe('the admin reports in a browser', { timeout: 180_000 }, () => {
 
     server = await startTestHttpServer(t.app);
     // The click, through the trial link as a reader follows it.
-    const token = signToken(
+    const token = await signLinkFor(
+      t.app.db,
       t.app.secretKey,
       {
         kind: 'trial',

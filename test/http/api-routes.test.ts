@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listStories } from '../../db/repositories/story.repository.js';
-import { signToken } from '../../src/domain/signed-token.js';
 import { buildHttpApp } from '../../src/http/server.js';
+import { signLinkFor } from '../support/reader-tokens.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
 import { buildTestHttpApp, httpContextOf } from '../support/test-http.js';
@@ -173,7 +173,8 @@ describe.each(DIALECTS)('the API (%s)', (dialect) => {
 
   describe('POST /api/trials', () => {
     const clickRef = async (email: string) => {
-      const token = signToken(
+      const token = await signLinkFor(
+        t.app.db,
         t.app.secretKey,
         { kind: 'trial', reader: email, story: 'one', source: { campaign: 3 } },
         new Date(Date.now() + 86_400_000),

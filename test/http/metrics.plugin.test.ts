@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BullQueues, openBullQueues } from '../../jobs/bull-work-queue.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { startProcessMetrics } from '../../src/adapters/metrics.js';
-import { signToken } from '../../src/domain/signed-token.js';
 import { parseStoriesText } from '../../src/domain/story.js';
 import { metricsPlugin } from '../../src/http/metrics.plugin.js';
 import type { QueueInspector } from '../../src/services/operations/operations.service.js';
@@ -12,6 +11,7 @@ import { publishStories } from '../../src/services/stories/publish-story.service
 import { makeStory, publish } from '../support/flow-helpers.js';
 import { freePort } from '../support/private-redis.js';
 import { parsePrometheusText, type Sample, sampleValue } from '../support/prometheus-text.js';
+import { signLinkFor } from '../support/reader-tokens.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { DIALECTS } from '../support/test-database.js';
 import { startTestHttpServer } from '../support/test-http.js';
@@ -61,7 +61,8 @@ describe.each(DIALECTS)('GET /metrics (%s)', (dialect) => {
     await publish(t.app, queue, [makeStory('m-1', { headline: 'Corrected headline' })]);
 
     // A reader clicks the trial link of a digest email, twice.
-    const token = signToken(
+    const token = await signLinkFor(
+      t.app.db,
       t.app.secretKey,
       { kind: 'trial', reader: 'ola@corp.example', story: 'm-1', source: { digest: 7 } },
       new Date(Date.now() + 86_400_000),

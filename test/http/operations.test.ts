@@ -8,9 +8,9 @@ import { openDatabase } from '../../db/connection.js';
 import { pingDatabase } from '../../db/repositories/installation.repository.js';
 import { type BullQueues, openBullQueues } from '../../jobs/bull-work-queue.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
-import { signToken } from '../../src/domain/signed-token.js';
 import type { HttpContext } from '../../src/http/http-context.js';
 import { buildHttpApp, listeningPort } from '../../src/http/server.js';
+import { signLinkFor } from '../support/reader-tokens.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** A port nothing listens on: taken for a moment, then let go. */
@@ -125,7 +125,8 @@ describe('operations endpoints', () => {
       contextWith(null, { db: closed, log: pino({ level: 'info' }, sink) }),
     );
     servers.push(server);
-    const token = signToken(
+    const token = await signLinkFor(
+      t.app.db,
       t.app.secretKey,
       { kind: 'preferences', reader: 'kim@corp.example' },
       new Date(Date.now() + 86_400_000),

@@ -4,12 +4,12 @@ import { findReaderByEmail } from '../../db/repositories/reader.repository.js';
 import { findReaderStanding } from '../../db/repositories/reader-preferences.repository.js';
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import { findSuppression } from '../../db/repositories/suppression.repository.js';
-import { signToken } from '../../src/domain/signed-token.js';
 import { saveReader } from '../../src/services/readers/readers.service.js';
 import { subscribe } from '../../src/services/readers/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics/topics.service.js';
 import { launchBrowser } from '../support/browser.js';
 import { checkPage } from '../support/page-checks.js';
+import { signLinkFor } from '../support/reader-tokens.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { startTestHttpServer } from '../support/test-http.js';
 
@@ -57,7 +57,8 @@ describe('the preferences page in a browser', () => {
     await subscribe(t.app, { email: EMAIL, topic: 'sanctions', cadence: 'daily', sendAt: '08:00' });
     await subscribe(t.app, { email: EMAIL, topic: 'tariffs', cadence: 'daily' });
     await subscribe(t.app, { email: EMAIL, topic: 'remedies', cadence: 'weekly' });
-    const token = signToken(
+    const token = await signLinkFor(
+      t.app.db,
       t.app.secretKey,
       { kind: 'preferences', reader: EMAIL },
       new Date('2027-01-01T00:00:00Z'),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signToken, type TokenPayload } from '../../src/domain/signed-token.js';
 import { saveReader } from '../../src/services/readers/readers.service.js';
 import { subscribe } from '../../src/services/readers/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics/topics.service.js';
+import { signLinkFor, type TestLinkPayload } from '../support/reader-tokens.js';
 import { runCli, startBulletin, stopBulletin } from '../support/run-cli.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -34,8 +34,8 @@ describe('info logs name readers by id, not address', { timeout: 120_000 }, () =
   });
   afterAll(() => t.close());
 
-  const sign = (payload: TokenPayload) =>
-    signToken(t.app.secretKey, payload, new Date(Date.now() + 86_400_000));
+  const sign = (payload: TestLinkPayload) =>
+    signLinkFor(t.app.db, t.app.secretKey, payload, new Date(Date.now() + 86_400_000));
 
   it('a server: unsubscribe, resubscribe, preferences, a trial', async () => {
     const env = { ...t.env, PORT: '0', LOG_LEVEL: 'info', API_TOKEN };
@@ -46,13 +46,13 @@ describe('info logs name readers by id, not address', { timeout: 120_000 }, () =
         const res = await fetch(`${base}${path}`, { method: 'POST', headers, body });
         expect(res.status, `${path}: ${await res.text()}`).toBe(200);
       };
-      const unsubscribe = sign({ kind: 'unsubscribe', reader: EMAIL, list: 'all' });
+      const unsubscribe = await sign({ kind: 'unsubscribe', reader: EMAIL, list: 'all' });
       await post(`/u/${unsubscribe}`, 'List-Unsubscribe=One-Click', {});
       await post(`/u/${unsubscribe}`, 'action=resubscribe', {
         ...FORM,
         'sec-fetch-site': 'same-origin',
       });
-      const preferences = sign({ kind: 'preferences', reader: EMAIL });
+      const preferences = await sign({ kind: 'preferences', reader: EMAIL });
       await post(`/p/${preferences}`, 'tz=Europe%2FBerlin', {
         ...FORM,
         'sec-fetch-site': 'same-origin',

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReaderByEmail } from '../../db/repositories/reader.repository.js';
 import { findSuppression } from '../../db/repositories/suppression.repository.js';
-import { signToken } from '../../src/domain/signed-token.js';
 import { saveReader } from '../../src/services/readers/readers.service.js';
+import { signLinkFor } from '../support/reader-tokens.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { buildTestHttpApp } from '../support/test-http.js';
 
@@ -40,7 +40,8 @@ describe('POST /u/:token and the origin it comes from', () => {
       tz: 'UTC',
       marketingConsent: false,
     });
-    const token = signToken(
+    const token = await signLinkFor(
+      t.app.db,
       t.app.secretKey,
       { kind: 'unsubscribe', reader: email, list: 'all' },
       new Date(Date.now() + 86_400_000),

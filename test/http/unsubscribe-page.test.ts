@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReaderByEmail } from '../../db/repositories/reader.repository.js';
 import { listSubscriptions } from '../../db/repositories/subscription.repository.js';
 import { findSuppression } from '../../db/repositories/suppression.repository.js';
-import { signToken } from '../../src/domain/signed-token.js';
 import { saveReader } from '../../src/services/readers/readers.service.js';
 import { subscribe } from '../../src/services/readers/subscriptions.service.js';
 import { addTopic } from '../../src/services/topics/topics.service.js';
 import { launchBrowser } from '../support/browser.js';
 import { checkPage, findSeriousViolations } from '../support/page-checks.js';
+import { signLinkFor } from '../support/reader-tokens.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { startTestHttpServer } from '../support/test-http.js';
 
@@ -55,7 +55,8 @@ describe('the unsubscribe page in a browser', () => {
     );
 
   it('asks first, leaves the daily digest, then everything, then resubscribes', async () => {
-    const token = signToken(
+    const token = await signLinkFor(
+      t.app.db,
       t.app.secretKey,
       { kind: 'unsubscribe', reader: EMAIL, list: 'daily' },
       new Date(Date.now() + 86_400_000),

@@ -4,13 +4,15 @@ import type { ReaderEdit } from '../../domain/reader-changes.js';
 import {
   addReader,
   countReaders,
+  eraseReader,
   listReaders,
-  removeReader,
+  readAllReaderData,
   showReader,
   updateReader,
 } from '../../services/readers/index.js';
 import { withApp } from '../cli-context.js';
 import { InputError } from '../cli-error.js';
+import { formatErasure } from '../erasure-text.js';
 import { withExamples } from '../help.js';
 import { formatJson, LISTED, printLine, printListing, readUpTo } from '../output.js';
 import {
@@ -156,11 +158,21 @@ export function registerSubscriberCommands(program: Command): void {
       .description(
         'one reader: plan, access and why, subscriptions with their next send, latest digests and deliveries, suppression',
       )
-      .option('--json', 'one JSON object'),
-    ['bulletin subscribers show ann@example.com'],
-  ).action(async (email: string, opts: { json?: boolean }) => {
+      .option('--json', 'one JSON object')
+      .option('--all', 'every row held about the reader, as one JSON document to give them'),
+    [
+      'bulletin subscribers show ann@example.com',
+      'bulletin subscribers show ann@example.com --all --json',
+    ],
+  ).action(async (email: string, opts: { json?: boolean; all?: boolean }) => {
+    const address = parseOption('EMAIL', email, emailSchema);
+    if (opts.all && !opts.json) throw new InputError('--all writes JSON: give --all --json');
     await withApp({}, async (app) => {
-      const profile = await showReader(app, parseOption('EMAIL', email, emailSchema));
+      if (opts.all) {
+        process.stdout.write(`${formatJson(await readAllReaderData(app, address))}\n`);
+        return;
+      }
+      const profile = await showReader(app, address);
       if (opts.json) process.stdout.write(`${formatJson(profile)}\n`);
       else printLine(formatReaderProfile(profile));
     });
@@ -170,14 +182,18 @@ export function registerSubscriberCommands(program: Command): void {
     subscribers
       .command('remove <email>')
       .description(
-        'delete a reader and their subscriptions (an unsubscribe is kept as a suppression)',
-      ),
-    ['bulletin subscribers remove ann@example.com'],
-  ).action(async (email: string) => {
+        'erase a reader: their personal data goes in one transaction, the counts stay without them; an address they asked us not to mail stays only as a keyed hash',
+      )
+      .option('--dry-run', 'say what would go, change nothing'),
+    [
+      'bulletin subscribers remove ann@example.com --dry-run',
+      'bulletin subscribers remove ann@example.com',
+    ],
+  ).action(async (email: string, opts: { dryRun?: boolean }) => {
+    const address = parseOption('EMAIL', email, emailSchema);
     await withApp({}, async (app) => {
-      const address = parseOption('EMAIL', email, emailSchema);
-      await removeReader(app, address);
-      printLine(`removed ${address}`);
+      const report = await eraseReader(app, address, { dryRun: Boolean(opts.dryRun) });
+      printLine(formatErasure(report));
     });
   });
 

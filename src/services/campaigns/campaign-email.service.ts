@@ -9,6 +9,7 @@ import { type EmailStory, toEmailStory } from '../../domain/digest-content.js';
 import type { Reader } from '../../domain/reader.js';
 import { linkSettingsOf, type RenderedEmail } from '../../email/index.js';
 import type { RenderContext } from '../context.js';
+import { emailReaderOf } from '../email-reader.js';
 import { readSiteLicenses } from '../shared-reads.js';
 import { loadStoryPool, toInvitationStories } from './campaign-stories.js';
 
@@ -78,7 +79,7 @@ export async function renderInvitation(
   const now = ctx.now();
   const access = decideAccess(reader, await readSiteLicenses(ctx.db), now);
   const rendered = await ctx.renderer.renderCampaignEmail({
-    reader: { email: reader.email, name: reader.name, fullAccess: access.full },
+    reader: await emailReaderOf(ctx, reader, access.full),
     stories,
     campaignId: campaign.id,
     links: linkSettingsOf(ctx.settings, ctx.secretKey),

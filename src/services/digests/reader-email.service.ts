@@ -3,6 +3,7 @@ import { capDigestContent, type DigestContent } from '../../domain/digest-conten
 import type { Reader } from '../../domain/reader.js';
 import { linkSettingsOf, type RenderedEmail } from '../../email/index.js';
 import type { RenderContext } from '../context.js';
+import { emailReaderOf } from '../email-reader.js';
 import { readSiteLicenses } from '../shared-reads.js';
 
 /**
@@ -20,7 +21,7 @@ export async function renderDigestForReader(
   const now = ctx.now();
   const access = decideAccess(reader, await readSiteLicenses(ctx.db), now);
   return ctx.renderer.renderDigestEmail({
-    reader: { email: reader.email, name: reader.name, fullAccess: access.full },
+    reader: await emailReaderOf(ctx, reader, access.full),
     content: capDigestContent(content, ctx.settings.digestMaxStories),
     digestId,
     links: linkSettingsOf(ctx.settings, ctx.secretKey),

@@ -6,12 +6,16 @@
  */
 /** Find, save, list and remove readers. */
 
+/** Erase a reader: their personal data goes, the counts stay. */
+export * from './erase-reader.service.js';
 /** Readers out as CSV or JSON rows. */
 export * from './export-readers.service.js';
 /** Readers from a CSV, checked row by row. */
 export * from './import-readers.service.js';
 /** The next local send time of a daily or weekly subscription. */
 export * from './next-send-times.js';
+/** Everything held about one reader, for the reader (right of access). */
+export * from './reader-data.service.js';
 /** Subscribers add and update. */
 export * from './reader-edits.service.js';
 /** Everything about one reader, for subscribers show. */

@@ -5,7 +5,6 @@ import {
 } from '../../../db/repositories/reader-history.repository.js';
 import { listSiteLicenses } from '../../../db/repositories/site-license.repository.js';
 import { listSubscriptions } from '../../../db/repositories/subscription.repository.js';
-import { findSuppression } from '../../../db/repositories/suppression.repository.js';
 import { type AccessReason, decideAccess, type SiteLicense } from '../../domain/access.js';
 import type { Delivery } from '../../domain/delivery.js';
 import type { Reader } from '../../domain/reader.js';
@@ -13,6 +12,7 @@ import type { SubscriptionListing } from '../../domain/subscription.js';
 import type { Suppression } from '../../domain/suppression.js';
 import type { ServiceContext } from '../context.js';
 import { requireReader } from './readers.service.js';
+import { type AddressKeys, findAddressSuppression } from './suppressions.service.js';
 
 /** Everything an administrator looks at about one reader. */
 export interface ReaderProfile {
@@ -34,7 +34,10 @@ export interface ReaderProfile {
 const HISTORY = 5;
 
 /** A reader's plan, access and why, follows with their next send, latest mail, suppression. */
-export async function showReader(ctx: ServiceContext, email: string): Promise<ReaderProfile> {
+export async function showReader(
+  ctx: ServiceContext & AddressKeys,
+  email: string,
+): Promise<ReaderProfile> {
   const reader = await requireReader(ctx, email);
   const now = ctx.now();
   const licenses = await listSiteLicenses(ctx.db);
@@ -47,7 +50,7 @@ export async function showReader(ctx: ServiceContext, email: string): Promise<Re
     listSubscriptions(ctx.db, reader.email),
     findLatestDigestsOfReader(ctx.db, reader.id, HISTORY),
     listDeliveries(ctx.db, { recipient: reader.email, limit: HISTORY }),
-    findSuppression(ctx.db, reader.email),
+    findAddressSuppression(ctx, reader.email),
   ]);
   return {
     reader,

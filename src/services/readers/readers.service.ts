@@ -1,18 +1,14 @@
 import {
-  deleteReader,
   findReaderByEmail,
   type NewReader,
   listReaders as selectReaders,
   upsertReader,
 } from '../../../db/repositories/reader.repository.js';
-import { recordRuleChange } from '../../../db/repositories/rule-change.repository.js';
-import { listSubscriptions } from '../../../db/repositories/subscription.repository.js';
 import { countTableRows } from '../../../db/repositories/table-count.js';
 import { stripControlCharacters } from '../../domain/clean-text.js';
 import type { Reader } from '../../domain/reader.js';
 import type { ServiceContext } from '../context.js';
 import { InputError } from '../input-error.js';
-import { ruleKey } from '../topics/rule-keys.js';
 
 /** Adds a reader or updates one with the same address. */
 export async function saveReader(
@@ -39,17 +35,6 @@ export async function requireReader(ctx: ServiceContext, email: string): Promise
 /** The error for an address that is no reader's. */
 export function readerNotFound(email: string): InputError {
   return new InputError(`no reader ${email}`, { field: 'email', problem: 'not-found' });
-}
-
-/** Deletes a reader with their subscriptions, taking their own queries out of the rule index. */
-export async function removeReader(ctx: ServiceContext, email: string): Promise<void> {
-  const reader = await requireReader(ctx, email);
-  const custom = (await listSubscriptions(ctx.db, reader.email)).filter((s) => s.query !== null);
-  await ctx.db.transaction().execute(async (trx) => {
-    await deleteReader(trx, reader.email);
-    for (const sub of custom)
-      await recordRuleChange(trx, ruleKey.subscription(sub.id), null, ctx.now());
-  });
 }
 
 /** Every reader by address (at most `limit` when given). */

@@ -14,6 +14,7 @@ import type { DigestContent } from '../../domain/digest-content.js';
 import { holdCampaignDelivery } from '../campaigns/campaign-email.service.js';
 import type { SendContext } from '../context.js';
 import { loadDigestContents } from '../digests/digest-content.service.js';
+import { findHashedSuppressions } from '../readers/suppressions.service.js';
 import { composeDeliveryEmail, identityOf } from './delivery-email.js';
 
 export type SendOutcome =
@@ -56,6 +57,7 @@ export async function sendDeliveries(
   } = {},
 ): Promise<SendOutcome[]> {
   const facts = await findSendFacts(ctx.db, deliveryIds);
+  await addHashedSuppressions(ctx, facts);
   const outcomes = new GroupOutcomes(options.onOutcome);
   const going: SendFacts[] = [];
   const unsent: { id: number; status: 'suppressed'; error: string }[] = [];
@@ -101,6 +103,17 @@ export async function sendDeliveries(
   return deliveryIds.map((id) => outcomes.get(id) ?? { status: 'skipped', reason: HELD_BACK });
 }
 
+/** Marks the group's recipients kept on the do-not-mail list only as an erased address's hash. */
+async function addHashedSuppressions(ctx: SendContext, facts: Map<number, SendFacts>) {
+  const unsuppressed = [...facts.values()].filter((fact) => fact.suppression === null);
+  if (unsuppressed.length === 0) return;
+  const hashed = await findHashedSuppressions(
+    ctx,
+    unsuppressed.map((fact) => fact.delivery.recipient),
+  );
+  for (const fact of unsuppressed) fact.suppression = hashed.get(fact.delivery.recipient) ?? null;
+}
+
 /** Why a delivery of a group was not tried: sending was held back, the row stays `queued`. */
 export const HELD_BACK = 'held back';
 
@@ -137,6 +150,9 @@ export function reasonNotToSend(
   const { delivery, reader } = fact;
   if (fact.suppression)
     return { reason: fact.suppression, error: `suppressed: ${fact.suppression}` };
+  // Erased since the email was built: settled without mailing anyone.
+  if (delivery.readerId !== null && reader === undefined)
+    return { reason: 'reader-gone', error: 'the reader no longer exists' };
   if (delivery.readerId === null) return null;
   const list = delivery.kind === 'campaign' ? 'marketing' : delivery.cadence;
   const leftList = `the reader no longer takes ${list} emails`;

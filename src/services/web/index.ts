@@ -6,5 +6,7 @@
  */
 /** A reader's cadences, topics and pause, read and saved. */
 export * from './preferences.service.js';
+/** Personal links: checked against the reader's own secret, and signed anew. */
+export * from './reader-link.service.js';
 /** Unsubscribe from one list or all, and resubscribe. */
 export * from './unsubscribe.service.js';

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCampaignTrial } from '../../../db/repositories/campaign-attribution.repository.js';
 import { recordMarketingConsent } from '../../../db/repositories/campaign-audience.repository.js';
 import { DirectWorkQueue } from '../../../jobs/direct-work-queue.js';
-import { verifyToken } from '../../../src/domain/signed-token.js';
 import { selectAudience } from '../../../src/services/campaigns/campaign-audience.service.js';
 import { resumeDueCampaigns } from '../../../src/services/campaigns/campaign-schedule.service.js';
 import { runCampaignStep } from '../../../src/services/campaigns/campaign-step.service.js';
@@ -29,6 +28,7 @@ import {
   sendHandedOn,
 } from '../../support/campaign-runner.js';
 import { makeStory, parseReceived, publish } from '../../support/flow-helpers.js';
+import { verifyLinkFor } from '../../support/reader-tokens.js';
 import { startSmtpServer, type TestSmtpServer } from '../../support/smtp-test-server.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { DIALECTS } from '../../support/test-database.js';
@@ -171,7 +171,7 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
       header('list-unsubscribe')[0] ?? '',
     );
     expect(unsubscribe).not.toBeNull();
-    const token = verifyToken(t.app.secretKey, unsubscribe![1]!, NOW);
+    const token = await verifyLinkFor(t.app.db, t.app.secretKey, unsubscribe![1]!, NOW);
     expect(token.ok && token.payload).toEqual({
       kind: 'unsubscribe',
       reader: 'pat@alpha.example',
@@ -181,7 +181,7 @@ describe.each(DIALECTS)('campaigns (%s)', (dialect) => {
     const trialToken = /https:\/\/brief\.example\/t\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(
       pat.text ?? '',
     );
-    const trial = verifyToken(t.app.secretKey, trialToken![1]!, NOW);
+    const trial = await verifyLinkFor(t.app.db, t.app.secretKey, trialToken![1]!, NOW);
     expect(trial.ok && trial.payload).toMatchObject({
       kind: 'trial',
       source: { campaign: campaign.id },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenizeStory } from '../../../src/domain/rules/index.js';
-import { removeReader, saveReader } from '../../../src/services/readers/readers.service.js';
+import { eraseReader } from '../../../src/services/readers/erase-reader.service.js';
+import { saveReader } from '../../../src/services/readers/readers.service.js';
 import { subscribe } from '../../../src/services/readers/subscriptions.service.js';
 import { RuleCatalog } from '../../../src/services/topics/rule-catalog.js';
 import { addTopic, changeTopic, removeTopic } from '../../../src/services/topics/topics.service.js';
@@ -49,7 +50,7 @@ describe.each(DIALECTS)('the rule catalog across processes (%s)', (dialect) => {
     expect(worker.match(story('Treasury acts')).topicIds).toEqual([topic.id]);
 
     await removeTopic(t.app, 'ofac');
-    await removeReader(t.app, 'ned@corp.example');
+    await eraseReader(t.app, 'ned@corp.example');
     await worker.refresh();
     expect(worker.size).toBe(0);
 
