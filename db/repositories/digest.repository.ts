@@ -42,7 +42,19 @@ export async function insertOwedDigests(
 ): Promise<void> {
   const createdAt = toIso(now);
   // 7 values a row: well under SQLite's bound-parameter limit.
-  for (const rows of chunk(digests, 1000)) {
+  for (const part of chunk(digests, 1000)) {
+    // A reader erased since the work was handed on owes nothing (and has no row to name).
+    const present = new Set(
+      (
+        await db
+          .selectFrom('subscribers')
+          .select('id')
+          .where('id', 'in', [...new Set(part.map((d) => d.readerId))])
+          .execute()
+      ).map((r) => r.id),
+    );
+    const rows = part.filter((d) => present.has(d.readerId));
+    if (rows.length === 0) continue;
     await db
       .insertInto('digests')
       .values(
