@@ -6,15 +6,15 @@
  * is a number, not a formula.
  */
 
-export type CsvCell = string | number | null;
+import { spreadsheetSafeCell } from './spreadsheet-safe-cell.js';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+export type CsvCell = string | number | null;
 
 /** One cell as text: null empty, a number as is, a string defused and quoted as needed. */
 export function csvCell(value: CsvCell): string {
   if (value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const text = spreadsheetSafeCell(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

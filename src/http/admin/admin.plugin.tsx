@@ -10,9 +10,9 @@ import {
   reportDeliverability,
   reportDigests,
 } from '../../services/reports/index.js';
+import { requireAdminPassword } from '../admin-auth.js';
 import { refuseOtherMethods } from '../method-guard.js';
 import { sendPage } from '../responses.js';
-import { requireAdminPassword } from './admin-login.js';
 import { ADMIN_PATHS, campaignPath } from './admin-paths.js';
 import { AdminHomePage } from './pages/admin-home-page.js';
 import { CampaignPage, CampaignsPage } from './pages/campaigns-page.js';
@@ -81,7 +81,11 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (
   app: FastifyInstance,
   { ctx, password },
 ) => {
-  requireAdminPassword(app, password);
+  await requireAdminPassword(app, {
+    password,
+    realm: 'Bulletin admin',
+    refusal: 'The admin pages need the admin password (ADMIN_PASSWORD).',
+  });
   const publicationName = ctx.settings.mailFrom.name;
   /** One campaign's report, or null when there is no such campaign (a 404). */
   const findCampaignDetail = async (id: number) => {
