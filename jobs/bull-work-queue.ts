@@ -25,6 +25,9 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
  */
 const STORIES_PER_MATCH_JOB = 50;
 
+/** Alert jobs added in one round trip: a story's instant readers may be thousands. */
+const ALERTS_PER_ADD = 1000;
+
 /** How long a hand-on the minute sweep can redo may wait for an absent Redis. */
 const DEFERRABLE_HAND_ON_MS = 2000;
 
@@ -117,15 +120,21 @@ export function openBullQueues(
       );
     },
     async buildAlerts(alerts) {
-      await deferrable(
-        queues.digest.addBulk(
-          alerts.map(({ work, delayMs }) => ({
+      for (const part of chunk(alerts, ALERTS_PER_ADD)) {
+        const adding = queues.digest.addBulk(
+          part.map(({ work, delayMs }) => ({
             name: JOB.buildAlert,
             data: work,
             opts: { jobId: jobId.buildAlert(work.readerId, work.dueAt), delay: delayMs },
           })),
-        ),
-      );
+        );
+        // While Redis answers, each part is waited for, however slow: a hand-on given up on
+        // after a moment would leave its commands queued in the client, and a burst of them
+        // would pile up there, ahead of the workers' lock renewals. Only an absent Redis is
+        // not waited for; the minute sweep hands the rest on.
+        if ((await queues.digest.getBackend().client).status !== 'ready') return deferrable(adding);
+        await adding;
+      }
     },
     async sendDelivery(work) {
       await deferrable(

@@ -56,7 +56,9 @@ const RECORD_SQLITE = `with hits as (
   on conflict (subscriber_id, story_id, revision) do nothing
   returning subscriber_id, cadence`;
 
-const RECORD_POSTGRES = `with hits as (
+const RECORD_POSTGRES = `with earlier as (
+    select exists (select 1 from matches where story_id = $3 and revision = $4) as found
+  ), hits as (
     select id, subscriber_id, cadence from subscriptions
     where topic_id = any($1::int[]) and paused = false
     union all
@@ -69,7 +71,14 @@ const RECORD_POSTGRES = `with hits as (
   where r.status = 'active' and (r.paused_until is null or r.paused_until <= $5)
   group by h.subscriber_id
   on conflict (subscriber_id, story_id, revision) do nothing
-  returning subscriber_id, cadence`;
+  returning subscriber_id, cadence, (select found from earlier) as earlier`;
+
+/** What recording filed, and whether rows of this revision were there before it. */
+export interface RecordingOutcome {
+  created: RecordedMatch[];
+  /** An earlier run recorded some of this revision's matches (a job run again). */
+  earlier: boolean;
+}
 
 /**
  * Files one match per live reader of the rules a story matched (going by their fastest
@@ -80,26 +89,58 @@ export async function recordStoryMatches(
   db: Db,
   hits: StoryHits,
   now: Date,
-): Promise<RecordedMatch[]> {
-  if (hits.topicIds.length === 0 && hits.subscriptionIds.length === 0) return [];
+): Promise<RecordingOutcome> {
+  if (hits.topicIds.length === 0 && hits.subscriptionIds.length === 0)
+    return { created: [], earlier: await hasStoryMatches(db, hits) };
   const at = toIso(now);
-  const { rows } = isPostgres(db)
-    ? await run<{ subscriber_id: number; cadence: Cadence }>(db, RECORD_POSTGRES, [
-        hits.topicIds,
-        hits.subscriptionIds,
-        hits.storyId,
-        hits.revision,
-        at,
-      ])
-    : await run<{ subscriber_id: number; cadence: Cadence }>(db, RECORD_SQLITE, [
-        JSON.stringify(hits.topicIds),
-        JSON.stringify(hits.subscriptionIds),
-        hits.storyId,
-        hits.revision,
-        at,
-        at,
-      ]);
-  return rows.map((r) => ({ readerId: r.subscriber_id, cadence: r.cadence }));
+  if (isPostgres(db)) {
+    // Whether rows were there before is read in the same statement (its snapshot does not
+    // see its own rows): one round trip less a story. Nothing filed tells nothing, so ask.
+    const { rows } = await run<{ subscriber_id: number; cadence: Cadence; earlier: boolean }>(
+      db,
+      RECORD_POSTGRES,
+      [hits.topicIds, hits.subscriptionIds, hits.storyId, hits.revision, at],
+    );
+    return {
+      created: rows.map((r) => ({ readerId: r.subscriber_id, cadence: r.cadence })),
+      earlier: rows.length > 0 ? rows[0]!.earlier : await hasStoryMatches(db, hits),
+    };
+  }
+  // SQLite computes RETURNING as it goes, so whether rows were there is asked first.
+  const earlier = await hasStoryMatches(db, hits);
+  const { rows } = await run<{ subscriber_id: number; cadence: Cadence }>(db, RECORD_SQLITE, [
+    JSON.stringify(hits.topicIds),
+    JSON.stringify(hits.subscriptionIds),
+    hits.storyId,
+    hits.revision,
+    at,
+    at,
+  ]);
+  return { created: rows.map((r) => ({ readerId: r.subscriber_id, cadence: r.cadence })), earlier };
+}
+
+/** Marks story revisions matched; one statement on PostgreSQL, a prepared one each on SQLite. */
+export async function markStoriesMatched(
+  db: Db,
+  stories: readonly { id: number; revision: number }[],
+): Promise<void> {
+  if (stories.length === 0) return;
+  if (isPostgres(db)) {
+    await run(
+      db,
+      `update stories set matched_revision = v.revision
+       from unnest($1::int[], $2::int[]) as v(id, revision)
+       where stories.id = v.id and stories.matched_revision < v.revision`,
+      [stories.map((s) => s.id), stories.map((s) => s.revision)],
+    );
+    return;
+  }
+  for (const story of stories)
+    await run(db, 'update stories set matched_revision = ? where id = ? and matched_revision < ?', [
+      story.revision,
+      story.id,
+      story.revision,
+    ]);
 }
 
 /** Whether any match of this story revision is recorded (a job that ran before, in part). */

@@ -3,11 +3,11 @@ import { findLastAlertAt } from '../../../db/repositories/digest.repository.js';
 import {
   findLastAlertTimes,
   findStoryMatchSummary,
-  hasStoryMatches,
+  markStoriesMatched,
   recordStoryMatches,
   type StoryHits,
 } from '../../../db/repositories/match-recording.repository.js';
-import { findStoriesByIds, markStoryMatched } from '../../../db/repositories/story.repository.js';
+import { findStoriesByIds } from '../../../db/repositories/story.repository.js';
 import { tokenizeStory } from '../../domain/rules/index.js';
 import type { FlowContext } from '../context.js';
 import type { RuleCatalog } from '../topics/rule-catalog.js';
@@ -62,9 +62,7 @@ export async function matchStories(
   });
   const owed = new Set(recorded.flatMap((r) => r.owedAlerts));
   await scheduleAlerts(ctx, [...owed], now);
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const story of stories) await markStoryMatched(trx, story.id, story.revision);
-  });
+  await ctx.db.transaction().execute((trx) => markStoriesMatched(trx, stories));
   const report: MatchReport = { matched: 0, created: 0 };
   stories.forEach((story, i) => {
     const { matched, created } = recorded[i]!;
@@ -88,11 +86,9 @@ async function recordOne(
   now: Date,
 ): Promise<MatchReport & { owedAlerts: number[] }> {
   const revision = { storyId: hits.storyId, revision: hits.revision };
-  // Looked at before recording: a run that finds no earlier row of this revision learns all it
-  // needs from what its own insert returns.
-  const ranBefore = await hasStoryMatches(db, revision);
-  const created = await recordStoryMatches(db, hits, now);
-  if (!ranBefore) {
+  const { created, earlier } = await recordStoryMatches(db, hits, now);
+  // A run that finds no earlier row of this revision learns all it needs from its own insert.
+  if (!earlier) {
     const owedAlerts = created.filter((m) => m.cadence === 'instant').map((m) => m.readerId);
     return { matched: created.length, created: created.length, owedAlerts };
   }
