@@ -16,27 +16,60 @@ export interface BenchDatabase {
   /** What to show: the file, or the server and database name without credentials. */
   description: string;
   drop(): Promise<void>;
+  /** A copy of it as it is now (nothing may be connected to it meanwhile), dropped by `drop`. */
+  clone(): Promise<BenchDatabase>;
 }
 
 export async function createBenchDatabase(dialect: Dialect, dir: string): Promise<BenchDatabase> {
   const name = `bulletin_bench_${randomBytes(5).toString('hex')}`;
   if (dialect === 'sqlite') {
     const file = path.join(dir, `${name}.db`);
-    return {
-      url: `sqlite:${file}`,
-      description: file,
-      drop: async () => {
-        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
-      },
-    };
+    return sqliteFile(file);
   }
   await adminQuery(`create database ${name}`);
+  return postgresDatabase(name);
+}
+
+function sqliteFile(file: string): BenchDatabase {
+  const copies: BenchDatabase[] = [];
+  return {
+    url: `sqlite:${file}`,
+    description: file,
+    drop: async () => {
+      for (const copy of copies) await copy.drop();
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+    },
+    clone: async () => {
+      const copy = file.replace(/\.db$/, `-copy${copies.length + 1}.db`);
+      for (const suffix of ['', '-wal'])
+        if (fs.existsSync(`${file}${suffix}`))
+          fs.copyFileSync(`${file}${suffix}`, `${copy}${suffix}`);
+      const database = sqliteFile(copy);
+      copies.push(database);
+      return database;
+    },
+  };
+}
+
+function postgresDatabase(name: string): BenchDatabase {
   const url = new URL(BENCH_POSTGRES_URL);
   url.pathname = `/${name}`;
+  const copies: BenchDatabase[] = [];
   return {
     url: url.toString(),
     description: `postgresql ${url.host}/${name}`,
-    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+    drop: async () => {
+      for (const copy of copies) await copy.drop();
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    },
+    clone: async () => {
+      const copy = `${name}_copy${copies.length + 1}`;
+      // A file-level copy of the template: seconds, where seeding again takes minutes.
+      await adminQuery(`create database ${copy} template ${name}`);
+      const database = postgresDatabase(copy);
+      copies.push(database);
+      return database;
+    },
   };
 }
 

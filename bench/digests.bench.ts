@@ -14,7 +14,12 @@
  * Options (defaults in brackets):
  *   --readers N[,N…]         sizes [10000,100000]
  *   --dialect D[,D…]|both    sqlite, postgres [both]
- *   --topics N [1000]  --stories N [500]  --subscriptions N per reader [5]  --seed N [42]
+ *   --population P[,P…]      light (about 6 stories a reader), morning (about 50), heavy (about
+ *                            75): a publisher's day [morning]; each a row of its own
+ *   --topics N  --stories N  --subscriptions N per reader: instead of the population's
+ *   --seed N [42]
+ *   --workers N[,N…]|none    on PostgreSQL, also send the morning with N long-running
+ *                            `bulletin worker` processes (and a scheduler) [1,2]
  *   --seed-batch N           readers per seeding transaction [500]; 1 = every call commits
  *   --seed-lanes N           seeding batches in flight [sqlite 1, postgres 8]
  *   --send-runs MODE         end-of-day: `digests run --now` once after every zone's send
@@ -36,17 +41,35 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { type Db, openDatabase } from '../db/connection.js';
-import { toDate, toIso } from '../db/mappers.js';
+import { openDatabase } from '../db/connection.js';
 import { openApp } from '../src/app.js';
 import { loadSettings } from '../src/config/settings.js';
 import { runDueWorkOnce } from '../src/run-process.js';
 import { type BenchDatabase, createBenchDatabase, type Dialect } from './bench-database.js';
 import { formatProfileSummary, profileFiles, summarizeProfiles } from './cpu-profile-summary.js';
-import { DigestPopulation, SEED_AT, ZONES } from './digest-population.js';
+import {
+  deliveryStatuses,
+  digestSizes,
+  dueInstants,
+  dueSubscriptions,
+  pendingDailyReaders,
+} from './digest-bench-queries.js';
+import {
+  describeStatuses,
+  fmt,
+  progressReporter,
+  rate,
+  runSpread,
+  secs,
+  sinkWindow,
+  timeSplit,
+} from './digest-bench-report.js';
+import { type SizeResult, summarize } from './digest-bench-summary.js';
+import { runWorkers, type WorkersRun } from './digest-bench-workers.js';
+import { DigestPopulation, POPULATIONS, SEED_AT, ZONES } from './digest-population.js';
 import { type ChildRun, killRunningChildren, runNodeChild } from './run-child.js';
 import { seedThroughServices } from './seed-through-services.js';
-import { type SinkCounts, startSmtpSink } from './smtp-sink-process.js';
+import { startSmtpSink } from './smtp-sink-process.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'bin', 'bulletin.js');
@@ -55,9 +78,11 @@ const { values } = parseArgs({
   options: {
     readers: { type: 'string', default: '10000,100000' },
     dialect: { type: 'string', default: 'both' },
-    topics: { type: 'string', default: '1000' },
-    stories: { type: 'string', default: '500' },
-    subscriptions: { type: 'string', default: '5' },
+    population: { type: 'string', default: 'morning' },
+    topics: { type: 'string' },
+    stories: { type: 'string' },
+    subscriptions: { type: 'string' },
+    workers: { type: 'string', default: '1,2' },
     seed: { type: 'string', default: '42' },
     'seed-batch': { type: 'string', default: '500' },
     'seed-lanes': { type: 'string' },
@@ -77,27 +102,20 @@ const dialects: Dialect[] =
         if (d !== 'sqlite' && d !== 'postgres') usage(`--dialect: sqlite, postgres or both`);
         return d as Dialect;
       });
+const populations = values.population.split(',').map((name) => {
+  const preset = POPULATIONS[name as keyof typeof POPULATIONS];
+  if (!preset) usage(`--population: ${Object.keys(POPULATIONS).join(', ')}`);
+  return { name, ...preset };
+});
+const workerCounts =
+  values.workers === 'none' ? [] : values.workers.split(',').map((n) => toCount(n, 'workers'));
 const sendRuns = values['send-runs'];
 if (sendRuns !== 'end-of-day' && sendRuns !== 'per-send-time')
   usage('--send-runs: end-of-day or per-send-time');
 const childTimeoutMs = Number(values['child-timeout']) * 60_000;
 if (!(childTimeoutMs > 0)) usage('--child-timeout: minutes, a positive number');
 
-interface SizeResult {
-  dialect: Dialect;
-  readers: number;
-  seedSeconds: number;
-  matchSeconds: number;
-  matches: number;
-  due: number;
-  sent: number;
-  received: number;
-  childRuns: number;
-  childSeconds: number;
-  peakRssKb: number | null;
-  finished: boolean;
-  ok: boolean;
-}
+type Population = (typeof populations)[number];
 
 const results: SizeResult[] = [];
 const cleanups = new Set<() => Promise<void>>();
@@ -118,20 +136,25 @@ console.log(
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GB; sizes ${sizes.map(fmt).join(', ')}; ${dialects.join(', ')}`,
 );
 for (const readers of sizes) {
-  for (const dialect of dialects) {
-    if (interrupted) break;
-    const result = await runSize(dialect, readers).catch((error: unknown) => {
-      console.log(`  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
-      process.exitCode = 1;
-      return null;
-    });
-    if (result) results.push(result);
-  }
+  for (const population of populations)
+    for (const dialect of dialects) {
+      if (interrupted) break;
+      const result = await runSize(dialect, readers, population).catch((error: unknown) => {
+        console.log(`  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+        process.exitCode = 1;
+        return null;
+      });
+      if (result) results.push(result);
+    }
 }
-printSummary();
+for (const line of summarize(results, dialects)) console.log(line);
 
-async function runSize(dialect: Dialect, readers: number): Promise<SizeResult> {
-  console.log(`\n=== ${dialect}, ${fmt(readers)} readers ===`);
+async function runSize(
+  dialect: Dialect,
+  readers: number,
+  population: Population,
+): Promise<SizeResult> {
+  console.log(`\n=== ${dialect}, ${fmt(readers)} readers, ${population.name} population ===`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulletin-bench-'));
   const database = await createBenchDatabase(dialect, dir);
   const sink = await startSmtpSink();
@@ -143,7 +166,7 @@ async function runSize(dialect: Dialect, readers: number): Promise<SizeResult> {
   };
   cleanups.add(cleanup);
   try {
-    return await measure(dialect, readers, dir, database, sink);
+    return await measure(dialect, readers, population, dir, database, sink);
   } finally {
     await cleanup();
     cleanups.delete(cleanup);
@@ -154,6 +177,7 @@ async function runSize(dialect: Dialect, readers: number): Promise<SizeResult> {
 async function measure(
   dialect: Dialect,
   readers: number,
+  preset: Population,
   dir: string,
   database: BenchDatabase,
   sink: Awaited<ReturnType<typeof startSmtpSink>>,
@@ -183,9 +207,11 @@ async function measure(
   };
   const population = new DigestPopulation({
     readers,
-    topics: toCount(values.topics, 'topics'),
-    stories: toCount(values.stories, 'stories'),
-    subscriptionsPerReader: toCount(values.subscriptions, 'subscriptions'),
+    topics: values.topics ? toCount(values.topics, 'topics') : preset.topics,
+    stories: values.stories ? toCount(values.stories, 'stories') : preset.stories,
+    subscriptionsPerReader: values.subscriptions
+      ? toCount(values.subscriptions, 'subscriptions')
+      : preset.subscriptionsPerReader,
     seed: toCount(values.seed, 'seed'),
   });
 
@@ -238,6 +264,9 @@ async function measure(
   } finally {
     await app.close();
   }
+  // Copies of the morning for the workers, made while nothing is connected to it.
+  const copies: BenchDatabase[] = [];
+  if (dialect === 'postgres') for (const _ of workerCounts) copies.push(await database.clone());
 
   const db = openDatabase(settings.database, { onConnectionError: () => {} });
   try {
@@ -248,7 +277,7 @@ async function measure(
     if (!last) throw new Error('no daily subscription is due');
     const sendAt = sendRuns === 'end-of-day' ? [new Date(last.getTime() + 60_000)] : instants;
     console.log(
-      `due         ${fmt(waiting)} readers have a digest waiting (${stats}); ` +
+      `due         ${fmt(waiting)} readers have a digest waiting (${stats.text}); ` +
         `${instants.length} send instants, ${instants[0]?.toISOString()} to ${last.toISOString()}`,
     );
 
@@ -357,9 +386,49 @@ async function measure(
       if (files.length > 0)
         for (const line of formatProfileSummary(summarizeProfiles(files))) console.log(`  ${line}`);
     }
+    const statements = runs.every((run) => run.timings)
+      ? runs.reduce(
+          (n, run) => n + (run.timings?.statements ?? []).reduce((m, t) => m + t.count, 0),
+          0,
+        )
+      : null;
+    const statementsPerDigest =
+      statements === null ? null : statements / Math.max(1, counts.messages);
+    if (statementsPerDigest !== null)
+      console.log(
+        `statements  ${statementsPerDigest.toFixed(2)} SQL statements per digest (BEGIN and COMMIT included)`,
+      );
+    const workers: WorkersRun[] = [];
+    for (const [i, count] of workerCounts.entries()) {
+      const copy = copies[i];
+      if (!copy || interrupted) continue;
+      const run = await runWorkers({
+        cli: CLI,
+        cwd: REPO,
+        env: { ...env, DATABASE_URL: copy.url },
+        workers: count,
+        due: waiting,
+        sink,
+        timeoutMs: childTimeoutMs,
+        timing: !values.bare,
+      });
+      workers.push(run);
+      console.log(
+        `workers     ${count} \`bulletin worker\` and a scheduler: ${fmt(run.received)} of ${fmt(waiting)} digests ` +
+          `(${fmt(run.distinctRecipients)} recipients) in ${secs(run.seconds)}: ${rate(run.received, run.seconds)} digests/s` +
+          `${run.statements === null ? '' : `, ${(run.statements / Math.max(1, run.received)).toFixed(2)} statements per digest`}` +
+          `; peak RSS of a worker ${run.peakRssKb === null ? 'unknown' : `${(run.peakRssKb / 1024).toFixed(0)} MB`}` +
+          `${run.finished && run.distinctRecipients === run.received ? '' : ' · MISMATCH or NOT FINISHED'}`,
+      );
+    }
     return {
       dialect,
       readers,
+      population: preset.name,
+      storiesMean: stats.mean,
+      storiesMedian: stats.median,
+      statementsPerDigest,
+      workers,
       seedSeconds,
       matchSeconds,
       matches,
@@ -395,48 +464,6 @@ function runCli(
   });
 }
 
-/** Time in SQL statements and in sendMail, from the probes, and the statements that cost most. */
-function timeSplit(runs: ChildRun[]): string[] {
-  const timed = runs.filter((run) => run.timings);
-  if (timed.length === 0) return [];
-  // A run killed by --child-timeout wrote no timings: only the runs that did count here.
-  const childSeconds = timed.reduce((sum, run) => sum + run.seconds, 0);
-  const bySql = new Map<string, { count: number; ms: number; prepareMs: number }>();
-  let mailMs = 0;
-  let mailCount = 0;
-  for (const run of timed) {
-    const timings = run.timings as NonNullable<ChildRun['timings']>;
-    mailMs += timings.mail.ms;
-    mailCount += timings.mail.count;
-    for (const s of timings.statements) {
-      const entry = bySql.get(s.sql) ?? { count: 0, ms: 0, prepareMs: 0 };
-      entry.count += s.count;
-      entry.ms += s.ms;
-      entry.prepareMs += s.prepareMs;
-      bySql.set(s.sql, entry);
-    }
-  }
-  const all = [...bySql].sort((a, b) => b[1].ms + b[1].prepareMs - (a[1].ms + a[1].prepareMs));
-  const sum = (pick: (e: { count: number; ms: number; prepareMs: number }) => number) =>
-    all.reduce((total, [, e]) => total + pick(e), 0);
-  const queryMs = sum((e) => e.ms + e.prepareMs);
-  const share = (ms: number) => `${((100 * ms) / (1000 * childSeconds)).toFixed(0)}%`;
-  const lines = [
-    `split       ${timed.length < runs.length ? `(${timed.length} of ${runs.length} runs, ${secs(childSeconds)}) ` : ''}SQL ${secs(queryMs / 1000)} (${share(queryMs)}; ${fmt(sum((e) => e.count))} statements, ` +
-      `of which preparing ${secs(sum((e) => e.prepareMs) / 1000)}), sendMail ${secs(mailMs / 1000)} ` +
-      `(${share(mailMs)}; ${fmt(mailCount)} messages: MIME, DKIM, SMTP round trips), the rest ` +
-      `${secs(childSeconds - (queryMs + mailMs) / 1000)} (rendering, services, start-up; --profile splits it)`,
-    '  statements that took longest (wall time in the driver, count, mean):',
-  ];
-  for (const [text, e] of all.slice(0, 8)) {
-    const total = e.ms + e.prepareMs;
-    lines.push(
-      `    ${secs(total / 1000).padStart(8)} ${fmt(e.count).padStart(9)}× ${((1000 * total) / Math.max(1, e.count)).toFixed(0).padStart(6)} µs  ${text.replace(/\s+/g, ' ').slice(0, 140)}`,
-    );
-  }
-  return lines;
-}
-
 function childFailure(run: ChildRun): Error {
   return new Error(
     `bulletin digests run exited ${run.exitCode ?? run.signal}:\n${run.stdout}${run.stderr}`,
@@ -459,150 +486,6 @@ function printCliOutput(runs: ChildRun[], sendAt: Date[]): void {
     console.log(
       `            (it prints no split of its time${values.bare ? '' : '; the split below is timed by probes in the child'})`,
     );
-}
-
-async function pendingDailyReaders(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('matches')
-    .select((eb) => eb.fn.count('subscriber_id').distinct().as('n'))
-    .where('cadence', '=', 'daily')
-    .where('digest_id', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-async function digestSizes(db: Db): Promise<string> {
-  const rows = await db
-    .selectFrom('matches')
-    .select((eb) => ['subscriber_id', eb.fn.countAll().as('n')])
-    .where('cadence', '=', 'daily')
-    .where('digest_id', 'is', null)
-    .groupBy('subscriber_id')
-    .execute();
-  const counts = rows.map((r) => Number(r.n)).sort((a, b) => a - b);
-  if (counts.length === 0) return 'no stories';
-  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
-  return `stories per digest: mean ${mean.toFixed(1)}, median ${counts[counts.length >> 1]}, max ${counts.at(-1)}`;
-}
-
-async function dueInstants(db: Db): Promise<Date[]> {
-  const rows = await db
-    .selectFrom('subscriptions')
-    .select('next_due_at')
-    .distinct()
-    .where('cadence', '=', 'daily')
-    .where('next_due_at', 'is not', null)
-    .execute();
-  return rows
-    .map((r) => toDate(r.next_due_at as Date | string))
-    .sort((a, b) => a.getTime() - b.getTime());
-}
-
-async function dueSubscriptions(db: Db, at: Date): Promise<number> {
-  const row = await db
-    .selectFrom('subscriptions')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('cadence', '!=', 'instant')
-    .where('paused', '=', 0)
-    .where('next_due_at', '<=', toIso(at))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-async function deliveryStatuses(db: Db): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('deliveries')
-    .select((eb) => ['status', eb.fn.countAll().as('n')])
-    .where('kind', '=', 'digest')
-    .groupBy('status')
-    .execute();
-  return new Map(rows.map((r) => [r.status, Number(r.n)]));
-}
-
-function describeStatuses(byStatus: Map<string, number>): string {
-  const parts = [...byStatus].filter(([status]) => status !== 'sent');
-  return parts.length === 0
-    ? 'none failed'
-    : parts.map(([status, n]) => `${status} ${fmt(n)}`).join(', ');
-}
-
-function runSpread(runs: ChildRun[]): string {
-  if (runs.length === 0) return 'none';
-  const seconds = runs.map((r) => r.seconds);
-  if (runs.length === 1) return `one run`;
-  return `${secs(Math.min(...seconds))} to ${secs(Math.max(...seconds))} each`;
-}
-
-function sinkWindow(counts: SinkCounts): string {
-  if (counts.firstAt === null || counts.lastAt === null) return 'nothing received';
-  const seconds = (counts.lastAt - counts.firstAt) / 1000;
-  return `first to last message at the sink ${secs(seconds)} (${rate(counts.messages, seconds)}/s)`;
-}
-
-function printSummary(): void {
-  if (results.length === 0) return;
-  console.log('\n=== summary ===');
-  console.log(
-    'dialect    readers   seed s  match s  matches     due digests  received  runs  child s  digests/s  ms/digest  peak RSS  check',
-  );
-  for (const r of results) {
-    console.log(
-      [
-        r.dialect.padEnd(8),
-        fmt(r.readers).padStart(9),
-        r.seedSeconds.toFixed(1).padStart(8),
-        r.matchSeconds.toFixed(1).padStart(8),
-        fmt(r.matches).padStart(10),
-        fmt(r.due).padStart(12),
-        fmt(r.received).padStart(9),
-        String(r.childRuns).padStart(5),
-        r.childSeconds.toFixed(1).padStart(8),
-        rate(r.received, r.childSeconds).padStart(10),
-        ((1000 * r.childSeconds) / Math.max(1, r.received)).toFixed(2).padStart(10),
-        (r.peakRssKb === null ? '?' : `${(r.peakRssKb / 1024).toFixed(0)} MB`).padStart(9),
-        r.finished ? (r.ok ? ' OK' : ' MISMATCH') : ' NOT FINISHED',
-      ].join(' '),
-    );
-  }
-  for (const dialect of dialects) {
-    const mine = results
-      .filter((r) => r.dialect === dialect && r.finished && r.received > 0)
-      .sort((a, b) => a.readers - b.readers);
-    const [small, large] = [mine[0], mine.at(-1)];
-    if (!small || !large || small === large) continue;
-    const per = (r: SizeResult) => r.childSeconds / r.received;
-    console.log(
-      `${dialect}: time per digest at ${fmt(large.readers)} / at ${fmt(small.readers)} readers = ` +
-        `${(per(large) / per(small)).toFixed(2)} (1.00 = scales linearly)`,
-    );
-  }
-}
-
-function progressReporter(total: number, what: string): (done: number) => void {
-  const start = performance.now();
-  let shown = 0;
-  return (done) => {
-    const elapsed = (performance.now() - start) / 1000;
-    if (done < total && elapsed - shown < 15) return;
-    shown = elapsed;
-    const eta = done > 0 ? ((total - done) * elapsed) / done : 0;
-    process.stderr.write(
-      `  … ${what}: ${fmt(done)} of ${fmt(total)}, ${secs(elapsed)} in` +
-        `${done < total ? `, about ${secs(eta)} to go` : ''}\n`,
-    );
-  };
-}
-
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function secs(seconds: number): string {
-  return seconds >= 120 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`;
-}
-
-function rate(count: number, seconds: number): string {
-  return seconds > 0 ? (count / seconds).toFixed(count / seconds >= 100 ? 0 : 1) : '-';
 }
 
 function toCount(text: string, name: string): number {

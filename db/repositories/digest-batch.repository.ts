@@ -131,26 +131,53 @@ export async function claimMatchesForDigests(
   return claimed;
 }
 
-/** The matches these digests hold, for a send that did not see them built. */
-export async function findMatchesOfDigests(
+/**
+ * Built digests with the matches each holds, in one statement: the send of a digest that was
+ * built in another process.
+ */
+export async function findBuiltDigests(
   db: Db,
   digestIds: readonly number[],
-): Promise<ClaimedMatch[]> {
-  const found: ClaimedMatch[] = [];
+): Promise<{
+  digests: { id: number; cadence: Cadence; periodStart: Date; periodEnd: Date }[];
+  matches: ClaimedMatch[];
+}> {
+  const digests = new Map<
+    number,
+    { id: number; cadence: Cadence; periodStart: Date; periodEnd: Date }
+  >();
+  const matches: ClaimedMatch[] = [];
   for (const part of chunk(digestIds, GROUP_CHUNK)) {
     const rows = await db
-      .selectFrom('matches')
-      .select(['digest_id', 'story_id', 'subscription_ids'])
-      .where('digest_id', 'in', part)
+      .selectFrom('digests')
+      .leftJoin('matches', 'matches.digest_id', 'digests.id')
+      .select([
+        'digests.id',
+        'digests.cadence',
+        'digests.period_start',
+        'digests.period_end',
+        'matches.story_id',
+        'matches.subscription_ids',
+      ])
+      .where('digests.id', 'in', part)
       .execute();
-    for (const row of rows)
-      found.push({
-        digestId: row.digest_id as number,
-        storyId: row.story_id,
-        subscriptionIds: fromJson<number[]>(row.subscription_ids),
-      });
+    for (const row of rows) {
+      if (!digests.has(row.id))
+        digests.set(row.id, {
+          id: row.id,
+          cadence: row.cadence,
+          periodStart: toDate(row.period_start),
+          periodEnd: toDate(row.period_end),
+        });
+      if (row.story_id !== null && row.subscription_ids !== null)
+        matches.push({
+          digestId: row.id,
+          storyId: row.story_id,
+          subscriptionIds: fromJson<number[]>(row.subscription_ids),
+        });
+    }
   }
-  return found;
+  return { digests: [...digests.values()], matches };
 }
 
 /** What digests show of these stories: no body, which is large and only for matching. */

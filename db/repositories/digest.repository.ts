@@ -160,16 +160,6 @@ const digestOfPeriod = reusableQuery(
       .where('period_key', '=', periodKey),
 );
 
-/** Many digests by id: the send of a group that was built in another process. */
-export async function findDigestsByIds(db: Db, ids: readonly number[]): Promise<Digest[]> {
-  const found: Digest[] = [];
-  for (const part of chunk(ids, 1000)) {
-    const rows = await db.selectFrom('digests').selectAll().where('id', 'in', part).execute();
-    for (const row of rows) found.push(toDigest(row));
-  }
-  return found;
-}
-
 export async function findDigestById(db: Db, id: number): Promise<Digest | undefined> {
   const [row] = (await digestById(db, id)).rows;
   return row && toDigest(row);

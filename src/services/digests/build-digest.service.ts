@@ -143,7 +143,7 @@ async function buildRound(
     // Claimed up to the build time, not the period end: a match that arrived while this job
     // waited goes out now rather than a period later.
     const claimed = await claimMatchesForDigests(trx, round, now);
-    const assembled = await assembleDigests(trx, claimed, ctx.settings.digestMaxStories);
+    const assembled = await assembleDigests(trx, claimed, ctx.settings.digestMaxStories, true);
     const deliveries = await insertDigestDeliveries(
       trx,
       round.flatMap((digest) => {

@@ -1,11 +1,8 @@
 import type { Db } from '../../../db/connection.js';
-import { findDigestsByIds } from '../../../db/repositories/digest.repository.js';
 import {
   type ClaimedMatch,
-  findDigestStories,
-  findMatchesOfDigests,
+  findBuiltDigests,
 } from '../../../db/repositories/digest-batch.repository.js';
-import { findSubscriptionLabels } from '../../../db/repositories/subscription.repository.js';
 import {
   capDigestStories,
   type DigestContent,
@@ -17,6 +14,7 @@ import {
 import type { Cadence } from '../../domain/subscription.js';
 import { readTopicNames } from '../shared-reads.js';
 import { type BuiltDigest, takeBuiltDigest } from './built-digest-memo.js';
+import { readDigestStories, readSubscriptionLabels } from './digest-story-cache.js';
 
 /** Loads the stories of a set of matches and groups them as {@link groupDigestStories} does. */
 export async function groupMatchedStories(
@@ -27,6 +25,7 @@ export async function groupMatchedStories(
     db,
     matches.map((m) => ({ ...m, digestId: 0 })),
     Number.POSITIVE_INFINITY,
+    true,
   );
   return assembled.get(0)?.groups ?? [];
 }
@@ -50,6 +49,8 @@ export async function assembleDigests(
   db: Db,
   matches: readonly ClaimedMatch[],
   maxStories: number,
+  /** Read the stories from the database, not as read a moment ago (a build, a preview). */
+  freshStories: boolean,
 ): Promise<Map<number, AssembledDigest>> {
   const byDigest = new Map<number, ClaimedMatch[]>();
   for (const match of matches) {
@@ -59,12 +60,14 @@ export async function assembleDigests(
   }
   const assembled = new Map<number, AssembledDigest>();
   if (byDigest.size === 0) return assembled;
-  const stories = await findDigestStories(db, [...new Set(matches.map((m) => m.storyId))]);
-  const subscriptions = new Map(
-    (await findSubscriptionLabels(db, [...new Set(matches.flatMap((m) => m.subscriptionIds))])).map(
-      (label) => [label.id, label],
-    ),
+  const stories = await readDigestStories(
+    db,
+    [...new Set(matches.map((m) => m.storyId))],
+    freshStories,
   );
+  const subscriptions = await readSubscriptionLabels(db, [
+    ...new Set(matches.flatMap((m) => m.subscriptionIds)),
+  ]);
   const topicNames = await readTopicNames(db);
   for (const [digestId, own] of byDigest) {
     // A story deleted since it matched is left out.
@@ -137,15 +140,9 @@ async function readBuiltDigests(
 ): Promise<Map<number, BuiltDigest>> {
   const found = new Map<number, BuiltDigest>();
   if (digestIds.length === 0) return found;
-  const digests = await findDigestsByIds(db, digestIds);
-  const assembled = await assembleDigests(
-    db,
-    await findMatchesOfDigests(
-      db,
-      digests.map((d) => d.id),
-    ),
-    maxStories,
-  );
+  // The digests and their matches in one read; the stories and topics as read a moment ago.
+  const { digests, matches } = await findBuiltDigests(db, digestIds);
+  const assembled = await assembleDigests(db, matches, maxStories, false);
   for (const digest of digests) {
     const content = assembled.get(digest.id);
     found.set(digest.id, {
