@@ -3,9 +3,9 @@
  *
  *   npm run bench:digests [-- --readers 10000[,100000]] [--dialect sqlite|postgres|both]
  *
- * For each size and dialect, in a fresh database: seeds readers (about five daily
- * subscriptions each over 1,000 topics, twelve time zones, half subscribers and half free
- * readers) and one day of 500 stories through the project's own services; matches them the
+ * For each size, population and dialect, in a fresh database: seeds readers (daily
+ * subscriptions over 1,000 topics, twelve time zones, half subscribers and half free readers)
+ * and one day of stories through the project's own services (see --population); matches them the
  * way `bulletin digests run` does (its tick finds the stories owing a match, its drain
  * matches them); then sends every daily digest of the next day by running the real CLI,
  * `node bin/bulletin.js digests run --now ISO`, as a child process, to an SMTP sink in a
