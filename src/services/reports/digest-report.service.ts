@@ -80,14 +80,18 @@ export async function reportDigests(
         spanSeconds: first && last ? Math.round((last.getTime() - first.getTime()) / 1000) : null,
       };
     });
-  const topicWindow = windowEnding(now, TOPIC_MATCH_DAYS);
-  return { window, runs, topics: await topicActivity(ctx, topicWindow), topicWindow };
+  const { topics, window: topicWindow } = await reportTopicActivity(ctx);
+  return { window, runs, topics, topicWindow };
 }
 
-async function topicActivity(ctx: ServiceContext, window: ReportWindow): Promise<TopicActivity[]> {
+/** Every topic, most followed first, with the stories its query matched in the last 30 days. */
+export async function reportTopicActivity(
+  ctx: ServiceContext,
+): Promise<{ topics: TopicActivity[]; window: ReportWindow }> {
+  const window = windowEnding(ctx.now(), TOPIC_MATCH_DAYS);
   const topics = await listTopics(ctx);
   const stories = (await listStories(ctx.db, { since: window.since })).map(tokenizeStory);
-  return topics
+  const activity = topics
     .map((topic) => {
       const parsed = parseRule(topic.query);
       const matched = parsed.ok ? stories.filter((story) => evaluateRule(parsed.rule, story)) : [];
@@ -99,4 +103,5 @@ async function topicActivity(ctx: ServiceContext, window: ReportWindow): Promise
       };
     })
     .sort((a, b) => b.followers - a.followers || a.slug.localeCompare(b.slug));
+  return { topics: activity, window };
 }
