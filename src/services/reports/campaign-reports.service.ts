@@ -5,7 +5,7 @@ import {
 import type { Campaign, SkipReason } from '../../domain/campaign.js';
 import { listCampaigns, reportCampaign, reportCampaignStories } from '../campaigns/index.js';
 import type { ServiceContext } from '../context.js';
-import { type DaySeries, figuresByDay } from './kept-days.js';
+import { type DaySeries, figuresByDay } from '../kept-days.js';
 import { daysOfWindow, type ReportWindow, windowEnding } from './report-window.js';
 
 /** Campaign invitations sent per day: a send's day never changes once it is over. */

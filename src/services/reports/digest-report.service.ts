@@ -6,8 +6,8 @@ import {
 import { listStories } from '../../../db/repositories/story.repository.js';
 import { evaluateRule, parseRule, tokenizeStory } from '../../domain/rules/index.js';
 import type { ServiceContext } from '../context.js';
+import { type DaySeries, figuresByDay } from '../kept-days.js';
 import { listTopics } from '../topics/index.js';
-import { type DaySeries, figuresByDay } from './kept-days.js';
 import { daysOfWindow, type ReportWindow, windowEnding } from './report-window.js';
 
 type DigestDay = DigestDayCounts & { due: number };

@@ -1,8 +1,13 @@
-import { findKeptDays, keepDays } from '../../../db/repositories/report-day.repository.js';
-import type { ServiceContext } from '../context.js';
-import type { ReportWindow } from './report-window.js';
+import { findKeptDays, keepDays } from '../../db/repositories/report-day.repository.js';
+import type { ServiceContext } from './context.js';
 
 const DAY_MS = 86_400_000;
+
+/** A window of time, `since` included, `until` not. */
+interface ReportWindow {
+  since: Date;
+  until: Date;
+}
 
 /** A report's figures per UTC day, and how they are counted from the rows. */
 export interface DaySeries<T> {
