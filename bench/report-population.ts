@@ -18,6 +18,38 @@ export interface ReportPopulation {
 const SPAN_DAYS = 400;
 const TOPICS = 20;
 
+/** The tables filled in bulk, whose secondary indexes are dropped and built again after. */
+const BULK_TABLES = [
+  'subscribers',
+  'subscriptions',
+  'deliveries',
+  'campaign_recipients',
+  'trial_clicks',
+  'bounces',
+  'suppressions',
+  'digests',
+];
+
+/**
+ * Drops the tables' indexes that no constraint owns; gives the statements that make them again.
+ */
+async function dropSecondaryIndexes(db: Db, tables: readonly string[]): Promise<string[]> {
+  const list = tables.map((t) => `'${t}'`).join(', ');
+  const rows = isPostgres(db)
+    ? await sql
+        .raw<{ name: string; definition: string }>(
+          `SELECT indexname AS name, indexdef AS definition FROM pg_indexes i WHERE tablename IN (${list}) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+        )
+        .execute(db)
+    : await sql
+        .raw<{ name: string; definition: string }>(
+          `SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name IN (${list}) AND sql IS NOT NULL`,
+        )
+        .execute(db);
+  for (const row of rows.rows) await sql.raw(`DROP INDEX ${row.name}`).execute(db);
+  return rows.rows.map((row) => row.definition);
+}
+
 /** Fills an empty, migrated database; gives how long each table took, seconds. */
 export async function seedReportPopulation(
   db: Db,
@@ -44,6 +76,10 @@ export async function seedReportPopulation(
   // Delivery n goes out on day (n-1) / perDay before today, from 07:00 UTC on.
   const sentAt = `${today} - ((n - 1) / ${perDay}) * 86400 + 25200 + (n % 7200)`;
   const timings: Record<string, number> = {};
+  // Secondary indexes are built once, after the rows, from a sort: far faster than keeping
+  // them up to date row by row.
+  const indexes = await dropSecondaryIndexes(db, BULK_TABLES);
+  if (!pg) await sql.raw('PRAGMA cache_size = -262144').execute(db);
   const run = async (table: string, text: string) => {
     const started = performance.now();
     await sql.raw(text).execute(db);
@@ -144,7 +180,10 @@ export async function seedReportPopulation(
       `(n % ${R}) + 1, 'daily', 'd' || ((n - 1) / ${perDay}) || '-' || n, ${ts(sentAt)}, ${ts(sentAt)}, 3, ${ts(sentAt)}, ${ts(sentAt)}`,
     )}`,
   );
-  const started = performance.now();
+  let started = performance.now();
+  for (const definition of indexes) await sql.raw(definition).execute(db);
+  timings.indexes = (performance.now() - started) / 1000;
+  started = performance.now();
   await sql.raw('ANALYZE').execute(db);
   timings.analyze = (performance.now() - started) / 1000;
   return timings;

@@ -274,6 +274,15 @@ export interface InstallationTable {
   created_at: Timestamp;
 }
 
+/** A closed UTC day's figures for one report series, kept once computed (JSON). */
+export interface ReportDaysTable {
+  series: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  figures: string;
+  kept_at: Timestamp;
+}
+
 export interface Database {
   installation: InstallationTable;
   rule_changes: RuleChangesTable;
@@ -294,6 +303,7 @@ export interface Database {
   campaign_domains: CampaignDomainsTable;
   campaign_contacts: CampaignContactsTable;
   feeds: FeedsTable;
+  report_days: ReportDaysTable;
 }
 
 /** An RSS or Atom feed that is polled for stories. */

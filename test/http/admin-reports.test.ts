@@ -312,5 +312,18 @@ describe('the admin reports in a browser', { timeout: 180_000 }, () => {
     expect(bad.status).toBe(400);
     const missing = await fetch(`${server.base}/admin/reports/campaigns/9999`, { headers: auth });
     expect(missing.status).toBe(404);
+    const csv = async (url: string) =>
+      (await fetch(`${server.base}${url}`, { headers: auth })).text();
+    expect(await csv('/admin/reports/deliverability/suppressions.csv')).toBe(
+      'Reason,Addresses\r\nunsubscribed,0\r\nhard-bounce,1\r\nsoft-bounce,0\r\ncomplaint,1\r\nmanual,0\r\n',
+    );
+    expect((await csv('/admin/reports/digests/topics.csv')).split('\r\n')).toEqual([
+      'Topic,Name,Followers,Matches (30 days)',
+      'customs,Customs rulings,4,2',
+      'sanctions,Russia sanctions,0,1',
+      '',
+    ]);
+    const runs = await csv('/admin/reports/digests/digest-runs.csv?days=90');
+    expect(runs.split('\r\n')).toHaveLength(1 + 91 + 1);
   });
 });

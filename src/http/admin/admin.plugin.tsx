@@ -9,6 +9,8 @@ import {
   reportCampaigns,
   reportDeliverability,
   reportDigests,
+  reportSuppressions,
+  reportTopicActivity,
 } from '../../services/reports/index.js';
 import { requireAdminPassword } from '../admin-auth.js';
 import { refuseOtherMethods } from '../method-guard.js';
@@ -167,7 +169,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (
     ),
   );
   get(`${ADMIN_PATHS.deliverability}/suppressions.csv`, async (_request, reply) =>
-    sendCsv(reply, suppressionsTable(await reportDeliverability(ctx, { days: 30 }))),
+    sendCsv(reply, suppressionsTable({ suppressions: await reportSuppressions(ctx) })),
   );
 
   get(ADMIN_PATHS.digests, async (request, reply) => {
@@ -183,6 +185,6 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (
     sendCsv(reply, digestRunsTable(await reportDigests(ctx, { days: readDays(request.query) }))),
   );
   get(`${ADMIN_PATHS.digests}/topics.csv`, async (_request, reply) =>
-    sendCsv(reply, topicsTable(await reportDigests(ctx, { days: 30 }))),
+    sendCsv(reply, topicsTable(await reportTopicActivity(ctx))),
   );
 };

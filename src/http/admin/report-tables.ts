@@ -122,7 +122,7 @@ export function deliverabilityTable(report: DeliverabilityReport): ReportTable {
   };
 }
 
-export function suppressionsTable(report: DeliverabilityReport): ReportTable {
+export function suppressionsTable(report: Pick<DeliverabilityReport, 'suppressions'>): ReportTable {
   return {
     name: 'suppressions',
     caption: 'Addresses suppressed now, by reason',
@@ -165,7 +165,7 @@ export function digestRunsTable(report: DigestsReport): ReportTable {
   };
 }
 
-export function topicsTable(report: DigestsReport): ReportTable {
+export function topicsTable(report: Pick<DigestsReport, 'topics'>): ReportTable {
   return {
     name: 'topics',
     caption: 'Topics by followers, with the stories each query matched in the last 30 days',

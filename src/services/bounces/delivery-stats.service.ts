@@ -10,6 +10,37 @@ import {
 } from '../../../db/repositories/delivery-stats.repository.js';
 import { DELIVERY_KINDS } from '../../domain/delivery.js';
 import type { ServiceContext } from '../context.js';
+import { type DaySeries, figuresByDay } from '../kept-days.js';
+
+/**
+ * Deliveries sent per UTC day: a sent delivery's day never changes, so a closed day is
+ * counted once and kept (report_days) — what lets a 90-day window answer at 10M deliveries.
+ */
+function sentByDaySeries(ctx: ServiceContext): DaySeries<number> {
+  return {
+    name: 'sent',
+    count: async (window) => {
+      const counts = await countSentDeliveries(ctx.db, window, 'day');
+      return new Map([...counts].map(([day, n]) => [day ?? '', n]));
+    },
+    empty: () => 0,
+    settled: () => true,
+    toJson: (n) => String(n),
+    fromJson: (json) => Number(json),
+  };
+}
+
+/** Sent in the window, per group; a total or per day through the kept days. */
+async function countSent(
+  ctx: ServiceContext,
+  window: StatsWindow,
+  by: StatsGrouping,
+): Promise<Map<GroupKey, number>> {
+  if (by === 'kind' || by === 'campaign') return countSentDeliveries(ctx.db, window, by);
+  const days = await figuresByDay(ctx, sentByDaySeries(ctx), window);
+  if (by === 'day') return new Map(days);
+  return new Map([[null, [...days.values()].reduce((sum, n) => sum + n, 0)]]);
+}
 
 export type { StatsGrouping } from '../../../db/repositories/delivery-stats.repository.js';
 export const STATS_GROUPINGS = ['total', 'day', 'kind', 'campaign'] as const;
@@ -91,7 +122,7 @@ async function statsRows(
   window: StatsWindow,
   by: StatsGrouping,
 ): Promise<DeliveryStatsRow[]> {
-  const sent = await countSentDeliveries(ctx.db, window, by);
+  const sent = await countSent(ctx, window, by);
   const reports = await countDeliveryReports(ctx.db, window, by);
   const attributed = by === 'kind' || by === 'campaign';
   const unsubscribed = await countUnsubscribed(ctx.db, window, attributed ? 'total' : by);

@@ -5,7 +5,20 @@ import {
 import type { Campaign, SkipReason } from '../../domain/campaign.js';
 import { listCampaigns, reportCampaign, reportCampaignStories } from '../campaigns/index.js';
 import type { ServiceContext } from '../context.js';
+import { type DaySeries, figuresByDay } from '../kept-days.js';
 import { daysOfWindow, type ReportWindow, windowEnding } from './report-window.js';
+
+/** Campaign invitations sent per day: a send's day never changes once it is over. */
+function campaignSendSeries(ctx: ServiceContext): DaySeries<number> {
+  return {
+    name: 'campaign-sends',
+    count: (window) => countCampaignSendsByDay(ctx.db, window),
+    empty: () => 0,
+    settled: () => true,
+    toJson: (n) => String(n),
+    fromJson: (json) => Number(json),
+  };
+}
 
 /** One campaign's line in the report: the figures of `campaigns status ID --json`. */
 export interface CampaignSummary {
@@ -60,7 +73,7 @@ export async function reportCampaigns(
       conversion: report.conversion,
     });
   }
-  const sends = await countCampaignSendsByDay(ctx.db, window);
+  const sends = await figuresByDay(ctx, campaignSendSeries(ctx), window);
   const clicks = await countCampaignClicksByDay(ctx.db, window);
   const days = daysOfWindow(window).map((day) => ({
     day,

@@ -31,7 +31,6 @@ export async function reportDeliverability(
 ): Promise<DeliverabilityReport> {
   const window = windowEnding(ctx.now(), options.days);
   const stats = await reportDeliveryStats(ctx, { since: window.since, by: 'day' });
-  const suppressed = await countSuppressionsByReason(ctx.db);
   return {
     window: { since: stats.since, until: stats.until },
     days: stats.rows.map((row) => ({ ...row, group: row.group ?? '' })),
@@ -40,9 +39,14 @@ export async function reportDeliverability(
       warning: DELIVERABILITY_LIMITS.complaintWarning,
       error: DELIVERABILITY_LIMITS.complaintError,
     },
-    suppressions: SUPPRESSION_REASONS.map((reason) => ({
-      reason,
-      count: suppressed.get(reason) ?? 0,
-    })),
+    suppressions: await reportSuppressions(ctx),
   };
+}
+
+/** Every suppression reason, with the addresses suppressed for it now. */
+export async function reportSuppressions(
+  ctx: ServiceContext,
+): Promise<DeliverabilityReport['suppressions']> {
+  const suppressed = await countSuppressionsByReason(ctx.db);
+  return SUPPRESSION_REASONS.map((reason) => ({ reason, count: suppressed.get(reason) ?? 0 }));
 }
