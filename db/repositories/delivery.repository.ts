@@ -6,7 +6,8 @@ import { fromJson, toDate, toDateOrNull, toIso } from '../mappers.js';
 import { reusableQuery } from '../reusable-query.js';
 import type { Database, DeliveriesTable } from '../schema.js';
 
-function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
+/** A deliveries row as the domain's Delivery (also for joins that select the whole row). */
+export function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
   return {
     id: row.id,
     kind: row.kind,

@@ -4,7 +4,8 @@ import type { Reader } from '../../src/domain/reader.js';
 import type { SuppressionReason } from '../../src/domain/suppression.js';
 import { chunk } from '../chunk.js';
 import type { Db } from '../connection.js';
-import { fromJson, toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
+import { toBoolean, toDate, toDateOrNull, toIso } from '../mappers.js';
+import { toDelivery } from './delivery.repository.js';
 
 /*
  * The statements of a group's sends: one read of everything the sends must check, one claim
@@ -70,23 +71,7 @@ export async function findSendFacts(
       .execute();
     for (const row of rows) {
       found.set(row.id, {
-        delivery: {
-          id: row.id,
-          kind: row.kind,
-          digestId: row.digest_id,
-          readerId: row.subscriber_id,
-          recipient: row.recipient,
-          cadence: row.cadence,
-          storyIds: fromJson<string[]>(row.story_ids),
-          messageId: row.message_id,
-          status: row.status,
-          attempts: row.attempts,
-          error: row.error,
-          lastReply: row.last_reply,
-          createdAt: toDate(row.created_at),
-          updatedAt: toDate(row.updated_at),
-          sentAt: toDateOrNull(row.sent_at),
-        },
+        delivery: toDelivery(row),
         reader:
           row.r_id === null
             ? undefined
