@@ -100,10 +100,14 @@ describe.each(DIALECTS)('bulletin db prune (%s)', { timeout: 120_000 }, (dialect
     expect(again.stdout).toMatch(/^ {2}matches +0$/m);
   });
 
-  it.runIf(dialect === 'sqlite')('has --help with examples', async () => {
-    const help = await runCli(['db', 'prune', '--help'], t.env);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--dry-run/);
-    expect(help.stdout).toMatch(/Examples:\n {2}\$ bulletin db prune --dry-run/);
+});
+
+// The help is the same on both dialects: asked once, of a database that is never opened.
+it('bulletin db prune --help has examples', async () => {
+  const help = await runCli(['db', 'prune', '--help'], {
+    DATABASE_URL: 'sqlite:/nonexistent/never-opened.db',
   });
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/--dry-run/);
+  expect(help.stdout).toMatch(/Examples:\n {2}\$ bulletin db prune --dry-run/);
 });
