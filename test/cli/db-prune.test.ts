@@ -99,7 +99,6 @@ describe.each(DIALECTS)('bulletin db prune (%s)', { timeout: 120_000 }, (dialect
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^ {2}matches +0$/m);
   });
-
 });
 
 // The help is the same on both dialects: asked once, of a database that is never opened.
