@@ -6,6 +6,7 @@ import type { BullQueues } from '../jobs/bull-work-queue.js';
 import { createFeedSchedule } from '../jobs/feed-scheduler.js';
 import { bullPrefix } from '../jobs/queue-names.js';
 import { createFeedFetcher } from './adapters/feed-fetcher.js';
+import { keepHeapNearWorkingSet } from './adapters/heap-growth.js';
 import { createLogger, createThrottledWarn, type Logger } from './adapters/logger.js';
 import type { MailTransport } from './adapters/mail/mail-transport.js';
 import type { BounceSmtpServer } from './adapters/mail-in/bounce-smtp-server.js';
@@ -117,6 +118,8 @@ export async function openApp(settings: Settings, options: AppOptions = {}): Pro
     }
     let transport: MailTransport | null = null;
     if (options.mail) {
+      // Before the mail thread starts: V8's flags are the whole process's.
+      keepHeapNearWorkingSet();
       const { createMailTransport } = await import('./adapters/mail/create-mail-transport.js');
       const { createThreadedMailTransport } = await import('./adapters/mail/mail-thread.js');
       const create = settings.mailThread ? createThreadedMailTransport : createMailTransport;
