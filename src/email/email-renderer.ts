@@ -266,12 +266,12 @@ async function renderShell(
   const rendered = await renderEmailHtml(composition.element);
   // The cards go in as values already in markup, through the same split and fill.
   const html = composition.pieces
-    ? fillPart(compilePart(rendered, placeholders.standInPattern), composition.pieces)
+    ? fillPart(compilePart(rendered, placeholders.standInMark), composition.pieces)
     : rendered;
   return {
     subject: composition.subject,
-    html: compilePart(html, placeholders.pattern),
-    text: compilePart(composition.text, placeholders.pattern),
+    html: compilePart(html, placeholders.slotMark),
+    text: compilePart(composition.text, placeholders.slotMark),
     trialStoryIds: placeholders.trialStoryIds,
   };
 }

@@ -23,11 +23,12 @@ export interface PlaceholderSet {
   slots: ReaderSlots;
   /** Story ids whose trial links the render asked for, in slot order from slot 3. */
   trialStoryIds: string[];
-  pattern: RegExp;
+  /** What every slot's placeholder starts with; its number and an `e` follow. */
+  slotMark: string;
   /** Text standing in for the `index`th piece of markup rendered apart (a story card). */
   standIn(index: number): string;
-  /** Matches a stand-in; its group is the index. */
-  standInPattern: RegExp;
+  /** What every stand-in starts with; its index and an `e` follow. */
+  standInMark: string;
 }
 
 /** Creates fresh placeholders; the nonce is only letters and digits, so no escaping alters it. */
@@ -48,22 +49,42 @@ export function createPlaceholders(): PlaceholderSet {
   return {
     slots,
     trialStoryIds,
-    pattern: new RegExp(`zq${nonce}s(\\d+)e`),
+    slotMark: `zq${nonce}s`,
     standIn: (index) => `zq${nonce}f${index}e`,
-    standInPattern: new RegExp(`zq${nonce}f(\\d+)e`),
+    standInMark: `zq${nonce}f`,
   };
 }
 
-/** Splits a rendered part at its placeholders. */
-export function compilePart(rendered: string, pattern: RegExp): CompiledPart {
-  const pieces = rendered.split(new RegExp(pattern.source, 'g'));
+/**
+ * Splits a rendered part at its placeholders (`mark`, digits, `e`), scanning with indexOf: a
+ * digest's 60 KB of markup is split twice per email, and a split on a regular expression was
+ * 1.5 s of the 47 s of CPU a 10,000-digest morning took.
+ */
+export function compilePart(rendered: string, mark: string): CompiledPart {
   const literals: string[] = [];
   const holes: number[] = [];
-  pieces.forEach((piece, i) => {
-    if (i % 2 === 0) literals.push(piece);
-    else holes.push(Number(piece));
-  });
+  let literalStart = 0;
+  let at = rendered.indexOf(mark);
+  while (at >= 0) {
+    const digitsStart = at + mark.length;
+    let end = digitsStart;
+    while (end < rendered.length && isDigit(rendered.charCodeAt(end))) end++;
+    if (end > digitsStart && rendered[end] === 'e') {
+      literals.push(rendered.slice(literalStart, at));
+      holes.push(Number(rendered.slice(digitsStart, end)));
+      literalStart = end + 1;
+      at = rendered.indexOf(mark, literalStart);
+    } else {
+      // Only the start of a mark (the nonce makes it all but impossible): not a hole.
+      at = rendered.indexOf(mark, at + 1);
+    }
+  }
+  literals.push(rendered.slice(literalStart));
   return { literals, holes };
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** Fills the holes with values already escaped for the part's context. */
