@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toDate } from '../../db/mappers.js';
 import { DirectWorkQueue } from '../../jobs/direct-work-queue.js';
 import { processInboundMessage } from '../../src/services/bounces/index.js';
 import { createCampaign, startCampaign } from '../../src/services/campaigns/campaigns.service.js';
@@ -260,8 +261,20 @@ describe.each(DIALECTS)('erasing a reader (%s)', { timeout: 240_000 }, (dialect)
     );
     expect(subscribed.code, subscribed.stderr).toBe(0);
     const mailed = smtp.received.length;
-    // Her new subscription is first due tomorrow morning (the CLI ran on the real clock).
-    const digests = await sendDailyDigests(t, daysAgo(-1));
+    // The CLI ran on the real clock: her new subscription is first due this morning or the
+    // next (before or after 07:00 UTC), and her digest is sent on that day.
+    const { next_due_at: firstDue } = await t.app.db
+      .selectFrom('subscriptions')
+      .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+      .select('subscriptions.next_due_at')
+      .where('subscribers.email', '=', EVE)
+      .executeTakeFirstOrThrow();
+    const digests = await sendDailyDigests(
+      t,
+      toDate(firstDue as Date | string)
+        .toISOString()
+        .slice(0, 10),
+    );
     expect(digests.get(EVE)).toMatchObject({
       status: 'suppressed',
       error: 'suppressed: unsubscribed',
