@@ -16,7 +16,8 @@ import { toDelivery } from './delivery.repository.js';
 export interface SendFacts {
   delivery: Delivery;
   /** The reader the delivery is for, if they still exist. */
-  reader: (Reader & { pausedUntil: Date | null }) | undefined;
+  /** With their link secret (null on a row written without one: the email reads it then). */
+  reader: (Reader & { pausedUntil: Date | null; linkSecret: string | null }) | undefined;
   /** Why the address must not be mailed, if it must not. */
   suppression: SuppressionReason | null;
   /** The reader still follows the delivery's cadence with a subscription not paused. */
@@ -52,6 +53,7 @@ export async function findSendFacts(
         'r.consent_source as r_consent_source',
         'r.consent_at as r_consent_at',
         'r.paused_until as r_paused_until',
+        'r.link_secret as r_link_secret',
         'r.created_at as r_created_at',
         's.reason as suppression_reason',
       ])
@@ -88,6 +90,7 @@ export async function findSendFacts(
                 consentAt: toDateOrNull(row.r_consent_at),
                 createdAt: toDate(row.r_created_at as Date | string),
                 pausedUntil: toDateOrNull(row.r_paused_until),
+                linkSecret: row.r_link_secret,
               },
         suppression: row.suppression_reason,
         followsCadence: toBoolean(row.follows_cadence as unknown as number | boolean),

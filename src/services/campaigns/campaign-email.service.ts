@@ -6,10 +6,9 @@ import { decideAccess } from '../../domain/access.js';
 import type { Campaign } from '../../domain/campaign.js';
 import type { Delivery } from '../../domain/delivery.js';
 import { type EmailStory, toEmailStory } from '../../domain/digest-content.js';
-import type { Reader } from '../../domain/reader.js';
 import { linkSettingsOf, type RenderedEmail } from '../../email/index.js';
 import type { RenderContext } from '../context.js';
-import { emailReaderOf } from '../email-reader.js';
+import { emailReaderOf, type ReaderToEmail } from '../email-reader.js';
 import { readSiteLicenses } from '../shared-reads.js';
 import { loadStoryPool, toInvitationStories } from './campaign-stories.js';
 
@@ -60,7 +59,7 @@ export async function holdCampaignDelivery(
 export async function renderCampaignDelivery(
   ctx: RenderContext,
   delivery: Delivery,
-  reader: Reader,
+  reader: ReaderToEmail,
 ): Promise<{ campaign: Campaign; rendered: RenderedEmail } | null> {
   const campaign = await readCampaignOf(ctx, delivery);
   if (!campaign) return null;
@@ -73,7 +72,7 @@ export async function renderCampaignDelivery(
 export async function renderInvitation(
   ctx: RenderContext,
   campaign: Campaign,
-  reader: Reader,
+  reader: ReaderToEmail,
   stories: EmailStory[],
 ): Promise<RenderedEmail> {
   const now = ctx.now();

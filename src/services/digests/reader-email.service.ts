@@ -1,9 +1,8 @@
 import { decideAccess } from '../../domain/access.js';
 import { capDigestContent, type DigestContent } from '../../domain/digest-content.js';
-import type { Reader } from '../../domain/reader.js';
 import { linkSettingsOf, type RenderedEmail } from '../../email/index.js';
 import type { RenderContext } from '../context.js';
-import { emailReaderOf } from '../email-reader.js';
+import { emailReaderOf, type ReaderToEmail } from '../email-reader.js';
 import { readSiteLicenses } from '../shared-reads.js';
 
 /**
@@ -14,7 +13,7 @@ import { readSiteLicenses } from '../shared-reads.js';
  */
 export async function renderDigestForReader(
   ctx: RenderContext,
-  reader: Reader,
+  reader: ReaderToEmail,
   content: DigestContent,
   digestId: number,
 ): Promise<RenderedEmail> {

@@ -9,6 +9,7 @@ import type { RenderedEmail } from '../../email/index.js';
 import { INVITATION_LIST_ID, renderCampaignDelivery } from '../campaigns/campaign-email.service.js';
 import type { SendContext } from '../context.js';
 import { renderDigestForReader } from '../digests/reader-email.service.js';
+import type { ReaderToEmail } from '../email-reader.js';
 
 /**
  * What names the delivery in whatever comes back about it, each signed for its recipient
@@ -37,7 +38,7 @@ export function identityOf(
 export async function composeDeliveryEmail(
   ctx: SendContext,
   delivery: Delivery,
-  reader: Reader | undefined,
+  reader: ReaderToEmail | undefined,
   content: DigestContent | undefined,
 ) {
   if (!reader) throw permanent('the reader no longer exists');
@@ -52,7 +53,7 @@ export async function composeDeliveryEmail(
 }
 
 /** A campaign's invitation: its own list, so a reader's filters and unsubscribes tell them apart. */
-async function composeInvitation(ctx: SendContext, delivery: Delivery, reader: Reader) {
+async function composeInvitation(ctx: SendContext, delivery: Delivery, reader: ReaderToEmail) {
   const invitation = await renderCampaignDelivery(ctx, delivery, reader);
   if (!invitation) throw permanent('the campaign no longer exists');
   const { campaign, rendered } = invitation;
