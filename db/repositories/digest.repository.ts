@@ -6,6 +6,7 @@ import type { Db } from '../connection.js';
 import { toDate, toDateOrNull, toIso } from '../mappers.js';
 import { reusableQuery } from '../reusable-query.js';
 import type { DigestsTable } from '../schema.js';
+import { isActiveReader } from './active-reader-filter.js';
 
 function toDigest(row: Selectable<DigestsTable>): Digest {
   return {
@@ -85,9 +86,7 @@ export async function findOwedDigests(
     .where('built_at', 'is', null)
     .where('created_at', '<=', toIso(before))
     // A reader who left or unsubscribed is owed nothing.
-    .where('subscriber_id', 'in', (eb) =>
-      eb.selectFrom('subscribers').select('id').where('status', '=', 'active'),
-    )
+    .where(isActiveReader(db, 'digests.subscriber_id'))
     .orderBy('created_at')
     .limit(limit)
     .execute();
@@ -106,9 +105,7 @@ export async function countOwedDigests(db: Db): Promise<number> {
     .selectFrom('digests')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('built_at', 'is', null)
-    .where('subscriber_id', 'in', (eb) =>
-      eb.selectFrom('subscribers').select('id').where('status', '=', 'active'),
-    )
+    .where(isActiveReader(db, 'digests.subscriber_id'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
