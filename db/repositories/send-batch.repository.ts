@@ -15,8 +15,10 @@ import { toDelivery } from './delivery.repository.js';
 /** What a send must know of its delivery before the message may leave. */
 export interface SendFacts {
   delivery: Delivery;
-  /** The reader the delivery is for, if they still exist. */
-  /** With their link secret (null on a row written without one: the email reads it then). */
+  /**
+   * The reader the delivery is for, if they still exist, with their link secret (null on a row
+   * written without one: the email reads it then).
+   */
   reader: (Reader & { pausedUntil: Date | null; linkSecret: string | null }) | undefined;
   /** Why the address must not be mailed, if it must not. */
   suppression: SuppressionReason | null;
