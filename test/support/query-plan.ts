@@ -7,6 +7,20 @@ export interface Statement {
   parameters: readonly unknown[];
 }
 
+/** The plan's lines as the database gives them (`explain`, `explain query plan`). */
+export async function planLines(db: Db, statement: Statement): Promise<string[]> {
+  if (isPostgres(db)) {
+    const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(
+      CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]),
+    );
+    return plan.rows.map((row) => row['QUERY PLAN']);
+  }
+  const plan = await db.executeQuery<{ detail: string }>(
+    CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
+  );
+  return plan.rows.map((row) => row.detail);
+}
+
 /**
  * The plan's lines that read one of `tables` in full with no index that fits (PostgreSQL:
  * with sequential scans forbidden, so a tiny table still shows whether an index fits).
@@ -22,19 +36,11 @@ export async function fullScans(
   if (isPostgres(db)) {
     return db.transaction().execute(async (trx) => {
       await sql`set local enable_seqscan = off`.execute(trx);
-      const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(
-        CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]),
-      );
-      return plan.rows
-        .map((row) => row['QUERY PLAN'])
-        .filter((line) => tables.some((table) => line.includes(`Seq Scan on ${table}`)));
+      const lines = await planLines(trx, statement);
+      return lines.filter((line) => tables.some((table) => line.includes(`Seq Scan on ${table}`)));
     });
   }
-  const plan = await db.executeQuery<{ detail: string }>(
-    CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
-  );
-  return plan.rows
-    .map((row) => row.detail)
+  return (await planLines(db, statement))
     .filter((detail) => tables.some((table) => new RegExp(`^SCAN ${table}\\b`).test(detail)))
     .filter((detail) => !allowed.some((index) => detail.endsWith(`USING COVERING INDEX ${index}`)));
 }
